@@ -1,0 +1,59 @@
+//! Startup: build the daemon's parts from a configuration and run them side by side.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::metrics::Metrics;
+use crate::store::{self, Store};
+use crate::web::{self, AppState};
+
+pub struct App {
+    pub state: AppState,
+    listener: TcpListener,
+}
+
+impl App {
+    /// Connects to the configured database, applies migrations and binds the HTTP address.
+    pub async fn build(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
+        let store = store::connect(&config.database_url).await?;
+        App::build_with_store(config, store, clock).await
+    }
+
+    pub async fn build_with_store(config: Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
+        store.migrate().await.context("applying database migrations")?;
+        let listener = TcpListener::bind(config.http_addr)
+            .await
+            .with_context(|| format!("listening on {}", config.http_addr))?;
+        let state = AppState {
+            store,
+            config: Arc::new(config),
+            clock,
+            metrics: Arc::new(Metrics::default()),
+        };
+        Ok(App { state, listener })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    /// Runs until `shutdown` is cancelled; work in flight finishes before this returns.
+    pub async fn run_until_stopped(self, shutdown: CancellationToken) -> anyhow::Result<()> {
+        tracing::info!(
+            addr = %self.local_addr(),
+            database = self.state.store.backend(),
+            "briefcast is serving"
+        );
+        web::run_until_stopped(self.listener, self.state, shutdown)
+            .await
+            .context("serving HTTP")?;
+        tracing::info!("briefcast stopped");
+        Ok(())
+    }
+}

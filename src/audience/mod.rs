@@ -1,0 +1,41 @@
+//! The audience: influencers on the roster, how they are imported, and the segments over them.
+
+mod email;
+mod influencer;
+pub mod roster;
+mod segment;
+
+pub use email::{EmailAddress, InvalidEmail, hash_address};
+pub use influencer::{Influencer, PLATFORMS, StoredInfluencer};
+pub use segment::{Segment, SegmentError, SegmentFilter};
+
+use serde::Serialize;
+
+/// The outcome of one roster import, as shown to the coordinator and kept in the audit log.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    pub new: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub rejected: Vec<roster::RejectedRow>,
+}
+
+/// Why an import changed nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    File(#[from] roster::RosterError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+}
+
+/// Reads a roster file and stores it whole, or changes nothing.
+pub async fn import(
+    store: &dyn crate::store::Store,
+    bytes: &[u8],
+    actor: &crate::access::Actor,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<ImportReport, ImportError> {
+    let parsed = roster::parse(bytes)?;
+    Ok(store.import_roster(&parsed, actor, now).await?)
+}

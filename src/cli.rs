@@ -1,0 +1,411 @@
+//! The command line. It parses, delegates and prints; the rules live elsewhere.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use serde_json::json;
+use tokio_util::sync::CancellationToken;
+
+use crate::access::{self, Actor, Role};
+use crate::app::App;
+use crate::audience::{self, EmailAddress, ImportReport, Segment, SegmentFilter, StoredInfluencer};
+use crate::clock::{Clock, SystemClock};
+use crate::config::Config;
+use crate::language::{Cadence, Language};
+use crate::store::{self, InfluencerQuery, Store};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "briefcast",
+    version,
+    about = "Crisis communication through social-media influencers"
+)]
+pub struct Cli {
+    /// Configuration file (default: ./briefcast.toml when present)
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Print JSON instead of text
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the daemon: HTTP API and, as they arrive, scheduler, dispatcher and inbound poller
+    Serve {
+        /// Seed the sample roster on first start
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations
+    Migrate,
+    /// Print the effective configuration, secrets masked
+    Config,
+    /// API tokens
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// The influencer roster
+    #[command(subcommand)]
+    Influencers(InfluencerCommand),
+    /// Segments: saved filters over the roster
+    #[command(subcommand)]
+    Segments(SegmentCommand),
+    /// The audit log of coordinator actions, newest first
+    Audit {
+        #[arg(long, default_value_t = 50)]
+        limit: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Create a token; it is printed once and only its hash is stored
+    Create {
+        #[arg(long)]
+        role: Role,
+        /// Who or what the token is for, as the audit log will name it
+        #[arg(long, default_value = "unnamed")]
+        label: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum InfluencerCommand {
+    /// Import a roster CSV: all of it lands with its report, or nothing changes
+    Import { file: PathBuf },
+    /// List influencers
+    List {
+        #[arg(long)]
+        language: Option<Language>,
+        #[arg(long)]
+        cadence: Option<Cadence>,
+        /// Only members of this segment
+        #[arg(long)]
+        segment: Option<String>,
+    },
+    /// Show one influencer
+    Show { email: String },
+    /// Everything held on one person, as JSON
+    Export { email: String },
+    /// GDPR erasure: remove the person, anonymise their replies, never mail the address again
+    Erase { email: String },
+}
+
+#[derive(Debug, Subcommand)]
+enum SegmentCommand {
+    /// Save a segment; repeat a flag to allow several values
+    Add {
+        name: String,
+        #[command(flatten)]
+        filter: FilterArgs,
+    },
+    /// List segments with their member counts
+    List,
+    /// Show a segment and its current member count
+    Show { name: String },
+}
+
+#[derive(Debug, Args)]
+struct FilterArgs {
+    #[arg(long = "language")]
+    languages: Vec<Language>,
+    #[arg(long = "platform")]
+    platforms: Vec<String>,
+    #[arg(long = "tier")]
+    tiers: Vec<String>,
+    #[arg(long = "topic")]
+    topics: Vec<String>,
+    #[arg(long = "region")]
+    regions: Vec<String>,
+    #[arg(long = "cadence")]
+    cadences: Vec<Cadence>,
+    #[arg(long)]
+    min_followers: Option<u64>,
+    #[arg(long)]
+    max_followers: Option<u64>,
+}
+
+impl Cli {
+    pub async fn run(self) -> anyhow::Result<()> {
+        let config = Config::load(self.config.as_deref())?;
+        crate::telemetry::init(config.log_format, &config.log_level);
+        let out = Output { json: self.json };
+        match self.command {
+            Command::Serve { demo } => serve(config, demo).await,
+            Command::Migrate => {
+                open_store(&config).await?;
+                out.line(json!({ "migrated": true }), "Migrations applied.");
+                Ok(())
+            }
+            Command::Config => {
+                let described = config.describe();
+                if out.json {
+                    let map: serde_json::Map<_, _> = described
+                        .iter()
+                        .map(|(k, v, s)| (k.clone(), json!({ "value": v, "source": s })))
+                        .collect();
+                    println!("{}", serde_json::Value::Object(map));
+                } else {
+                    for (key, value, source) in described {
+                        println!("{key:<18} {value:<50} ({source})");
+                    }
+                }
+                Ok(())
+            }
+            Command::Token(TokenCommand::Create { role, label }) => {
+                let store = open_store(&config).await?;
+                let token = access::new_token();
+                let id = store
+                    .create_token(
+                        &access::token_hash(&token),
+                        role,
+                        &label,
+                        &Actor::cli(),
+                        SystemClock.now(),
+                    )
+                    .await?;
+                out.line(
+                    json!({ "id": id, "role": role, "label": label, "token": token }),
+                    &format!("{token}\n(token {id}, role {role}; shown only this once)"),
+                );
+                Ok(())
+            }
+            Command::Influencers(command) => influencers(&config, out, command).await,
+            Command::Segments(command) => segments(&config, out, command).await,
+            Command::Audit { limit } => {
+                let store = open_store(&config).await?;
+                let entries = store.audit_log(limit).await?;
+                if out.json {
+                    println!("{}", json!(entries));
+                } else {
+                    for e in entries {
+                        println!(
+                            "{}  {:<24} {:<18} {:<24} {}",
+                            e.at.format("%Y-%m-%d %H:%M:%S"),
+                            e.actor,
+                            e.action,
+                            e.subject,
+                            e.detail
+                        );
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+struct Output {
+    json: bool,
+}
+
+impl Output {
+    fn line(&self, json: serde_json::Value, text: &str) {
+        if self.json {
+            println!("{json}");
+        } else {
+            println!("{text}");
+        }
+    }
+}
+
+async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
+    let store = store::connect(&config.database_url).await?;
+    store.migrate().await.context("applying database migrations")?;
+    Ok(store)
+}
+
+async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
+    let app = App::build(config, Arc::new(SystemClock)).await?;
+    if demo {
+        crate::demo::seed(app.state.store.as_ref(), app.state.clock.now())
+            .await
+            .context("seeding the demo")?;
+    }
+    let shutdown = CancellationToken::new();
+    tokio::spawn(crate::shutdown::cancel_on_signal(shutdown.clone()));
+    app.run_until_stopped(shutdown).await
+}
+
+fn parse_email(raw: &str) -> anyhow::Result<EmailAddress> {
+    Ok(EmailAddress::parse(raw)?)
+}
+
+async fn influencers(config: &Config, out: Output, command: InfluencerCommand) -> anyhow::Result<()> {
+    let store = open_store(config).await?;
+    match command {
+        InfluencerCommand::Import { file } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let report = audience::import(store.as_ref(), &bytes, &Actor::cli(), SystemClock.now())
+                .await
+                .with_context(|| format!("{}: nothing was imported", file.display()))?;
+            if out.json {
+                println!("{}", json!(report));
+            } else {
+                print_report(&file, &report);
+            }
+        }
+        InfluencerCommand::List {
+            language,
+            cadence,
+            segment,
+        } => {
+            let segment = match segment {
+                Some(name) => Some(
+                    store
+                        .segment(&name)
+                        .await?
+                        .with_context(|| format!("no segment named `{name}`"))?
+                        .segment
+                        .filter,
+                ),
+                None => None,
+            };
+            let list = store
+                .list_influencers(&InfluencerQuery {
+                    language,
+                    cadence,
+                    segment,
+                    ..Default::default()
+                })
+                .await?;
+            if out.json {
+                println!("{}", json!(list));
+            } else {
+                for i in &list {
+                    print_influencer_line(i);
+                }
+                println!("{} influencer(s)", list.len());
+            }
+        }
+        InfluencerCommand::Show { email } => {
+            let email = parse_email(&email)?;
+            let found = store
+                .influencer(&email)
+                .await?
+                .with_context(|| format!("no influencer with address {email}"))?;
+            let suppressed = store.suppression(&email).await?;
+            if out.json {
+                let mut v = json!(found);
+                v["suppressed"] = json!(suppressed);
+                println!("{v}");
+            } else {
+                let i = &found.influencer;
+                println!("{} <{}>", i.name, i.email);
+                println!("  language   {}    cadence {}", i.language, i.cadence);
+                println!("  platforms  {}", i.platforms.join(", "));
+                println!("  followers  {}", i.followers);
+                println!("  topics     {}", i.topics.join(", "));
+                println!("  region     {}    tier {}", i.region, i.tier);
+                println!("  consent    {} ({})", i.consent_at.to_rfc3339(), i.consent_source);
+                if let Some(reason) = suppressed {
+                    println!("  SUPPRESSED ({}): never mailed", reason.as_str());
+                }
+            }
+        }
+        InfluencerCommand::Export { email } => {
+            let email = parse_email(&email)?;
+            let data = store
+                .personal_data(&email)
+                .await?
+                .with_context(|| format!("no influencer with address {email}"))?;
+            println!("{}", serde_json::to_string_pretty(&data)?);
+        }
+        InfluencerCommand::Erase { email } => {
+            let email = parse_email(&email)?;
+            if !store.erase_influencer(&email, &Actor::cli(), SystemClock.now()).await? {
+                bail!("no influencer with address {email}: nothing erased");
+            }
+            out.line(
+                json!({ "erased": email.hash() }),
+                &format!("Erased {email}: data removed, replies anonymised, address suppressed (kept only as a hash)."),
+            );
+        }
+    }
+    Ok(())
+}
+
+fn print_report(file: &std::path::Path, r: &ImportReport) {
+    println!(
+        "Imported {}: {} new, {} updated, {} unchanged, {} rejected",
+        file.display(),
+        r.new,
+        r.updated,
+        r.unchanged,
+        r.rejected.len()
+    );
+    for row in &r.rejected {
+        println!("  line {:<5} {}: {}", row.line, row.email, row.reason);
+    }
+}
+
+fn print_influencer_line(s: &StoredInfluencer) {
+    let i = &s.influencer;
+    println!(
+        "{:<36} {:<24} {}  {:<7} {:>9}  {}",
+        i.email.as_str(),
+        i.name,
+        i.language,
+        i.cadence.as_str(),
+        i.followers,
+        i.platforms.join(";")
+    );
+}
+
+async fn segments(config: &Config, out: Output, command: SegmentCommand) -> anyhow::Result<()> {
+    let store = open_store(config).await?;
+    match command {
+        SegmentCommand::Add { name, filter } => {
+            let filter = SegmentFilter {
+                languages: filter.languages,
+                platforms: filter.platforms,
+                tiers: filter.tiers,
+                topics: filter.topics,
+                regions: filter.regions,
+                cadences: filter.cadences,
+                min_followers: filter.min_followers,
+                max_followers: filter.max_followers,
+            };
+            let segment = Segment::new(&name, filter)?;
+            store.add_segment(&segment, &Actor::cli(), SystemClock.now()).await?;
+            let members = store.count_members(&segment.filter).await?;
+            out.line(
+                json!({ "name": segment.name, "members": members }),
+                &format!("Segment `{}` saved: {members} member(s) now.", segment.name),
+            );
+        }
+        SegmentCommand::List => {
+            let list = store.segments().await?;
+            if out.json {
+                println!("{}", json!(list));
+            } else {
+                for s in list {
+                    println!(
+                        "{:<24} {:>7} member(s)  {}",
+                        s.segment.name,
+                        s.members,
+                        serde_json::to_string(&s.segment.filter)?
+                    );
+                }
+            }
+        }
+        SegmentCommand::Show { name } => {
+            let s = store
+                .segment(&name)
+                .await?
+                .with_context(|| format!("no segment named `{name}`"))?;
+            if out.json {
+                println!("{}", json!(s));
+            } else {
+                println!("{}: {} member(s)", s.segment.name, s.members);
+                println!("  filter   {}", serde_json::to_string(&s.segment.filter)?);
+                println!("  created  {} by {}", s.created_at.to_rfc3339(), s.created_by);
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,455 @@
+//! Configuration: embedded defaults, then `briefcast.toml`, then `BRIEFCAST_*` variables.
+//! Every value remembers where it came from, so an error or `briefcast config` can say so.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, anyhow, bail};
+use serde::Serialize;
+
+use crate::language::Language;
+
+/// Every setting: its key in the file (the variable is `BRIEFCAST_` + the key in capitals),
+/// whether it is secret, and what it is for.
+pub const SETTINGS: &[(&str, bool, &str)] = &[
+    (
+        "data_dir",
+        false,
+        "folder for the SQLite database, the outbox and the generated secret",
+    ),
+    ("database_url", true, "sqlite://… or postgres://…"),
+    ("http_addr", false, "address the HTTP API listens on"),
+    ("public_url", false, "base URL of links in messages"),
+    (
+        "smtp_url",
+        true,
+        "smtp://, smtp+starttls:// or smtps://user:pass@host:port; unset: outbox folder",
+    ),
+    ("from", false, "sender of editions"),
+    (
+        "reply_domain",
+        false,
+        "domain of the questions+TOKEN@ and bounces+TOKEN@ addresses",
+    ),
+    (
+        "secret",
+        true,
+        "key that signs links and reply tokens; unset: generated once in the data folder",
+    ),
+    (
+        "imap_url",
+        true,
+        "imap:// or imaps://user:pass@host/MAILBOX to poll for replies; unset: no polling",
+    ),
+    ("log_format", false, "human or json"),
+    ("log_level", false, "tracing filter, e.g. info or briefcast=debug"),
+    (
+        "two_person_rule",
+        false,
+        "a brief must be approved by someone other than its author",
+    ),
+    (
+        "missing_language",
+        false,
+        "hold or fallback: what a reader gets when a brief lacks their language",
+    ),
+    (
+        "fallback_language",
+        false,
+        "the language sent, with a note, under the fallback policy",
+    ),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MissingLanguage {
+    /// The brief does not go to readers of the missing language; the coordinator is told.
+    Hold,
+    /// The brief goes in the fallback language with a localized note.
+    Fallback,
+}
+
+/// Where a value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Default,
+    File(PathBuf),
+    Env(String),
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Default => f.write_str("default"),
+            Source::File(p) => write!(f, "file {}", p.display()),
+            Source::Env(v) => write!(f, "environment {v}"),
+        }
+    }
+}
+
+/// The effective configuration. Its `Debug` shows what `describe` shows, so secrets stay masked
+/// even when a config ends up in a log line.
+#[derive(Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub http_addr: SocketAddr,
+    pub public_url: String,
+    pub smtp_url: Option<String>,
+    pub from: String,
+    pub reply_domain: String,
+    secret: Option<String>,
+    pub imap_url: Option<String>,
+    pub log_format: LogFormat,
+    pub log_level: String,
+    pub two_person_rule: bool,
+    pub missing_language: MissingLanguage,
+    pub fallback_language: Language,
+    sources: BTreeMap<&'static str, (String, Source)>,
+}
+
+impl Config {
+    /// Loads the configuration this process runs with: `path` if given (it must exist), else
+    /// `BRIEFCAST_CONFIG`, else `./briefcast.toml` when present; then the environment.
+    pub fn load(path: Option<&Path>) -> anyhow::Result<Config> {
+        let explicit = path
+            .map(Path::to_path_buf)
+            .or_else(|| std::env::var_os("BRIEFCAST_CONFIG").map(PathBuf::from));
+        let file = match explicit {
+            Some(p) => {
+                let text =
+                    std::fs::read_to_string(&p).with_context(|| format!("reading config file {}", p.display()))?;
+                Some((p, text))
+            }
+            None => {
+                let p = PathBuf::from("briefcast.toml");
+                std::fs::read_to_string(&p).ok().map(|text| (p, text))
+            }
+        };
+        Config::from_sources(file.as_ref().map(|(p, t)| (p.as_path(), t.as_str())), std::env::vars())
+    }
+
+    /// Builds a configuration from a file's text and environment variables; the tests' way in.
+    pub fn from_sources(
+        file: Option<(&Path, &str)>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> anyhow::Result<Config> {
+        let mut values: BTreeMap<&'static str, (String, Source)> = BTreeMap::new();
+        if let Some((path, text)) = file {
+            let table: toml::Table =
+                toml::from_str(text).map_err(|e| anyhow!("config file {}: {e}", path.display()))?;
+            for (key, value) in table {
+                let known = setting(&key).ok_or_else(|| {
+                    anyhow!(
+                        "config file {}: unknown setting `{key}` (known: {})",
+                        path.display(),
+                        known_keys()
+                    )
+                })?;
+                let text = match value {
+                    toml::Value::String(s) => s,
+                    toml::Value::Boolean(b) => b.to_string(),
+                    toml::Value::Integer(i) => i.to_string(),
+                    other => bail!(
+                        "config file {}: `{key}` must be a string, number or boolean, not {}",
+                        path.display(),
+                        other.type_str()
+                    ),
+                };
+                values.insert(known, (text, Source::File(path.to_path_buf())));
+            }
+        }
+        for (var, value) in env {
+            let Some(key) = var.strip_prefix("BRIEFCAST_") else {
+                continue;
+            };
+            // BRIEFCAST_CONFIG names the file; BRIEFCAST_TEST_* belong to the test suites.
+            if key == "CONFIG" || key.starts_with("TEST_") {
+                continue;
+            }
+            let known = setting(&key.to_ascii_lowercase())
+                .ok_or_else(|| anyhow!("environment: unknown setting {var} (known: {})", known_keys()))?;
+            values.insert(known, (value, Source::Env(var.clone())));
+        }
+        Config::build(values)
+    }
+
+    fn build(mut values: BTreeMap<&'static str, (String, Source)>) -> anyhow::Result<Config> {
+        let mut default = |key: &'static str, value: String| {
+            values.entry(key).or_insert((value, Source::Default));
+        };
+        default("data_dir", "./briefcast-data".into());
+        default("http_addr", "127.0.0.1:8080".into());
+        default("from", "briefcast <news@localhost>".into());
+        default("reply_domain", "localhost".into());
+        default("log_format", "human".into());
+        default("log_level", "info".into());
+        default("two_person_rule", "true".into());
+        default("missing_language", "hold".into());
+        default("fallback_language", "fi".into());
+        let data_dir = PathBuf::from(&values["data_dir"].0);
+        values.entry("database_url").or_insert((
+            format!("sqlite://{}", data_dir.join("briefcast.db").display()),
+            Source::Default,
+        ));
+        let http_addr_text = values["http_addr"].0.clone();
+        values
+            .entry("public_url")
+            .or_insert((format!("http://{http_addr_text}"), Source::Default));
+
+        let get = |key: &str| values.get(key).map(|(v, _)| v.clone());
+        let fail = |key: &str, why: &str| {
+            let (value, source) = &values[key];
+            anyhow!("{source}: {key} = `{value}` {why}")
+        };
+        let http_addr = http_addr_text
+            .parse()
+            .map_err(|_| fail("http_addr", "is not an address such as 127.0.0.1:8080"))?;
+        let public_url = get("public_url").unwrap_or_default().trim_end_matches('/').to_string();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(fail("public_url", "must start with http:// or https://"));
+        }
+        let log_format = match get("log_format").as_deref() {
+            Some("human") => LogFormat::Human,
+            Some("json") => LogFormat::Json,
+            _ => return Err(fail("log_format", "must be human or json")),
+        };
+        let two_person_rule = match get("two_person_rule").as_deref() {
+            Some("true") => true,
+            Some("false") => false,
+            _ => return Err(fail("two_person_rule", "must be true or false")),
+        };
+        let missing_language = match get("missing_language").as_deref() {
+            Some("hold") => MissingLanguage::Hold,
+            Some("fallback") => MissingLanguage::Fallback,
+            _ => return Err(fail("missing_language", "must be hold or fallback")),
+        };
+        let fallback_language = get("fallback_language")
+            .unwrap_or_default()
+            .parse()
+            .map_err(|_| fail("fallback_language", "must be fi, sv or en"))?;
+        let database_url = get("database_url").unwrap_or_default();
+        if !["sqlite:", "postgres:", "postgresql:"]
+            .iter()
+            .any(|p| database_url.starts_with(p))
+        {
+            return Err(fail("database_url", "must start with sqlite: or postgres:"));
+        }
+        let secret = get("secret").filter(|s| !s.is_empty());
+        if let Some(s) = &secret
+            && s.len() < 32
+        {
+            let source = &values["secret"].1;
+            bail!(
+                "{source}: secret is too short ({} characters); use at least 32 random characters",
+                s.len()
+            );
+        }
+        Ok(Config {
+            data_dir,
+            database_url,
+            http_addr,
+            public_url,
+            smtp_url: get("smtp_url").filter(|s| !s.is_empty()),
+            from: get("from").unwrap_or_default(),
+            reply_domain: get("reply_domain").unwrap_or_default(),
+            secret,
+            imap_url: get("imap_url").filter(|s| !s.is_empty()),
+            log_format,
+            log_level: get("log_level").unwrap_or_default(),
+            two_person_rule,
+            missing_language,
+            fallback_language,
+            sources: values,
+        })
+    }
+
+    /// The key that signs links and reply tokens: configured, or generated once and kept in
+    /// the data folder so that links in messages already sent keep working after a restart.
+    pub fn link_secret(&self) -> anyhow::Result<String> {
+        if let Some(secret) = &self.secret {
+            return Ok(secret.clone());
+        }
+        let path = self.data_dir.join("secret");
+        if let Ok(existing) = std::fs::read_to_string(&path) {
+            return Ok(existing.trim().to_string());
+        }
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("creating data folder {}", self.data_dir.display()))?;
+        let mut bytes = [0u8; 32];
+        rand::fill(&mut bytes);
+        let secret = hex::encode(bytes);
+        write_private(&path, &secret).with_context(|| format!("writing generated secret to {}", path.display()))?;
+        Ok(secret)
+    }
+
+    /// The effective settings, secrets masked, each with where it came from.
+    pub fn describe(&self) -> Vec<(String, String, String)> {
+        SETTINGS
+            .iter()
+            .map(|(key, secret, _)| match self.sources.get(key) {
+                Some((value, source)) => {
+                    let shown = if *key == "secret" {
+                        "********".to_string()
+                    } else if *secret {
+                        mask_url(value)
+                    } else {
+                        value.clone()
+                    };
+                    (key.to_string(), shown, source.to_string())
+                }
+                None if *key == "secret" => (
+                    key.to_string(),
+                    "(generated)".to_string(),
+                    format!("kept in {}", self.data_dir.join("secret").display()),
+                ),
+                None => (key.to_string(), "(unset)".to_string(), "default".to_string()),
+            })
+            .collect()
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for (key, value, _) in self.describe() {
+            map.entry(&key, &value);
+        }
+        map.finish()
+    }
+}
+
+fn setting(key: &str) -> Option<&'static str> {
+    SETTINGS.iter().map(|(k, _, _)| *k).find(|k| *k == key)
+}
+
+fn known_keys() -> String {
+    SETTINGS.iter().map(|(k, _, _)| *k).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(contents.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}
+
+/// A URL with its password replaced, fit for logs and error messages.
+pub fn mask_url(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("********"));
+            url.to_string()
+        }
+        Ok(_) => raw.to_string(),
+        // Not a URL we can parse: show only the scheme, in case the rest holds a secret.
+        Err(_) => format!("{}://…", raw.split("://").next().unwrap_or("?")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn zero_configuration_works() {
+        let c = Config::from_sources(None, env(&[])).unwrap();
+        assert_eq!(c.database_url, "sqlite://./briefcast-data/briefcast.db");
+        assert_eq!(c.http_addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.public_url, "http://127.0.0.1:8080");
+        assert_eq!(c.smtp_url, None);
+        assert!(c.two_person_rule);
+        assert_eq!(c.missing_language, MissingLanguage::Hold);
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let file = "http_addr = \"0.0.0.0:9000\"\ndata_dir = \"/srv/bc\"\n";
+        let c = Config::from_sources(
+            Some((Path::new("briefcast.toml"), file)),
+            env(&[("BRIEFCAST_HTTP_ADDR", "127.0.0.1:7000"), ("PATH", "/bin")]),
+        )
+        .unwrap();
+        assert_eq!(c.http_addr.to_string(), "127.0.0.1:7000");
+        assert_eq!(c.database_url, "sqlite:///srv/bc/briefcast.db");
+        let described = c.describe();
+        let http = described.iter().find(|(k, _, _)| k == "http_addr").unwrap();
+        assert_eq!(http.2, "environment BRIEFCAST_HTTP_ADDR");
+    }
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let err = Config::from_sources(Some((Path::new("/etc/bc.toml"), "databse_url = \"x\"")), env(&[])).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("config file /etc/bc.toml: unknown setting `databse_url`"),
+            "{err}"
+        );
+        let err = Config::from_sources(None, env(&[("BRIEFCAST_SMPT_URL", "x")])).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("environment: unknown setting BRIEFCAST_SMPT_URL"),
+            "{err}"
+        );
+        assert!(Config::from_sources(None, env(&[("BRIEFCAST_TEST_DATABASE_URL", "x")])).is_ok());
+    }
+
+    #[test]
+    fn bad_values_name_their_source() {
+        let err = Config::from_sources(None, env(&[("BRIEFCAST_HTTP_ADDR", "everywhere")])).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "environment BRIEFCAST_HTTP_ADDR: http_addr = `everywhere` is not an address such as 127.0.0.1:8080"
+        );
+    }
+
+    #[test]
+    fn secrets_are_masked() {
+        let c = Config::from_sources(
+            None,
+            env(&[
+                ("BRIEFCAST_DATABASE_URL", "postgres://briefcast:hunter2@db/briefcast"),
+                ("BRIEFCAST_SMTP_URL", "smtps://news:pa55word@smtp.example.fi:465"),
+                ("BRIEFCAST_SECRET", "0123456789abcdef0123456789abcdef-very-secret"),
+            ]),
+        )
+        .unwrap();
+        let shown = format!("{:?} {c:?}", c.describe());
+        for secret in ["hunter2", "pa55word", "very-secret"] {
+            assert!(!shown.contains(secret), "{secret} shown in {shown}");
+        }
+        assert!(shown.contains("postgres://briefcast:********@db/briefcast"), "{shown}");
+    }
+
+    #[test]
+    fn the_generated_secret_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Config::from_sources(None, env(&[("BRIEFCAST_DATA_DIR", dir.path().to_str().unwrap())])).unwrap();
+        let first = c.link_secret().unwrap();
+        assert_eq!(first.len(), 64);
+        assert_eq!(c.link_secret().unwrap(), first);
+    }
+}

@@ -1,0 +1,128 @@
+//! The languages briefcast writes in and the cadences it sends at.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// A language briefcast offers. Swedish is Finland Swedish (`sv-FI`), English is British (`en-GB`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    Fi,
+    Sv,
+    En,
+}
+
+impl Language {
+    pub const ALL: [Language; 3] = [Language::Fi, Language::Sv, Language::En];
+
+    /// The two-letter code used in rosters, briefs and URLs.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Fi => "fi",
+            Language::Sv => "sv",
+            Language::En => "en",
+        }
+    }
+
+    /// The locale whose conventions (dates, numbers, plurals) readers of this language expect.
+    pub fn locale(self) -> &'static str {
+        match self {
+            Language::Fi => "fi-FI",
+            Language::Sv => "sv-FI",
+            Language::En => "en-GB",
+        }
+    }
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("language `{0}` is not offered (use fi, sv or en)")]
+pub struct UnknownLanguage(pub String);
+
+impl FromStr for Language {
+    type Err = UnknownLanguage;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "fi" => Ok(Language::Fi),
+            "sv" => Ok(Language::Sv),
+            "en" => Ok(Language::En),
+            _ => Err(UnknownLanguage(s.trim().to_string())),
+        }
+    }
+}
+
+/// How often an influencer receives editions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Cadence {
+    Daily,
+    Weekly,
+    Monthly,
+}
+
+impl Cadence {
+    pub const ALL: [Cadence; 3] = [Cadence::Daily, Cadence::Weekly, Cadence::Monthly];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cadence::Daily => "daily",
+            Cadence::Weekly => "weekly",
+            Cadence::Monthly => "monthly",
+        }
+    }
+}
+
+impl fmt::Display for Cadence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cadence `{0}` is not offered (use daily, weekly or monthly)")]
+pub struct UnknownCadence(pub String);
+
+impl FromStr for Cadence {
+    type Err = UnknownCadence;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "daily" => Ok(Cadence::Daily),
+            "weekly" => Ok(Cadence::Weekly),
+            "monthly" => Ok(Cadence::Monthly),
+            _ => Err(UnknownCadence(s.trim().to_string())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages_parse_case_insensitively_and_reject_others() {
+        assert_eq!("SV".parse::<Language>(), Ok(Language::Sv));
+        assert_eq!(" en ".parse::<Language>(), Ok(Language::En));
+        let err = "de".parse::<Language>().unwrap_err();
+        assert_eq!(err.to_string(), "language `de` is not offered (use fi, sv or en)");
+    }
+
+    #[test]
+    fn swedish_is_finland_swedish() {
+        assert_eq!(Language::Sv.locale(), "sv-FI");
+    }
+
+    #[test]
+    fn cadences_parse() {
+        assert_eq!("Monthly".parse::<Cadence>(), Ok(Cadence::Monthly));
+        assert!("hourly".parse::<Cadence>().is_err());
+    }
+}

@@ -1,0 +1,18 @@
+//! briefcast: crisis communication through social-media influencers.
+//!
+//! A brief comes in, becomes packs in Finnish, Swedish and English, goes out in editions to
+//! segmented influencer lists, and the questions that come back are logged for the authorities.
+
+pub mod access;
+pub mod app;
+pub mod audience;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod demo;
+pub mod language;
+pub mod metrics;
+pub mod shutdown;
+pub mod store;
+pub mod telemetry;
+pub mod web;

@@ -1,0 +1,188 @@
+//! Storage: the only place that writes SQL. One narrow trait, a SQLite and a PostgreSQL
+//! implementation, and one conformance suite (`tests/store.rs`) run against both.
+
+mod postgres;
+mod sqlite;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::access::{Actor, Role};
+use crate::audience::roster::ParsedRoster;
+use crate::audience::{EmailAddress, ImportReport, Segment, SegmentFilter, StoredInfluencer};
+use crate::language::{Cadence, Language};
+
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{what} not found")]
+    NotFound { what: String },
+    #[error("{field}: {message}")]
+    Conflict { field: &'static str, message: String },
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("stored data is unreadable: {0}")]
+    Corrupt(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Which influencers a listing shows.
+#[derive(Debug, Clone, Default)]
+pub struct InfluencerQuery {
+    pub language: Option<Language>,
+    pub cadence: Option<Cadence>,
+    pub segment: Option<SegmentFilter>,
+    pub limit: Option<u64>,
+    pub offset: u64,
+}
+
+/// A token found by its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRecord {
+    pub id: i64,
+    pub role: Role,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SegmentSummary {
+    #[serde(flatten)]
+    pub segment: Segment,
+    pub members: u64,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub detail: serde_json::Value,
+}
+
+/// Everything held on one person, for a GDPR access request.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonalData {
+    pub influencer: StoredInfluencer,
+    pub deliveries: Vec<serde_json::Value>,
+    pub replies: Vec<serde_json::Value>,
+    pub questions: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SuppressionReason {
+    Erased,
+    Unsubscribed,
+    Bounced,
+    Complained,
+    Manual,
+}
+
+impl SuppressionReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SuppressionReason::Erased => "erased",
+            SuppressionReason::Unsubscribed => "unsubscribed",
+            SuppressionReason::Bounced => "bounced",
+            SuppressionReason::Complained => "complained",
+            SuppressionReason::Manual => "manual",
+        }
+    }
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Which backend this is, for logs and health output.
+    fn backend(&self) -> &'static str;
+    async fn migrate(&self) -> StoreResult<()>;
+    async fn ping(&self) -> StoreResult<()>;
+
+    async fn create_token(
+        &self,
+        token_hash: &str,
+        role: Role,
+        label: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64>;
+    async fn find_token(&self, token_hash: &str) -> StoreResult<Option<TokenRecord>>;
+
+    /// Stores a parsed roster in one transaction with its audit entry: the whole file or nothing.
+    async fn import_roster(
+        &self,
+        roster: &ParsedRoster,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ImportReport>;
+    async fn list_influencers(&self, query: &InfluencerQuery) -> StoreResult<Vec<StoredInfluencer>>;
+    async fn influencer(&self, email: &EmailAddress) -> StoreResult<Option<StoredInfluencer>>;
+    async fn personal_data(&self, email: &EmailAddress) -> StoreResult<Option<PersonalData>>;
+    /// Removes the person, anonymises their replies and keeps only a hashed suppression.
+    /// Returns false when nobody had that address.
+    async fn erase_influencer(&self, email: &EmailAddress, actor: &Actor, now: DateTime<Utc>) -> StoreResult<bool>;
+
+    async fn suppress(
+        &self,
+        email: &EmailAddress,
+        reason: SuppressionReason,
+        detail: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    async fn suppression(&self, email: &EmailAddress) -> StoreResult<Option<SuppressionReason>>;
+
+    async fn add_segment(&self, segment: &Segment, actor: &Actor, now: DateTime<Utc>) -> StoreResult<()>;
+    async fn segments(&self) -> StoreResult<Vec<SegmentSummary>>;
+    async fn segment(&self, name: &str) -> StoreResult<Option<SegmentSummary>>;
+    async fn count_members(&self, filter: &SegmentFilter) -> StoreResult<u64>;
+
+    async fn audit_log(&self, limit: u64) -> StoreResult<Vec<AuditEntry>>;
+}
+
+/// Opens the database a URL names: `sqlite://…` or `postgres://…`.
+pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+    use anyhow::Context;
+    let store: Arc<dyn Store> = if url.starts_with("sqlite:") {
+        Arc::new(
+            SqliteStore::connect(url)
+                .await
+                .with_context(|| format!("opening SQLite database {}", crate::config::mask_url(url)))?,
+        )
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Arc::new(
+            PgStore::connect(url)
+                .await
+                .with_context(|| format!("connecting to PostgreSQL at {}", crate::config::mask_url(url)))?,
+        )
+    } else {
+        anyhow::bail!(
+            "database URL `{}` must start with sqlite: or postgres:",
+            crate::config::mask_url(url)
+        );
+    };
+    Ok(store)
+}
+
+/// List fields are stored as `;a;b;` so that `LIKE '%;b;%'` finds a member on both backends.
+fn list_column(items: &[String]) -> String {
+    format!(";{};", items.join(";"))
+}
+
+fn list_from_column(column: &str) -> Vec<String> {
+    column
+        .split(';')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}

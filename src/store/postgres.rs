@@ -1,0 +1,55 @@
+//! PostgreSQL, for production and for several daemons sharing the work.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+
+type Db = sqlx::Postgres;
+type ThisStore = PgStore;
+const BACKEND: &str = "postgres";
+static MIGRATOR: Migrator = sqlx::migrate!("migrations/postgres");
+
+/// Advisory lock key under which roster writers take turns, so two imports never count the
+/// same new address twice.
+const ROSTER_LOCK: i64 = 0x0062_726f_7374_6572;
+
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
+        Self::connect_with(PgConnectOptions::from_str(url)?).await
+    }
+
+    /// Connects with every table inside `schema`: a whole deployment, or one test, in isolation.
+    pub async fn connect_in_schema(url: &str, schema: &str) -> Result<Self, sqlx::Error> {
+        let options = PgConnectOptions::from_str(url)?.options([("search_path", schema)]);
+        Self::connect_with(options).await
+    }
+
+    async fn connect_with(options: PgConnectOptions) -> Result<Self, sqlx::Error> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options)
+            .await?;
+        Ok(PgStore { pool })
+    }
+}
+
+async fn begin_write(pool: &PgPool) -> Result<sqlx::Transaction<'static, Db>, sqlx::Error> {
+    pool.begin().await
+}
+
+async fn lock_roster(tx: &mut sqlx::Transaction<'static, Db>) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(ROSTER_LOCK)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+include!("shared.rs");

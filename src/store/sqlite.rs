@@ -1,0 +1,52 @@
+//! The embedded default: one SQLite file in WAL mode.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+type Db = sqlx::Sqlite;
+type ThisStore = SqliteStore;
+const BACKEND: &str = "sqlite";
+static MIGRATOR: Migrator = sqlx::migrate!("migrations/sqlite");
+
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: a commit that reported success survives a power cut, so a delivery recorded
+            // as sent is never sent again after a reboot.
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(30))
+            .foreign_keys(true);
+        if let Some(parent) = options.get_filename().parent()
+            && !parent.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
+        }
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        Ok(SqliteStore { pool })
+    }
+}
+
+/// SQLite allows one writer: `BEGIN IMMEDIATE` takes the write lock up front, so two writers
+/// wait on the busy timeout instead of failing halfway with SQLITE_BUSY on upgrade.
+async fn begin_write(pool: &SqlitePool) -> Result<sqlx::Transaction<'static, Db>, sqlx::Error> {
+    pool.begin_with("BEGIN IMMEDIATE").await
+}
+
+/// Writers already take turns under `BEGIN IMMEDIATE`.
+async fn lock_roster(_tx: &mut sqlx::Transaction<'static, Db>) -> Result<(), sqlx::Error> {
+    Ok(())
+}
+
+include!("shared.rs");

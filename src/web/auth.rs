@@ -1,0 +1,56 @@
+//! Bearer tokens on `/api/v1/`: 401 without a valid token, 403 for the wrong role.
+
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+
+use super::{ApiError, AppState};
+use crate::access::{Actor, Role, token_hash};
+
+/// The caller behind a valid token.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub actor: Actor,
+    pub role: Role,
+}
+
+impl Caller {
+    /// Coordinators and approvers: the roster, segments, briefs, questions.
+    pub fn must_coordinate(&self) -> Result<(), ApiError> {
+        if self.role.coordinates() {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(format!(
+                "this needs the coordinator or approver role; the token has the {} role",
+                self.role
+            )))
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(AUTHORIZATION)
+            .ok_or_else(|| ApiError::unauthorized("missing `Authorization: Bearer TOKEN` header"))?;
+        let token = header
+            .to_str()
+            .ok()
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| ApiError::unauthorized("the Authorization header must be `Bearer TOKEN`"))?;
+        let record = state
+            .store
+            .find_token(&token_hash(token))
+            .await?
+            .ok_or_else(|| ApiError::unauthorized("the token is not valid or has been revoked"))?;
+        Ok(Caller {
+            actor: Actor::token(&record.label, record.id),
+            role: record.role,
+        })
+    }
+}

@@ -1,0 +1,130 @@
+//! `/api/v1/influencers`: the roster.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{ApiError, AppState, Caller};
+use crate::audience::{self, EmailAddress, ImportError};
+use crate::store::InfluencerQuery;
+
+/// The CSV is the request body, as a file upload would send it.
+pub async fn import(State(state): State<AppState>, caller: Caller, body: Bytes) -> Result<Json<Value>, ApiError> {
+    caller.must_coordinate()?;
+    let now = state.clock.now();
+    match audience::import(state.store.as_ref(), &body, &caller.actor, now).await {
+        Ok(report) => {
+            state.metrics.count_import(&report);
+            Ok(Json(json!(report)))
+        }
+        Err(ImportError::File(e)) => Err(ApiError::invalid("file", e.to_string())),
+        Err(ImportError::Store(e)) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListParams {
+    language: Option<String>,
+    cadence: Option<String>,
+    segment: Option<String>,
+    limit: Option<u64>,
+    #[serde(default)]
+    offset: u64,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(p): Query<ListParams>,
+) -> Result<Json<Value>, ApiError> {
+    caller.must_coordinate()?;
+    let mut query = InfluencerQuery {
+        limit: Some(p.limit.unwrap_or(1000).min(10_000)),
+        offset: p.offset,
+        ..Default::default()
+    };
+    if let Some(language) = p.language {
+        query.language = Some(
+            language
+                .parse()
+                .map_err(|e: crate::language::UnknownLanguage| ApiError::bad_request("language", e.to_string()))?,
+        );
+    }
+    if let Some(cadence) = p.cadence {
+        query.cadence = Some(
+            cadence
+                .parse()
+                .map_err(|e: crate::language::UnknownCadence| ApiError::bad_request("cadence", e.to_string()))?,
+        );
+    }
+    if let Some(name) = p.segment {
+        let segment = state
+            .store
+            .segment(&name)
+            .await?
+            .ok_or_else(|| ApiError::not_found(format!("segment `{name}`")))?;
+        query.segment = Some(segment.segment.filter);
+    }
+    let influencers = state.store.list_influencers(&query).await?;
+    Ok(Json(
+        json!({ "influencers": influencers, "count": influencers.len(), "offset": query.offset }),
+    ))
+}
+
+fn address(raw: &str) -> Result<EmailAddress, ApiError> {
+    EmailAddress::parse(raw).map_err(|e| ApiError::bad_request("email", e.to_string()))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(email): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    caller.must_coordinate()?;
+    let email = address(&email)?;
+    let found = state
+        .store
+        .influencer(&email)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("influencer {email}")))?;
+    let suppressed = state.store.suppression(&email).await?;
+    let mut body = json!(found);
+    body["suppressed"] = json!(suppressed);
+    Ok(Json(body))
+}
+
+pub async fn export(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(email): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    caller.must_coordinate()?;
+    let email = address(&email)?;
+    let data = state
+        .store
+        .personal_data(&email)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("influencer {email}")))?;
+    Ok(Json(json!(data)))
+}
+
+pub async fn erase(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(email): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    caller.must_coordinate()?;
+    let email = address(&email)?;
+    if state
+        .store
+        .erase_influencer(&email, &caller.actor, state.clock.now())
+        .await?
+    {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found(format!("influencer {email}")))
+    }
+}
