@@ -60,7 +60,9 @@ pub struct Actor(pub String);
 impl Actor {
     /// Someone at the command line: the command line is trusted with the machine's own user name.
     pub fn cli() -> Self {
-        let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+        let user = std::env::var("USER")
+            .or_else(|_| std::env::var("LOGNAME"))
+            .unwrap_or_else(|_| "unknown".into());
         Actor(format!("cli:{user}"))
     }
 

@@ -192,7 +192,8 @@ impl Config {
         default("from", "briefcast <news@localhost>".into());
         default("reply_domain", "localhost".into());
         default("log_format", "human".into());
-        default("log_level", "info".into());
+        // sqlx logs every statement notice at info; that is noise for ops.
+        default("log_level", "info,sqlx=warn".into());
         default("two_person_rule", "true".into());
         default("missing_language", "hold".into());
         default("fallback_language", "fi".into());

@@ -80,6 +80,20 @@ pub struct PersonalData {
     pub questions: Vec<serde_json::Value>,
 }
 
+/// A reply as it arrived, stored before anything else is done with it so a crash never loses it.
+#[derive(Debug, Clone)]
+pub struct NewReply<'a> {
+    /// `imap` or `webhook`.
+    pub channel: &'static str,
+    /// What makes the message unique within its channel (mailbox, UIDVALIDITY and UID for
+    /// IMAP), so a message fetched twice is stored once. None for the webhook.
+    pub channel_ref: Option<String>,
+    pub raw: &'a [u8],
+    pub from_address: Option<EmailAddress>,
+    pub message_id: Option<String>,
+    pub received_at: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SuppressionReason {
@@ -132,6 +146,9 @@ pub trait Store: Send + Sync + 'static {
     /// Removes the person, anonymises their replies and keeps only a hashed suppression.
     /// Returns false when nobody had that address.
     async fn erase_influencer(&self, email: &EmailAddress, actor: &Actor, now: DateTime<Utc>) -> StoreResult<bool>;
+
+    /// Stores a raw reply; returns its id and whether it was new (false: seen before, kept once).
+    async fn store_reply(&self, reply: &NewReply<'_>) -> StoreResult<(i64, bool)>;
 
     async fn suppress(
         &self,

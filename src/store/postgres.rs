@@ -3,8 +3,9 @@
 use std::str::FromStr;
 use std::time::Duration;
 
+use sqlx::Connection;
 use sqlx::migrate::Migrator;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 
 type Db = sqlx::Postgres;
 type ThisStore = PgStore;
@@ -31,6 +32,9 @@ impl PgStore {
     }
 
     async fn connect_with(options: PgConnectOptions) -> Result<Self, sqlx::Error> {
+        // One direct connection first: the pool would report only "timed out", while this
+        // names the cause (refused, unknown host, authentication failed, no such database).
+        PgConnection::connect_with(&options).await?.close().await?;
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(5))

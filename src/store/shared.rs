@@ -14,7 +14,7 @@ use crate::access::{Actor, Role};
 use crate::audience::roster::{ParsedRoster, RejectedRow};
 use crate::audience::{EmailAddress, ImportReport, Influencer, Segment, SegmentFilter, StoredInfluencer};
 use crate::store::{
-    AuditEntry, InfluencerQuery, PersonalData, SegmentSummary, Store, StoreError, StoreResult,
+    AuditEntry, InfluencerQuery, NewReply, PersonalData, SegmentSummary, Store, StoreError, StoreResult,
     SuppressionReason, TokenRecord, list_column, list_from_column,
 };
 
@@ -290,6 +290,30 @@ impl Store for ThisStore {
         audit(&mut tx, actor, "influencer.erase", &format!("influencer:{id}"), json!({ "email_hash": email.hash() }), now).await?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    async fn store_reply(&self, reply: &NewReply<'_>) -> StoreResult<(i64, bool)> {
+        let inserted: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO replies (received_at, channel, channel_ref, raw, message_id, from_address) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (channel, channel_ref) DO NOTHING RETURNING id",
+        )
+        .bind(reply.received_at)
+        .bind(reply.channel)
+        .bind(&reply.channel_ref)
+        .bind(reply.raw)
+        .bind(&reply.message_id)
+        .bind(reply.from_address.as_ref().map(EmailAddress::as_str))
+        .fetch_optional(&self.pool)
+        .await?;
+        if let Some(id) = inserted {
+            return Ok((id, true));
+        }
+        let id: i64 = sqlx::query_scalar("SELECT id FROM replies WHERE channel = $1 AND channel_ref = $2")
+            .bind(reply.channel)
+            .bind(&reply.channel_ref)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok((id, false))
     }
 
     async fn suppress(&self, email: &EmailAddress, reason: SuppressionReason, detail: &str, now: DateTime<Utc>) -> StoreResult<()> {

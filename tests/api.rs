@@ -1,0 +1,336 @@
+//! The HTTP API, black-box, on every backend.
+
+mod common;
+
+use common::{SAMPLE_ROSTER, TestApp, backends, spawn_app};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn json_of(response: reqwest::Response) -> (StatusCode, Value) {
+    let status = response.status();
+    let body = response.json::<Value>().await.expect("a JSON body");
+    (status, body)
+}
+
+async fn import_sample(app: &TestApp) -> Value {
+    let response = app
+        .post("/api/v1/influencers/import", &app.coordinator)
+        .body(SAMPLE_ROSTER)
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json_of(response).await;
+    assert_eq!(status, StatusCode::OK, "{}: {body}", app.backend);
+    body
+}
+
+#[tokio::test]
+async fn health_and_metrics_need_no_token() {
+    for b in backends().await {
+        let app = spawn_app(&b).await;
+        let (status, body) = json_of(app.client.get(app.url("/healthz")).send().await.unwrap()).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body, json!({ "status": "ok", "database": b.name }));
+        import_sample(&app).await;
+        let metrics = app
+            .client
+            .get(app.url("/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            metrics.contains("briefcast_roster_rows_total{outcome=\"new\"} 17"),
+            "{metrics}"
+        );
+        assert!(
+            metrics.contains("briefcast_roster_rows_total{outcome=\"rejected\"} 4"),
+            "{metrics}"
+        );
+        assert!(
+            metrics.contains("briefcast_http_requests_total{method=\"GET\",status=\"200\"}"),
+            "{metrics}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_api_answers_401_without_a_valid_token_and_403_for_the_wrong_role() {
+    for b in backends().await {
+        let app = spawn_app(&b).await;
+        let (status, body) = json_of(app.client.get(app.url("/api/v1/influencers")).send().await.unwrap()).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(body["error"]["code"], "unauthorized");
+        assert!(body["error"]["message"].as_str().unwrap().contains("Authorization"));
+
+        let (status, body) = json_of(app.get("/api/v1/influencers", "bc_forged").send().await.unwrap()).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+        assert_eq!(body["error"]["message"], "the token is not valid or has been revoked");
+
+        let (status, body) = json_of(app.get("/api/v1/influencers", &app.ops).send().await.unwrap()).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(body["error"]["code"], "forbidden");
+        let import = app
+            .post("/api/v1/influencers/import", &app.ops)
+            .body(SAMPLE_ROSTER)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(import.status(), StatusCode::FORBIDDEN);
+        assert_eq!(
+            app.store.list_influencers(&Default::default()).await.unwrap().len(),
+            0,
+            "ops imported nothing"
+        );
+
+        for token in [&app.coordinator, &app.approver] {
+            assert_eq!(
+                app.get("/api/v1/influencers", token).send().await.unwrap().status(),
+                StatusCode::OK
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_coordinator_imports_lists_and_erases_over_the_api() {
+    for b in backends().await {
+        let app = spawn_app(&b).await;
+        let report = import_sample(&app).await;
+        assert_eq!(
+            (report["new"].as_u64(), report["unchanged"].as_u64()),
+            (Some(17), Some(0))
+        );
+        assert_eq!(
+            report["rejected"][0],
+            json!({ "line": 18, "email": "not-an-email", "reason": "email: `not-an-email` is not a valid email address" })
+        );
+        let again = import_sample(&app).await;
+        assert_eq!(
+            (again["new"].as_u64(), again["unchanged"].as_u64()),
+            (Some(0), Some(17))
+        );
+
+        let (_, list) = json_of(
+            app.get("/api/v1/influencers?language=sv&cadence=daily", &app.coordinator)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        let emails: Vec<&str> = list["influencers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["email"].as_str().unwrap())
+            .collect();
+        assert_eq!(emails, vec!["kalle.lindqvist@example.com", "sara.oberg@example.com"]);
+
+        let (status, body) = json_of(
+            app.get("/api/v1/influencers?language=de", &app.coordinator)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(body["error"]["field"], "language");
+
+        let (status, one) = json_of(
+            app.get("/api/v1/influencers/SARA.OBERG@example.com", &app.coordinator)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            (one["name"].as_str(), one["suppressed"].clone()),
+            (Some("Sara Öberg"), Value::Null)
+        );
+
+        let (status, export) = json_of(
+            app.get("/api/v1/influencers/sara.oberg@example.com/export", &app.coordinator)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(export["influencer"]["consent_source"], "personal-contact");
+
+        let erased = app
+            .delete("/api/v1/influencers/sara.oberg@example.com", &app.coordinator)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(erased.status(), StatusCode::NO_CONTENT);
+        let (status, body) = json_of(
+            app.get("/api/v1/influencers/sara.oberg@example.com", &app.coordinator)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+        let (status, _) = json_of(
+            app.delete("/api/v1/influencers/sara.oberg@example.com", &app.coordinator)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+
+        let (_, audit) = json_of(app.get("/api/v1/audit", &app.coordinator).send().await.unwrap()).await;
+        let latest = &audit["entries"][0];
+        assert_eq!(latest["action"], "influencer.erase");
+        assert!(latest["actor"].as_str().unwrap().ends_with(":coordinator"), "{latest}");
+    }
+}
+
+#[tokio::test]
+async fn a_malformed_csv_gets_a_422_naming_the_line_and_changes_nothing() {
+    for b in backends().await {
+        let app = spawn_app(&b).await;
+        import_sample(&app).await;
+        let broken = "email,name,language,platforms,followers,topics,region,tier,cadence,consent_at,consent_source\n\
+                      new@example.com,New,fi,instagram,1,x,Uusimaa,open,weekly,2026-03-02T10:15:00+02:00,form\n\
+                      eero.makinen@example.com,Eero,fi\n";
+        let (status, body) = json_of(
+            app.post("/api/v1/influencers/import", &app.coordinator)
+                .body(broken)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["error"]["code"], "invalid");
+        assert_eq!(body["error"]["field"], "file");
+        assert_eq!(
+            body["error"]["message"],
+            "line 3: 3 fields where the header has 11; quote fields that contain commas"
+        );
+        let (status, _) = json_of(
+            app.get("/api/v1/influencers/new@example.com", &app.coordinator)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::NOT_FOUND,
+            "{}: nothing of the broken file landed",
+            b.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn segments_over_the_api() {
+    for b in backends().await {
+        let app = spawn_app(&b).await;
+        import_sample(&app).await;
+        let new = json!({ "name": "sv-tiktok", "languages": ["sv"], "platforms": ["TikTok"] });
+        let (status, body) = json_of(
+            app.post("/api/v1/segments", &app.coordinator)
+                .json(&new)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        assert_eq!(body["members"], 2);
+        let (status, body) = json_of(
+            app.post("/api/v1/segments", &app.coordinator)
+                .json(&new)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(
+            (status, body["error"]["field"].as_str()),
+            (StatusCode::CONFLICT, Some("name"))
+        );
+
+        let typo = json!({ "name": "x", "langauges": ["sv"] });
+        let (status, body) = json_of(
+            app.post("/api/v1/segments", &app.coordinator)
+                .json(&typo)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(
+            body["error"]["message"].as_str().unwrap().contains("langauges"),
+            "{body}"
+        );
+        let bad = json!({ "name": "x", "platforms": ["myspace"] });
+        let (status, body) = json_of(
+            app.post("/api/v1/segments", &app.coordinator)
+                .json(&bad)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(
+            (status, body["error"]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("platform"))
+        );
+
+        let (_, one) = json_of(
+            app.get("/api/v1/segments/sv-tiktok", &app.coordinator)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(one["members"], 2);
+        let (_, members) = json_of(
+            app.get("/api/v1/influencers?segment=sv-tiktok", &app.coordinator)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(members["count"], 2);
+        let (_, all) = json_of(app.get("/api/v1/segments", &app.coordinator).send().await.unwrap()).await;
+        assert_eq!(all["segments"].as_array().unwrap().len(), 1);
+        let (status, _) = json_of(app.get("/api/v1/segments/nope", &app.coordinator).send().await.unwrap()).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+}
+
+#[tokio::test]
+async fn unknown_routes_answer_in_the_json_error_shape() {
+    for b in backends().await {
+        let app = spawn_app(&b).await;
+        let (status, body) = json_of(app.get("/api/v1/nothing-here", &app.coordinator).send().await.unwrap()).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(body["error"]["code"], "not_found");
+    }
+}
+
+#[tokio::test]
+async fn the_daemon_stops_cleanly_when_told() {
+    for b in backends().await {
+        let app = spawn_app(&b).await;
+        assert_eq!(
+            app.client.get(app.url("/healthz")).send().await.unwrap().status(),
+            StatusCode::OK
+        );
+        let health = app.url("/healthz");
+        app.shutdown.cancel();
+        app.server.await.unwrap().unwrap();
+        assert!(reqwest::get(health).await.is_err(), "no longer listening");
+    }
+}

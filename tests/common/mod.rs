@@ -1,0 +1,145 @@
+//! Shared test harness: every test runs on SQLite, and on PostgreSQL too when
+//! `BRIEFCAST_TEST_DATABASE_URL` is set (then an unreachable server fails the test, never skips it).
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use briefcast::access::{self, Actor, Role};
+use briefcast::app::App;
+use briefcast::clock::ManualClock;
+use briefcast::config::Config;
+use briefcast::store::{PgStore, SqliteStore, Store};
+use chrono::{DateTime, TimeZone, Utc};
+use tempfile::TempDir;
+use tokio_util::sync::CancellationToken;
+
+pub const SAMPLE_ROSTER: &[u8] = include_bytes!("../fixtures/rosters/influencers-sample.csv");
+
+pub struct Backend {
+    pub name: &'static str,
+    pub store: Arc<dyn Store>,
+    pub dir: TempDir,
+}
+
+pub fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 21, 8, 0, 0).unwrap()
+}
+
+pub fn actor() -> Actor {
+    Actor("test:coordinator".into())
+}
+
+/// A fresh, migrated store per backend.
+pub async fn backends() -> Vec<Backend> {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("briefcast.db").display());
+    let sqlite: Arc<dyn Store> = Arc::new(SqliteStore::connect(&url).await.expect("open SQLite"));
+    sqlite.migrate().await.expect("migrate SQLite");
+    let mut out = vec![Backend {
+        name: "sqlite",
+        store: sqlite,
+        dir,
+    }];
+    if let Ok(url) = std::env::var("BRIEFCAST_TEST_DATABASE_URL") {
+        let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+        let admin = PgStore::connect(&url)
+            .await
+            .unwrap_or_else(|e| panic!("BRIEFCAST_TEST_DATABASE_URL is set but PostgreSQL is unreachable: {e}"));
+        drop(admin);
+        create_schema(&url, &schema).await;
+        let pg: Arc<dyn Store> = Arc::new(
+            PgStore::connect_in_schema(&url, &schema)
+                .await
+                .expect("connect to schema"),
+        );
+        pg.migrate().await.expect("migrate PostgreSQL");
+        out.push(Backend {
+            name: "postgres",
+            store: pg,
+            dir: tempfile::tempdir().unwrap(),
+        });
+    }
+    out
+}
+
+async fn create_schema(url: &str, schema: &str) {
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(url).await.expect("connect to PostgreSQL");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&mut conn)
+        .await
+        .expect("create schema");
+}
+
+/// A running daemon on port 0 over one backend, with a token per role.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: reqwest::Client,
+    pub store: Arc<dyn Store>,
+    pub clock: ManualClock,
+    pub coordinator: String,
+    pub approver: String,
+    pub ops: String,
+    pub shutdown: CancellationToken,
+    pub server: tokio::task::JoinHandle<anyhow::Result<()>>,
+    pub backend: &'static str,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub fn get(&self, path: &str, token: &str) -> reqwest::RequestBuilder {
+        self.client.get(self.url(path)).bearer_auth(token)
+    }
+
+    pub fn post(&self, path: &str, token: &str) -> reqwest::RequestBuilder {
+        self.client.post(self.url(path)).bearer_auth(token)
+    }
+
+    pub fn delete(&self, path: &str, token: &str) -> reqwest::RequestBuilder {
+        self.client.delete(self.url(path)).bearer_auth(token)
+    }
+}
+
+pub async fn spawn_app(backend: &Backend) -> TestApp {
+    let env = vec![
+        (
+            "BRIEFCAST_DATA_DIR".to_string(),
+            backend.dir.path().display().to_string(),
+        ),
+        ("BRIEFCAST_HTTP_ADDR".to_string(), "127.0.0.1:0".to_string()),
+    ];
+    let config = Config::from_sources(None, env).unwrap();
+    let clock = ManualClock::at(now());
+    let app = App::build_with_store(config, backend.store.clone(), Arc::new(clock.clone()))
+        .await
+        .unwrap();
+    let addr = app.local_addr();
+    let mut tokens = Vec::new();
+    for role in [Role::Coordinator, Role::Approver, Role::Ops] {
+        let token = access::new_token();
+        backend
+            .store
+            .create_token(&access::token_hash(&token), role, role.as_str(), &actor(), now())
+            .await
+            .unwrap();
+        tokens.push(token);
+    }
+    let shutdown = CancellationToken::new();
+    let server = tokio::spawn(app.run_until_stopped(shutdown.clone()));
+    TestApp {
+        addr,
+        client: reqwest::Client::new(),
+        store: backend.store.clone(),
+        clock,
+        coordinator: tokens[0].clone(),
+        approver: tokens[1].clone(),
+        ops: tokens[2].clone(),
+        shutdown,
+        server,
+        backend: backend.name,
+    }
+}
