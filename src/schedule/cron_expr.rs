@@ -24,7 +24,8 @@ impl CronExpr {
             reason: e.to_string(),
         })?;
         // A typo such as `0 9 31 2 *` (31 February) parses but would leave the schedule silent forever.
-        if parsed.upcoming(chrono::Utc).next().is_none() {
+        // Checked from 1970 rather than from now, so that validity does not change with the clock.
+        if parsed.after(&chrono::DateTime::UNIX_EPOCH).next().is_none() {
             return Err(ScheduleError::NeverRuns { expression: source });
         }
         Ok(CronExpr { source, parsed })

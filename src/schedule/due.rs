@@ -169,3 +169,38 @@ pub fn next_wake<K>(tracked: &[Tracked<'_, K>], now: DateTime<Utc>) -> Option<Da
         .filter_map(|entry| entry.schedule.next_due_after(now))
         .min()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::language::Cadence;
+    use crate::schedule::NewSchedule;
+
+    #[test]
+    fn a_flood_of_misses_lists_the_latest_and_counts_the_rest() {
+        let every_minute = Schedule::new(NewSchedule {
+            name: "noisy".into(),
+            cron: "* * * * *".into(),
+            time_zone: None,
+            cadence: Cadence::Daily,
+            segment: "everyone".into(),
+        })
+        .unwrap();
+        let now = DateTime::parse_from_rfc3339("2026-03-30T12:00:00Z").unwrap().to_utc();
+        let due = every_minute.due_runs(now - TimeDelta::days(2), now, Grace::DEFAULT);
+        assert_eq!(due.fire, Some(now));
+        assert_eq!(due.missed.len(), MAX_LISTED_MISSES);
+        assert_eq!(due.unlisted_misses, 2 * 24 * 60 - 1 - MAX_LISTED_MISSES as u64);
+        assert_eq!(due.missed.last(), Some(&(now - TimeDelta::minutes(1))));
+
+        let stale = every_minute.due_runs(
+            now - TimeDelta::days(2),
+            now + TimeDelta::seconds(30),
+            Grace::new(TimeDelta::zero()).unwrap(),
+        );
+        assert_eq!(stale.fire, None);
+        assert_eq!(stale.missed.len(), MAX_LISTED_MISSES);
+        assert_eq!(stale.missed.last(), Some(&now));
+        assert_eq!(stale.unlisted_misses, 2 * 24 * 60 - MAX_LISTED_MISSES as u64);
+    }
+}
