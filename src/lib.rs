@@ -12,6 +12,7 @@ pub mod config;
 pub mod demo;
 pub mod language;
 pub mod metrics;
+pub mod schedule;
 pub mod shutdown;
 pub mod store;
 pub mod telemetry;
