@@ -13,7 +13,8 @@ use briefcast::audience;
 use briefcast::store::{PgStore, SqliteStore, Store};
 
 fn roster(rows: usize) -> Vec<u8> {
-    let mut csv = String::from("email,name,language,platforms,followers,topics,region,tier,cadence,consent_at,consent_source\n");
+    let mut csv =
+        String::from("email,name,language,platforms,followers,topics,region,tier,cadence,consent_at,consent_source\n");
     let languages = ["fi", "fi", "fi", "sv", "en"];
     let platforms = ["instagram", "tiktok;youtube", "instagram;tiktok", "youtube"];
     let regions = ["Uusimaa", "Pirkanmaa", "Pohjois-Savo", "Österbotten", "Lappi"];
@@ -37,11 +38,15 @@ async fn measure(name: &str, store: Arc<dyn Store>, file: &[u8], rows: usize) {
     store.migrate().await.expect("migrate");
     let actor = Actor("bench".into());
     let start = Instant::now();
-    let first = audience::import(store.as_ref(), file, &actor, chrono::Utc::now()).await.expect("first import");
+    let first = audience::import(store.as_ref(), file, &actor, chrono::Utc::now())
+        .await
+        .expect("first import");
     let first_time = start.elapsed();
     assert_eq!(first.new as usize, rows);
     let start = Instant::now();
-    let again = audience::import(store.as_ref(), file, &actor, chrono::Utc::now()).await.expect("second import");
+    let again = audience::import(store.as_ref(), file, &actor, chrono::Utc::now())
+        .await
+        .expect("second import");
     let again_time = start.elapsed();
     assert_eq!(again.unchanged as usize, rows);
     println!(
@@ -61,15 +66,33 @@ async fn main() {
 
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-    measure("sqlite", Arc::new(SqliteStore::connect(&url).await.unwrap()), &file, rows).await;
+    measure(
+        "sqlite",
+        Arc::new(SqliteStore::connect(&url).await.unwrap()),
+        &file,
+        rows,
+    )
+    .await;
 
     if let Ok(url) = std::env::var("BRIEFCAST_BENCH_DATABASE_URL") {
         use sqlx::Connection;
         let schema = format!("bench_{}", uuid::Uuid::new_v4().simple());
         let mut conn = sqlx::PgConnection::connect(&url).await.expect("connect to PostgreSQL");
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&mut conn).await.unwrap();
-        measure("postgres", Arc::new(PgStore::connect_in_schema(&url, &schema).await.unwrap()), &file, rows).await;
-        sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE"))).execute(&mut conn).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        measure(
+            "postgres",
+            Arc::new(PgStore::connect_in_schema(&url, &schema).await.unwrap()),
+            &file,
+            rows,
+        )
+        .await;
+        sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+            .execute(&mut conn)
+            .await
+            .unwrap();
     } else {
         println!("postgres   skipped: set BRIEFCAST_BENCH_DATABASE_URL to measure it");
     }

@@ -4,7 +4,10 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/rosters/influencers-sample.csv");
+const SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/rosters/influencers-sample.csv"
+);
 
 fn briefcast(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_briefcast"))
@@ -31,12 +34,21 @@ fn importing_the_sample_twice_reports_the_documented_outcome() {
     assert!(first.status.success(), "{}", stderr(&first));
     let out = stdout(&first);
     assert!(out.contains(": 17 new, 0 updated, 0 unchanged, 4 rejected"), "{out}");
-    assert!(out.contains("line 20    AINO.VIRTANEN@EXAMPLE.COM: same address as line 2"), "{out}");
-    assert!(dir.path().join("briefcast-data/briefcast.db").exists(), "zero configuration puts data in ./briefcast-data");
+    assert!(
+        out.contains("line 20    AINO.VIRTANEN@EXAMPLE.COM: same address as line 2"),
+        "{out}"
+    );
+    assert!(
+        dir.path().join("briefcast-data/briefcast.db").exists(),
+        "zero configuration puts data in ./briefcast-data"
+    );
 
     let second = briefcast(dir.path(), &["--json", "influencers", "import", SAMPLE]);
     let report: serde_json::Value = serde_json::from_slice(&second.stdout).unwrap();
-    assert_eq!((report["new"].as_u64(), report["unchanged"].as_u64()), (Some(0), Some(17)));
+    assert_eq!(
+        (report["new"].as_u64(), report["unchanged"].as_u64()),
+        (Some(0), Some(17))
+    );
 
     let list = briefcast(dir.path(), &["--json", "influencers", "list", "--language", "en"]);
     let list: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
@@ -51,7 +63,10 @@ fn a_broken_file_exits_non_zero_naming_file_and_line() {
     let out = briefcast(dir.path(), &["influencers", "import", file.to_str().unwrap()]);
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(err.contains("roster.csv: nothing was imported: line 1: wrong header `email;name`"), "{err}");
+    assert!(
+        err.contains("roster.csv: nothing was imported: line 1: wrong header `email;name`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -60,7 +75,11 @@ fn an_unknown_config_key_is_named_with_its_file() {
     std::fs::write(dir.path().join("briefcast.toml"), "htp_addr = \"127.0.0.1:9\"\n").unwrap();
     let out = briefcast(dir.path(), &["config"]);
     assert!(!out.status.success());
-    assert!(stderr(&out).contains("config file briefcast.toml: unknown setting `htp_addr`"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("config file briefcast.toml: unknown setting `htp_addr`"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -69,12 +88,18 @@ fn an_unreachable_database_is_named_without_its_password() {
     let out = Command::new(env!("CARGO_BIN_EXE_briefcast"))
         .args(["migrate"])
         .current_dir(dir.path())
-        .env("BRIEFCAST_DATABASE_URL", "postgres://briefcast:hunter2@127.0.0.1:1/briefcast")
+        .env(
+            "BRIEFCAST_DATABASE_URL",
+            "postgres://briefcast:hunter2@127.0.0.1:1/briefcast",
+        )
         .output()
         .unwrap();
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(err.contains("connecting to PostgreSQL at postgres://briefcast:********@127.0.0.1:1/briefcast"), "{err}");
+    assert!(
+        err.contains("connecting to PostgreSQL at postgres://briefcast:********@127.0.0.1:1/briefcast"),
+        "{err}"
+    );
     assert!(!err.contains("hunter2"), "{err}");
 }
 
@@ -95,7 +120,11 @@ fn config_masks_secrets() {
 #[test]
 fn serve_demo_seeds_the_roster_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let mut daemon = Command::new(env!("CARGO_BIN_EXE_briefcast"))
         .args(["serve", "--demo"])
         .current_dir(dir.path())
@@ -116,7 +145,10 @@ fn serve_demo_seeds_the_roster_and_stops_on_sigterm() {
     let list: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
     assert_eq!(list.as_array().unwrap().len(), 17, "the demo seeded the sample roster");
 
-    let killed = Command::new("kill").args(["-TERM", &daemon.id().to_string()]).status().unwrap();
+    let killed = Command::new("kill")
+        .args(["-TERM", &daemon.id().to_string()])
+        .status()
+        .unwrap();
     assert!(killed.success());
     let status = daemon.wait().unwrap();
     assert!(status.success(), "a clean stop exits 0, got {status}");

@@ -56,4 +56,9 @@ async fn lock_roster(tx: &mut sqlx::Transaction<'static, Db>) -> Result<(), sqlx
     Ok(())
 }
 
-include!("shared.rs");
+include!("sql/common.rs");
+
+mod core {
+    use super::*;
+    include!("sql/core.rs");
+}

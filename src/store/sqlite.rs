@@ -49,4 +49,9 @@ async fn lock_roster(_tx: &mut sqlx::Transaction<'static, Db>) -> Result<(), sql
     Ok(())
 }
 
-include!("shared.rs");
+include!("sql/common.rs");
+
+mod core {
+    use super::*;
+    include!("sql/core.rs");
+}

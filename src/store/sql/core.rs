@@ -1,7 +1,4 @@
-// The SQL both backends share. `sqlite.rs` and `postgres.rs` each `include!` this file, so it is
-// compiled once against each backend's concrete sqlx types, without a tower of generic bounds.
-// Each includer defines: `Db`, `ThisStore` (with a `pool` field), `BACKEND`, `MIGRATOR`,
-// `begin_write` (a transaction that writes) and `lock_roster` (serialises roster writers).
+// The roster, tokens and audit log in SQL, shared by both backends (see `sql/common.rs`).
 
 use std::collections::{HashMap, HashSet};
 
@@ -17,12 +14,6 @@ use crate::store::{
     AuditEntry, InfluencerQuery, NewReply, PersonalData, SegmentSummary, Store, StoreError, StoreResult,
     SuppressionReason, TokenRecord, list_column, list_from_column,
 };
-
-type Tx = sqlx::Transaction<'static, Db>;
-type DbRow = <Db as sqlx::Database>::Row;
-
-/// Rows per multi-row statement: 15 columns × 500 stays far below both backends' bind limits.
-const BATCH: usize = 500;
 
 const INFLUENCER_COLUMNS: &str = "id, email, name, language, platforms, followers, topics, region, tier, \
      cadence, consent_at, consent_source, created_at, updated_at";
@@ -428,25 +419,6 @@ impl ThisStore {
             created_at: row.try_get("created_at")?,
             created_by: row.try_get("created_by")?,
         })
-    }
-}
-
-async fn audit(tx: &mut Tx, actor: &Actor, action: &str, subject: &str, detail: serde_json::Value, now: DateTime<Utc>) -> StoreResult<()> {
-    sqlx::query("INSERT INTO audit_log (at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5)")
-        .bind(now)
-        .bind(&actor.0)
-        .bind(action)
-        .bind(subject)
-        .bind(detail.to_string())
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
-fn push_list(q: &mut QueryBuilder<Db>, values: impl Iterator<Item = String>) {
-    let mut separated = q.separated(", ");
-    for value in values {
-        separated.push_bind(value);
     }
 }
 
