@@ -11,6 +11,7 @@ mod bounce;
 mod complaint;
 mod headers;
 mod html_text;
+pub mod imap;
 mod match_keys;
 mod question;
 mod quoted;
