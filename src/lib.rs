@@ -6,12 +6,14 @@
 pub mod access;
 pub mod app;
 pub mod audience;
+pub mod brief;
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod language;
 pub mod metrics;
+pub mod pack;
 pub mod shutdown;
 pub mod store;
 pub mod telemetry;

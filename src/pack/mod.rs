@@ -1,0 +1,1 @@
+//! Packs: a brief rendered for one language, and editions that carry several.
