@@ -18,6 +18,7 @@ use crate::language::{Cadence, Language};
 
 pub use hashtag::{Hashtag, HashtagError, hashtags_in};
 pub use lifecycle::{BriefStatus, LifecycleError, correct};
+pub(crate) use limits::group_digits;
 pub use limits::{Limit, LimitsError, PlatformLimits, Unit};
 pub use parse::{BriefFormat, ParseError};
 pub use validate::{Problem, validate};
