@@ -6,6 +6,7 @@
 pub mod access;
 pub mod app;
 pub mod audience;
+pub mod brief;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -13,6 +14,7 @@ pub mod demo;
 pub mod inbound;
 pub mod language;
 pub mod metrics;
+pub mod pack;
 pub mod schedule;
 pub mod shutdown;
 pub mod store;

@@ -1,0 +1,41 @@
+# British English strings for packs and editions. Dates and numbers arrive already formatted
+# ($date, $formatted); $count is the raw number that picks the plural form.
+
+edition-heading = Influencer briefing, { $date }
+greeting = Hello,
+greeting-named = Hello { $name },
+toc-heading = In this edition
+urgent-marker = URGENT
+correction-marker = CORRECTION
+correction-note = This corrects a brief we sent earlier. Please use this version from now on.
+subject-urgent = URGENT: { $title }
+subject-correction = CORRECTION: { $title }
+fallback-note = This brief is not yet available in English, so here it is in { $fallback ->
+        [fi] Finnish
+       *[sv] Swedish
+    }.
+brief-from = From: { $source }
+brief-contact = More information: { $contact }
+valid-until = Valid until { $date }.
+key-messages = Key messages
+do-heading = Do
+dont-heading = Don't
+facts-heading = Facts and sources
+source-label = Source
+check-source = Check the source before you share.
+snippets-heading = Ready-to-post texts
+instagram-caption = Instagram caption
+instagram-links-note = Links are not clickable on Instagram, so write the address out.
+tiktok-script = TikTok script
+youtube-title = YouTube title
+youtube-talking-points = Talking points
+youtube-description = YouTube description
+x-post = X post
+questions-received = Since the last edition you have sent us { $count ->
+        [one] { $formatted } question
+       *[other] { $formatted } questions
+    }.
+reply-to-ask = Any questions? Reply to this email or write to { $address } and we will pass them on to the authorities.
+footer-why = You are receiving this because you subscribed to official briefings for influencers.
+unsubscribe = Unsubscribe
+preferences = Change language or frequency

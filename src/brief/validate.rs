@@ -1,0 +1,254 @@
+//! Validation: every problem of a brief at once, each with its language, field and rule.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use super::hashtag::{Hashtag, hashtags_in};
+use super::limits::{Limit, PlatformLimits, Unit, group_digits};
+use super::{Brief, LanguageBlock, Priority};
+use crate::language::Language;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub language: Option<Language>,
+    pub field: String,
+    pub rule: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(language) = self.language {
+            write!(f, "{language}: ")?;
+        }
+        write!(f, "{}: {}", self.field, self.rule)
+    }
+}
+
+struct Report(Vec<Problem>);
+
+impl Report {
+    fn add(&mut self, language: Option<Language>, field: impl Into<String>, rule: impl Into<String>) {
+        self.0.push(Problem {
+            language,
+            field: field.into(),
+            rule: rule.into(),
+        });
+    }
+}
+
+/// Every problem the brief has; empty when it is ready for approval.
+pub fn validate(brief: &Brief, limits: &PlatformLimits) -> Vec<Problem> {
+    let mut report = Report(Vec::new());
+    check_meta(brief, &mut report);
+    let languages = brief.languages();
+    if languages.is_empty() {
+        report.add(None, "brief", "has no language; add at least one of [fi], [sv] or [en]");
+    }
+    for language in languages {
+        let block = brief.block(language).expect("listed languages have a block");
+        check_block(brief, language, block, limits, &mut report);
+    }
+    report.0
+}
+
+fn check_meta(brief: &Brief, report: &mut Report) {
+    let meta = &brief.meta;
+    if meta.slug.trim().is_empty() {
+        report.add(None, "meta.slug", "is required");
+    } else if !meta
+        .slug
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        report.add(None, "meta.slug", "may hold only a-z, 0-9 and -");
+    }
+    if meta.source.trim().is_empty() {
+        report.add(
+            None,
+            "meta.source",
+            "is required: name the authority the brief comes from",
+        );
+    }
+    if let (Some(embargo), Some(expires)) = (meta.embargo, meta.expires)
+        && embargo >= expires
+    {
+        report.add(
+            None,
+            "meta.embargo",
+            format!(
+                "{} is not before meta.expires {}",
+                embargo.to_rfc3339(),
+                expires.to_rfc3339()
+            ),
+        );
+    }
+    if meta.priority == Priority::Routine && meta.cadences.is_empty() {
+        report.add(
+            None,
+            "meta.cadences",
+            "a routine brief needs at least one of daily, weekly or monthly, or no edition carries it",
+        );
+    }
+    if meta.supersedes.as_deref().is_some_and(|s| s.trim().is_empty()) {
+        report.add(
+            None,
+            "meta.supersedes",
+            "is empty; name the slug of the brief this corrects",
+        );
+    }
+    check_hashtags(None, "meta.hashtags", &meta.hashtags, report);
+}
+
+fn check_hashtags(language: Option<Language>, field: &str, raw: &[String], report: &mut Report) {
+    for (i, tag) in raw.iter().enumerate() {
+        if let Err(e) = Hashtag::parse(tag) {
+            report.add(language, format!("{field}[{i}]"), e.to_string());
+        }
+    }
+}
+
+fn check_block(brief: &Brief, language: Language, block: &LanguageBlock, limits: &PlatformLimits, report: &mut Report) {
+    let lang = Some(language);
+    if block.title.trim().is_empty() {
+        report.add(lang, "title", "is required");
+    }
+    if block.summary.trim().is_empty() {
+        report.add(lang, "summary", "is required");
+    }
+    for (i, fact) in block.facts.iter().enumerate() {
+        if fact.text.trim().is_empty() {
+            report.add(lang, format!("facts[{i}].text"), "is required");
+        }
+        if let Err(rule) = check_source(&fact.source) {
+            report.add(lang, format!("facts[{i}].source"), rule);
+        }
+    }
+    check_hashtags(lang, "hashtags", &block.hashtags, report);
+    for (field, text) in texts(block) {
+        if let Some(c) = text.chars().find(|c| c.is_control() && *c != '\n' && *c != '\t') {
+            report.add(
+                lang,
+                field,
+                format!("contains the control character U+{:04X}", c as u32),
+            );
+        }
+    }
+    let required = [
+        ("instagram.caption", block.instagram.as_ref().map(|i| &i.caption)),
+        ("tiktok.script", block.tiktok.as_ref().map(|t| &t.script)),
+        ("youtube.title", block.youtube.as_ref().map(|y| &y.title)),
+        ("x.post", block.x.as_ref().map(|x| &x.post)),
+    ];
+    for (field, text) in required {
+        if text.is_some_and(|t| t.trim().is_empty()) {
+            report.add(lang, field, "is required when the platform's table is given");
+        }
+    }
+    let limited = [
+        ("instagram.caption", brief.instagram_caption(language)),
+        ("tiktok.script", block.tiktok.as_ref().map(|t| t.script.clone())),
+        ("youtube.title", block.youtube.as_ref().map(|y| y.title.clone())),
+        (
+            "youtube.description",
+            block.youtube.as_ref().and_then(|y| y.description.clone()),
+        ),
+        ("x.post", block.x.as_ref().map(|x| x.post.clone())),
+    ];
+    for (field, text) in limited {
+        let Some(text) = text else { continue };
+        for limit in limits.for_field(field) {
+            if let Some(rule) = check_limit(block, limit, &text) {
+                report.add(lang, field, rule);
+            }
+        }
+    }
+}
+
+fn check_limit(block: &LanguageBlock, limit: &Limit, text: &str) -> Option<String> {
+    if let Some(c) = text.chars().find(|c| limit.forbidden.contains(*c)) {
+        return Some(format!("contains `{c}`, which the platform refuses here"));
+    }
+    let max = limit.max?;
+    let count = limit.unit.count(text);
+    if count <= max {
+        return None;
+    }
+    let via = limit.via.as_deref().map(|v| format!(" {v}")).unwrap_or_default();
+    let detail = if limit.unit == Unit::Hashtags {
+        let written = block.instagram.as_ref().map_or(0, |i| hashtags_in(&i.caption).len());
+        format!(
+            " ({written} in the caption, {} appended from the brief's hashtags)",
+            count - written
+        )
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "{} {}{detail}, the limit{via} is {}",
+        group_digits(count, ","),
+        limit.unit.name(count),
+        group_digits(max, ",")
+    ))
+}
+
+fn check_source(source: &str) -> Result<(), String> {
+    if source.trim().is_empty() {
+        return Err("is required: every fact cites its source".into());
+    }
+    match url::Url::parse(source.trim()) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host_str().is_some() => Ok(()),
+        Ok(url) => Err(format!(
+            "`{source}` is a {} address; a source must be an http(s) link",
+            url.scheme()
+        )),
+        Err(e) => Err(format!(
+            "`{source}` is not a link ({e}); a source must be an http(s) link"
+        )),
+    }
+}
+
+fn texts(block: &LanguageBlock) -> Vec<(String, &str)> {
+    let mut out: Vec<(String, &str)> = vec![("title".into(), &block.title), ("summary".into(), &block.summary)];
+    let lists = [
+        ("key_messages", &block.key_messages),
+        ("do", &block.dos),
+        ("dont", &block.dont),
+    ];
+    for (name, list) in lists {
+        out.extend(
+            list.iter()
+                .enumerate()
+                .map(|(i, t)| (format!("{name}[{i}]"), t.as_str())),
+        );
+    }
+    out.extend(
+        block
+            .facts
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (format!("facts[{i}].text"), f.text.as_str())),
+    );
+    if let Some(i) = &block.instagram {
+        out.push(("instagram.caption".into(), &i.caption));
+    }
+    if let Some(t) = &block.tiktok {
+        out.push(("tiktok.script".into(), &t.script));
+    }
+    if let Some(y) = &block.youtube {
+        out.push(("youtube.title".into(), &y.title));
+        out.extend(
+            y.talking_points
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (format!("youtube.talking_points[{i}]"), t.as_str())),
+        );
+        if let Some(d) = &y.description {
+            out.push(("youtube.description".into(), d));
+        }
+    }
+    if let Some(x) = &block.x {
+        out.push(("x.post".into(), &x.post));
+    }
+    out
+}

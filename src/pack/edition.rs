@@ -1,0 +1,253 @@
+//! An edition: the briefs of one send, composed into one email per language. Urgent briefs come
+//! first, a short table of contents leads when there is more than one, and briefs missing the
+//! reader's language are held or sent in the fallback language, never silently mixed.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use fluent_bundle::FluentValue;
+use minijinja::Value;
+use minijinja::value::Serde;
+use serde::Serialize;
+
+use super::locale::format_number;
+use super::personalise::Body;
+use super::view::{BriefView, labels, slot};
+use super::{Content, RenderError, format_date};
+use crate::brief::Brief;
+use crate::config::{Config, MissingLanguage};
+use crate::language::Language;
+
+/// The briefs one send carries, in the order the coordinator queued them.
+#[derive(Debug, Clone)]
+pub struct Edition<'a> {
+    pub briefs: Vec<&'a Brief>,
+    pub date: DateTime<Utc>,
+    /// Questions received since the previous edition, when the edition should mention them.
+    pub questions_received: Option<u64>,
+}
+
+/// What a reader gets when a brief lacks their language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LanguagePolicy {
+    pub missing: MissingLanguage,
+    pub fallback: Language,
+}
+
+impl LanguagePolicy {
+    pub fn from_config(config: &Config) -> LanguagePolicy {
+        LanguagePolicy {
+            missing: config.missing_language,
+            fallback: config.fallback_language,
+        }
+    }
+}
+
+/// A brief an edition carries, and the language its text is in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Placement {
+    pub slug: String,
+    pub language: Language,
+    pub fallback: bool,
+}
+
+/// A brief left out of one language's edition; the coordinator must be told.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Held {
+    pub slug: String,
+    pub language: Language,
+    pub reason: HeldReason,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "fallback")]
+pub enum HeldReason {
+    /// The policy is hold.
+    NotTranslated,
+    /// The policy is fallback, but the brief lacks the fallback language too.
+    FallbackMissing(Language),
+}
+
+impl fmt::Display for Held {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: held back from {} readers: ", self.slug, self.language)?;
+        match self.reason {
+            HeldReason::NotTranslated => write!(
+                f,
+                "it has no {} text yet (missing-language policy: hold)",
+                self.language
+            ),
+            HeldReason::FallbackMissing(fallback) => write!(
+                f,
+                "it has no {} text and no {fallback} text to fall back on",
+                self.language
+            ),
+        }
+    }
+}
+
+/// One language's email of an edition, rendered once; [`ComposedEdition::personalise`] makes
+/// each recipient's copy.
+#[derive(Debug, Clone)]
+pub struct ComposedEdition {
+    pub language: Language,
+    pub subject: String,
+    pub carried: Vec<Placement>,
+    pub held: Vec<Held>,
+    pub(crate) body: Body,
+}
+
+impl ComposedEdition {
+    /// True when every brief was held: there is nothing to send to this language's readers.
+    pub fn is_empty(&self) -> bool {
+        self.carried.is_empty()
+    }
+}
+
+#[derive(Serialize)]
+struct TocItem {
+    anchor: String,
+    title: String,
+    urgent: bool,
+    correction: bool,
+}
+
+#[derive(Serialize)]
+struct EditionView {
+    lang: &'static str,
+    subject: String,
+    heading: String,
+    greeting: String,
+    toc: Vec<TocItem>,
+    briefs: Vec<BriefView>,
+    questions_line: Option<String>,
+    reply_line: String,
+    unsubscribe_url: String,
+    preferences_url: String,
+    t: std::collections::BTreeMap<String, String>,
+}
+
+/// Composes the edition for readers of `language`.
+pub fn compose(
+    content: &Content,
+    edition: &Edition<'_>,
+    language: Language,
+    policy: LanguagePolicy,
+) -> Result<ComposedEdition, RenderError> {
+    let strings = &content.strings;
+    let mut ordered: Vec<&Brief> = edition.briefs.clone();
+    // Stable: urgent briefs move to the front, each group keeps the coordinator's order.
+    ordered.sort_by_key(|b| !b.is_urgent());
+
+    let mut carried = Vec::new();
+    let mut held = Vec::new();
+    let mut briefs = Vec::new();
+    for brief in ordered {
+        let slug = brief.meta.slug.clone();
+        let text_language = match (brief.block(language), policy.missing) {
+            (Some(_), _) => language,
+            (None, MissingLanguage::Hold) => {
+                held.push(Held {
+                    slug,
+                    language,
+                    reason: HeldReason::NotTranslated,
+                });
+                continue;
+            }
+            (None, MissingLanguage::Fallback) if brief.block(policy.fallback).is_some() => policy.fallback,
+            (None, MissingLanguage::Fallback) => {
+                held.push(Held {
+                    slug,
+                    language,
+                    reason: HeldReason::FallbackMissing(policy.fallback),
+                });
+                continue;
+            }
+        };
+        let block = brief.block(text_language).expect("chosen language has a block");
+        let anchor = format!("brief-{}", briefs.len() + 1);
+        briefs.push(BriefView::new(strings, brief, language, text_language, block, anchor));
+        carried.push(Placement {
+            slug,
+            language: text_language,
+            fallback: text_language != language,
+        });
+    }
+
+    let date = format_date(language, edition.date);
+    let heading = strings.get_with(language, "edition-heading", &[("date", FluentValue::from(date))]);
+    let subject = subject(content, language, &briefs, &heading);
+    let toc = if briefs.len() > 1 {
+        briefs
+            .iter()
+            .map(|b| TocItem {
+                anchor: b.anchor.clone(),
+                title: b.title.clone(),
+                urgent: b.urgent,
+                correction: b.correction,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let questions_line = edition.questions_received.map(|n| {
+        strings.get_with(
+            language,
+            "questions-received",
+            &[
+                ("count", FluentValue::from(n)),
+                ("formatted", FluentValue::from(format_number(language, n))),
+            ],
+        )
+    });
+    let view = EditionView {
+        lang: language.code(),
+        subject: subject.clone(),
+        heading,
+        greeting: slot('G'),
+        toc,
+        briefs,
+        questions_line,
+        reply_line: strings.get_with(language, "reply-to-ask", &[("address", FluentValue::from(slot('R')))]),
+        unsubscribe_url: slot('U'),
+        preferences_url: slot('P'),
+        t: labels(strings, language),
+    };
+    let context = Value::from(Serde(&view));
+    let html = content.templates.render("edition.html", &context)?;
+    let text = content.templates.render("edition.txt", &context)?;
+    let greeting_named = strings.get_with(language, "greeting-named", &[("name", FluentValue::from(slot('N')))]);
+    let greeting = strings.get(language, "greeting");
+    Ok(ComposedEdition {
+        language,
+        subject,
+        carried,
+        held,
+        body: Body::new(&html, &text, &greeting_named, &greeting),
+    })
+}
+
+/// Composes the edition for each of the three languages.
+pub fn compose_all(
+    content: &Content,
+    edition: &Edition<'_>,
+    policy: LanguagePolicy,
+) -> Result<Vec<ComposedEdition>, RenderError> {
+    Language::ALL
+        .into_iter()
+        .map(|l| compose(content, edition, l, policy))
+        .collect()
+}
+
+fn subject(content: &Content, language: Language, briefs: &[BriefView], heading: &str) -> String {
+    let strings = &content.strings;
+    let title = |b: &BriefView| FluentValue::from(b.title.clone());
+    if let Some(urgent) = briefs.iter().find(|b| b.urgent) {
+        return strings.get_with(language, "subject-urgent", &[("title", title(urgent))]);
+    }
+    match briefs {
+        [only] if only.correction => strings.get_with(language, "subject-correction", &[("title", title(only))]),
+        [only] => only.title.clone(),
+        _ => heading.to_string(),
+    }
+}

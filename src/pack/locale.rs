@@ -1,0 +1,273 @@
+//! Every word of a pack that is not brief text: Fluent messages per language, plus the dates
+//! and numbers formatted per locale before they reach Fluent (Fluent in Rust has no dates).
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use chrono::{DateTime, Datelike, Timelike, Utc};
+use chrono_tz::Europe::Helsinki;
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use unic_langid::LanguageIdentifier;
+
+use super::ContentError;
+use crate::brief::group_digits;
+use crate::language::Language;
+
+const EMBEDDED: [(Language, &str); 3] = [
+    (Language::Fi, include_str!("../../locales/fi/pack.ftl")),
+    (Language::Sv, include_str!("../../locales/sv/pack.ftl")),
+    (Language::En, include_str!("../../locales/en/pack.ftl")),
+];
+
+/// Every message id the code asks for. Loading fails when a locale lacks one of them.
+pub const MESSAGE_IDS: &[&str] = &[
+    "edition-heading",
+    "greeting",
+    "greeting-named",
+    "toc-heading",
+    "urgent-marker",
+    "correction-marker",
+    "correction-note",
+    "subject-urgent",
+    "subject-correction",
+    "fallback-note",
+    "brief-from",
+    "brief-contact",
+    "valid-until",
+    "key-messages",
+    "do-heading",
+    "dont-heading",
+    "facts-heading",
+    "source-label",
+    "check-source",
+    "snippets-heading",
+    "instagram-caption",
+    "instagram-links-note",
+    "tiktok-script",
+    "youtube-title",
+    "youtube-talking-points",
+    "youtube-description",
+    "x-post",
+    "questions-received",
+    "reply-to-ask",
+    "footer-why",
+    "unsubscribe",
+    "preferences",
+];
+
+/// The messages without arguments: templates get them as labels.
+pub(crate) const LABEL_IDS: &[&str] = &[
+    "toc-heading",
+    "urgent-marker",
+    "correction-marker",
+    "correction-note",
+    "key-messages",
+    "do-heading",
+    "dont-heading",
+    "facts-heading",
+    "source-label",
+    "check-source",
+    "snippets-heading",
+    "instagram-caption",
+    "instagram-links-note",
+    "tiktok-script",
+    "youtube-title",
+    "youtube-talking-points",
+    "youtube-description",
+    "x-post",
+    "footer-why",
+    "unsubscribe",
+    "preferences",
+];
+
+struct Locale {
+    bundle: FluentBundle<FluentResource>,
+    ids: BTreeSet<String>,
+}
+
+/// The Fluent messages of all three languages.
+pub struct Strings {
+    locales: [Locale; 3],
+}
+
+fn index(language: Language) -> usize {
+    match language {
+        Language::Fi => 0,
+        Language::Sv => 1,
+        Language::En => 2,
+    }
+}
+
+impl Strings {
+    /// The strings built into briefcast.
+    pub fn embedded() -> Strings {
+        let sources =
+            EMBEDDED.map(|(l, text)| (l, vec![(format!("(built-in) locales/{l}/pack.ftl"), text.to_string())]));
+        Self::build(sources).expect("the built-in locales are complete")
+    }
+
+    /// Every `*.ftl` file of `locales_dir/<language>/`; a language without a folder keeps the
+    /// built-in strings. Fails on a syntax error (naming file and line) or a missing message.
+    pub fn load(locales_dir: &Path) -> Result<Strings, ContentError> {
+        let mut sources = Vec::new();
+        for (language, text) in EMBEDDED {
+            let dir = locales_dir.join(language.code());
+            if !dir.is_dir() {
+                sources.push((
+                    language,
+                    vec![(format!("(built-in) locales/{language}/pack.ftl"), text.to_string())],
+                ));
+                continue;
+            }
+            let read_err = |e: std::io::Error| ContentError::Read {
+                path: dir.display().to_string(),
+                message: e.to_string(),
+            };
+            let mut files: Vec<_> = std::fs::read_dir(&dir)
+                .map_err(read_err)?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "ftl"))
+                .collect();
+            files.sort();
+            let mut texts = Vec::new();
+            for file in files {
+                let text = std::fs::read_to_string(&file).map_err(|e| ContentError::Read {
+                    path: file.display().to_string(),
+                    message: e.to_string(),
+                })?;
+                texts.push((file.display().to_string(), text));
+            }
+            sources.push((language, texts));
+        }
+        let sources: [(Language, Vec<(String, String)>); 3] = sources
+            .try_into()
+            .unwrap_or_else(|_| unreachable!("one entry per language"));
+        Self::build(sources)
+    }
+
+    fn build(sources: [(Language, Vec<(String, String)>); 3]) -> Result<Strings, ContentError> {
+        let locales = sources.map(|(language, files)| build_locale(language, files));
+        let [fi, sv, en] = locales;
+        Ok(Strings {
+            locales: [fi?, sv?, en?],
+        })
+    }
+
+    /// The ids of every message a language defines, to compare locales.
+    pub fn message_ids(&self, language: Language) -> &BTreeSet<String> {
+        &self.locales[index(language)].ids
+    }
+
+    pub fn get(&self, language: Language, id: &str) -> String {
+        self.format(language, id, None)
+    }
+
+    pub fn get_with(&self, language: Language, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+        let mut fluent_args = FluentArgs::new();
+        for (name, value) in args {
+            fluent_args.set(*name, value.clone());
+        }
+        self.format(language, id, Some(&fluent_args))
+    }
+
+    fn format(&self, language: Language, id: &str, args: Option<&FluentArgs>) -> String {
+        let bundle = &self.locales[index(language)].bundle;
+        // Loading checked every id in MESSAGE_IDS, so a miss is a programming error.
+        let message = bundle
+            .get_message(id)
+            .unwrap_or_else(|| panic!("message `{id}` missing in {language}"));
+        let pattern = message
+            .value()
+            .unwrap_or_else(|| panic!("message `{id}` has no value in {language}"));
+        let mut errors = Vec::new();
+        bundle.format_pattern(pattern, args, &mut errors).into_owned()
+    }
+}
+
+fn build_locale(language: Language, files: Vec<(String, String)>) -> Result<Locale, ContentError> {
+    let langid: LanguageIdentifier = language.locale().parse().expect("locales are valid language tags");
+    let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+    // Isolation marks would land in plain-text mail as invisible characters; every string
+    // here is left-to-right.
+    bundle.set_use_isolating(false);
+    let mut ids = BTreeSet::new();
+    let mut first_file = String::new();
+    for (path, text) in files {
+        if first_file.is_empty() {
+            first_file = path.clone();
+        }
+        let resource = FluentResource::try_new(text.clone()).map_err(|(_, errors)| {
+            let e = &errors[0];
+            let line = text[..e.pos.start.min(text.len())].matches('\n').count() + 1;
+            ContentError::Syntax {
+                path: path.clone(),
+                line: Some(line),
+                message: e.kind.to_string(),
+            }
+        })?;
+        for entry in resource.entries() {
+            if let fluent_syntax::ast::Entry::Message(m) = entry {
+                ids.insert(m.id.name.to_string());
+            }
+        }
+        bundle.add_resource(resource).map_err(|errors| ContentError::Syntax {
+            path: path.clone(),
+            line: None,
+            message: errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
+        })?;
+    }
+    if let Some(missing) = MESSAGE_IDS.iter().find(|id| !ids.contains(**id)) {
+        return Err(ContentError::MissingMessage {
+            language,
+            path: first_file,
+            id: missing.to_string(),
+        });
+    }
+    Ok(Locale { bundle, ids })
+}
+
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// A date and time as readers in `language` write it, in Helsinki time:
+/// `23.11.2026 klo 8.00`, `23.11.2026 kl. 8.00`, `23 November 2026, 08:00`.
+pub fn format_datetime(language: Language, at: DateTime<Utc>) -> String {
+    let t = at.with_timezone(&Helsinki);
+    match language {
+        Language::Fi => format!("{} klo {}.{:02}", format_date(language, at), t.hour(), t.minute()),
+        Language::Sv => format!("{} kl. {}.{:02}", format_date(language, at), t.hour(), t.minute()),
+        Language::En => format!("{}, {:02}:{:02}", format_date(language, at), t.hour(), t.minute()),
+    }
+}
+
+/// A date in Helsinki: `23.11.2026` in Finnish and Swedish, `23 November 2026` in English.
+pub fn format_date(language: Language, at: DateTime<Utc>) -> String {
+    let t = at.with_timezone(&Helsinki);
+    match language {
+        Language::Fi | Language::Sv => format!("{}.{}.{}", t.day(), t.month(), t.year()),
+        Language::En => format!("{} {} {}", t.day(), MONTHS_EN[t.month0() as usize], t.year()),
+    }
+}
+
+/// A whole number grouped the local way: `182 000` (no-break space) in Finnish and Swedish,
+/// `182,000` in English.
+pub fn format_number(language: Language, n: u64) -> String {
+    let separator = match language {
+        Language::Fi | Language::Sv => "\u{a0}",
+        Language::En => ",",
+    };
+    group_digits(n as usize, separator)
+}

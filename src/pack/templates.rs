@@ -1,0 +1,88 @@
+//! The minijinja templates of the email, compiled all at once when loaded.
+
+use std::path::Path;
+
+use minijinja::syntax::SyntaxConfig;
+use minijinja::{Environment, UndefinedBehavior, Value};
+
+use super::{ContentError, RenderError};
+
+/// Every template a pack uses, with its built-in copy.
+const BUILT_IN: [(&str, &str); 4] = [
+    ("edition.html", include_str!("../../content/templates/edition.html")),
+    ("edition.txt", include_str!("../../content/templates/edition.txt")),
+    ("brief.html", include_str!("../../content/templates/brief.html")),
+    ("brief.txt", include_str!("../../content/templates/brief.txt")),
+];
+
+pub const TEMPLATE_NAMES: [&str; 4] = ["edition.html", "edition.txt", "brief.html", "brief.txt"];
+
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+impl Templates {
+    pub fn embedded() -> Templates {
+        let sources = BUILT_IN.map(|(name, text)| (name, format!("(built-in) {name}"), text.to_string()));
+        Self::compile(sources).expect("the built-in templates compile")
+    }
+
+    /// The templates in `dir`, each file replacing its built-in copy; all are compiled now, and
+    /// the first that does not compile is reported with its file and line.
+    pub fn load(dir: &Path) -> Result<Templates, ContentError> {
+        let mut sources = Vec::new();
+        for (name, built_in) in BUILT_IN {
+            let path = dir.join(name);
+            match std::fs::read_to_string(&path) {
+                Ok(text) => sources.push((name, path.display().to_string(), text)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    sources.push((name, format!("(built-in) {name}"), built_in.to_string()))
+                }
+                Err(e) => {
+                    return Err(ContentError::Read {
+                        path: path.display().to_string(),
+                        message: e.to_string(),
+                    });
+                }
+            }
+        }
+        let sources: [(&str, String, String); 4] = sources
+            .try_into()
+            .unwrap_or_else(|_| unreachable!("one entry per template"));
+        Self::compile(sources)
+    }
+
+    fn compile(sources: [(&'static str, String, String); 4]) -> Result<Templates, ContentError> {
+        let mut env = Environment::new();
+        // A misspelt variable must fail the render, not leave a hole in an email to thousands.
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        let syntax = SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .keep_trailing_newline(true)
+            .build()
+            .expect("default delimiters are valid");
+        env.set_syntax(syntax);
+        for (name, path, text) in sources {
+            env.add_template_owned(name, text).map_err(|e| ContentError::Syntax {
+                path,
+                line: e.line(),
+                message: e.detail().unwrap_or(&e.kind().to_string()).to_string(),
+            })?;
+        }
+        Ok(Templates { env })
+    }
+
+    pub(crate) fn render(&self, name: &str, context: &Value) -> Result<String, RenderError> {
+        let template = self.env.get_template(name).map_err(|e| render_error(name, &e))?;
+        template.render(context).map_err(|e| render_error(name, &e))
+    }
+}
+
+fn render_error(name: &str, e: &minijinja::Error) -> RenderError {
+    RenderError {
+        template: e.name().unwrap_or(name).to_string(),
+        line: e.line(),
+        message: e.detail().map(str::to_string).unwrap_or_else(|| e.kind().to_string()),
+    }
+}
