@@ -15,4 +15,5 @@ pub mod metrics;
 pub mod shutdown;
 pub mod store;
 pub mod telemetry;
+pub mod token;
 pub mod web;
