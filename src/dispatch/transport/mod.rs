@@ -1,0 +1,3 @@
+//! Transports: how an outgoing message leaves briefcast.
+
+pub mod retry;
