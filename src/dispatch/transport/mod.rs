@@ -75,7 +75,8 @@ pub trait Transport: Send + Sync {
 pub struct TransportConfigError(pub String);
 
 /// The configured transport: the HTTP mail API when its settings are given, else SMTP when a URL
-/// is given, else the outbox folder (the zero-configuration default).
+/// is given, else the outbox folder (the zero-configuration default). Call it inside a Tokio
+/// runtime: the SMTP pool starts a background task.
 pub fn transport_from_url(
     smtp_url: Option<&str>,
     outbox_dir: &Path,

@@ -65,6 +65,7 @@ enum Security {
 }
 
 impl SmtpTransport {
+    /// Must be called inside a Tokio runtime: lettre's pool spawns its idle-connection reaper.
     pub fn from_url(raw: &str, defaults: SmtpOptions) -> Result<SmtpTransport, TransportConfigError> {
         let shown = mask_url(raw);
         let fail = |why: &str| TransportConfigError(format!("smtp_url `{shown}`: {why}"));
@@ -246,8 +247,9 @@ fn classify(error: &lettre::transport::smtp::Error) -> SendError {
 mod tests {
     use super::*;
 
-    #[test]
-    fn url_forms_are_understood() {
+    // lettre's pool starts its idle reaper on the runtime, so building needs one.
+    #[tokio::test]
+    async fn url_forms_are_understood() {
         for url in [
             "smtp://127.0.0.1:2525",
             "smtp://mail.example.fi?tls=starttls&pool=8&timeout=10&helo=briefcast.example.fi",
@@ -259,8 +261,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn bad_urls_are_named_without_their_password() {
+    #[tokio::test]
+    async fn bad_urls_are_named_without_their_password() {
         for (url, why) in [
             ("smtp://news:hunter2@smtp.example.fi", "a user name needs tls=starttls"),
             (
