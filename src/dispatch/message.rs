@@ -1,0 +1,633 @@
+//! The outgoing message for one delivery: headers, text and HTML, DKIM signature, envelope.
+
+use std::fmt;
+use std::time::SystemTime;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use chrono::{DateTime, Utc};
+use lettre::message::dkim::{
+    DkimCanonicalization, DkimCanonicalizationType, DkimConfig, DkimSigningAlgorithm, DkimSigningKey,
+};
+use lettre::message::header::{Header, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
+use lettre::{Address, Message};
+use rand::Rng;
+
+use crate::audience::EmailAddress;
+use crate::language::Language;
+use crate::token::{Purpose, TokenKey};
+
+/// The SMTP envelope: where DSNs go (`MAIL FROM`, RFC 5321 reverse-path) and who receives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Envelope {
+    /// `bounces+TOKEN@REPLY_DOMAIN`, so a DSN (RFC 3464) names its delivery by address alone,
+    /// even when the bouncing system mangles or drops the original headers.
+    pub mail_from: String,
+    pub rcpt_to: String,
+}
+
+/// A message ready for a transport.
+#[derive(Clone, PartialEq, Eq)]
+pub struct OutgoingMessage {
+    /// Without angle brackets (`7.42.9f3c…@example.fi`), as parsers return `In-Reply-To` and
+    /// `References` entries; this is what the delivery row keeps.
+    pub message_id: String,
+    pub envelope: Envelope,
+    /// The RFC 5322 message, CRLF line ends, as it goes on the wire.
+    pub bytes: Vec<u8>,
+}
+
+impl fmt::Debug for OutgoingMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OutgoingMessage")
+            .field("message_id", &self.message_id)
+            .field("envelope", &self.envelope)
+            .field("bytes", &self.bytes.len())
+            .finish()
+    }
+}
+
+/// What changes from one delivery to the next.
+#[derive(Debug, Clone)]
+pub struct Letter<'a> {
+    pub edition_id: i64,
+    pub delivery_id: i64,
+    pub to: &'a EmailAddress,
+    pub to_name: Option<&'a str>,
+    pub language: Language,
+    pub subject: &'a str,
+    pub text: &'a str,
+    pub html: &'a str,
+    /// The list's description for `List-Id` (RFC 2919), e.g. `Koronafaktat – weekly (fi)`.
+    pub list_name: &'a str,
+    /// The list's identifier, a dotted name under a domain we control, e.g. `weekly.fi.news.example.fi`.
+    pub list_id: &'a str,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MessageError {
+    #[error("{field} `{value}` is not a usable address")]
+    Address { field: &'static str, value: String },
+    #[error("list id `{0}` must be a dotted name of letters, digits, dots and hyphens (RFC 2919)")]
+    ListId(String),
+    #[error("DKIM key: {0}")]
+    DkimKey(String),
+    #[error("building the message: {0}")]
+    Build(#[from] lettre::error::Error),
+}
+
+/// A DKIM signing identity (RFC 6376): selector, domain and private key.
+pub struct DkimSigner {
+    config: DkimConfig,
+}
+
+impl fmt::Debug for DkimSigner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DkimSigner(********)")
+    }
+}
+
+impl DkimSigner {
+    /// A signer from a PEM private key: RSA as PKCS#1 (`BEGIN RSA PRIVATE KEY`) or PKCS#8
+    /// (`BEGIN PRIVATE KEY`, as `openssl genpkey` writes), or Ed25519 as PKCS#8 (RFC 8463).
+    pub fn from_pem(selector: &str, domain: &str, pem: &str) -> Result<DkimSigner, MessageError> {
+        let key = parse_key(pem)?;
+        // Relaxed/relaxed survives relays that refold headers or touch trailing whitespace.
+        let canonicalization = DkimCanonicalization {
+            header: DkimCanonicalizationType::Relaxed,
+            body: DkimCanonicalizationType::Relaxed,
+        };
+        // RFC 8058 §4: one-click unsubscription is honoured only when a valid DKIM signature
+        // covers both List-Unsubscribe and List-Unsubscribe-Post. The rest binds what a reader
+        // trusts (sender, subject, reply address, date, id) and how the body is to be read.
+        let headers = SIGNED_HEADERS
+            .iter()
+            .map(|name| HeaderName::new_from_ascii_str(name))
+            .collect();
+        Ok(DkimSigner {
+            config: DkimConfig::new(selector.to_string(), domain.to_string(), key, headers, canonicalization),
+        })
+    }
+}
+
+const SIGNED_HEADERS: &[&str] = &[
+    "From",
+    "To",
+    "Subject",
+    "Date",
+    "Message-ID",
+    "Reply-To",
+    "List-Id",
+    "List-Unsubscribe",
+    "List-Unsubscribe-Post",
+    "Content-Language",
+    "MIME-Version",
+];
+// Not Content-Type: lettre writes it with the MIME body, after signing, yet would still list it
+// in h=, and every verifier would then fail.
+
+/// PKCS#8 wrapping of an Ed25519 seed (RFC 8410 §7): this fixed prefix, then 32 bytes.
+const ED25519_PKCS8_PREFIX: [u8; 16] = [
+    0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
+];
+
+fn parse_key(pem: &str) -> Result<DkimSigningKey, MessageError> {
+    let bad = |why: &str| MessageError::DkimKey(why.to_string());
+    let pem = pem.trim();
+    if pem.starts_with("-----BEGIN RSA PRIVATE KEY-----") {
+        return DkimSigningKey::new(pem, DkimSigningAlgorithm::Rsa).map_err(|_| bad("not a valid PKCS#1 RSA key"));
+    }
+    if !pem.starts_with("-----BEGIN PRIVATE KEY-----") {
+        return Err(bad("expected a PEM `PRIVATE KEY` or `RSA PRIVATE KEY`"));
+    }
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).map(str::trim).collect();
+    let der = STANDARD.decode(body).map_err(|_| bad("the PEM body is not base64"))?;
+    if der.len() == 48 && der[..16] == ED25519_PKCS8_PREFIX {
+        let seed = STANDARD.encode(&der[16..]);
+        return DkimSigningKey::new(&seed, DkimSigningAlgorithm::Ed25519).map_err(|_| bad("not a valid Ed25519 key"));
+    }
+    use rsa::pkcs1::EncodeRsaPrivateKey;
+    use rsa::pkcs8::DecodePrivateKey;
+    let rsa = rsa::RsaPrivateKey::from_pkcs8_der(&der).map_err(|_| bad("PKCS#8 key is neither Ed25519 nor RSA"))?;
+    let pkcs1 = rsa
+        .to_pkcs1_pem(rsa::pkcs1::LineEnding::LF)
+        .map_err(|_| bad("cannot re-encode the RSA key"))?;
+    DkimSigningKey::new(&pkcs1, DkimSigningAlgorithm::Rsa).map_err(|_| bad("not a valid RSA key"))
+}
+
+/// What every message of this sender shares: who sends, where replies and links go, the key
+/// that signs tokens, and the DKIM signer.
+#[derive(Debug)]
+pub struct Letterhead {
+    from: Mailbox,
+    reply_domain: String,
+    public_url: String,
+    key: TokenKey,
+    dkim: Option<DkimSigner>,
+}
+
+impl Letterhead {
+    /// `from` as configured (`briefcast <news@example.fi>`); `public_url` without a trailing
+    /// slash is the base of unsubscribe links.
+    pub fn new(
+        from: &str,
+        reply_domain: &str,
+        public_url: &str,
+        key: TokenKey,
+        dkim: Option<DkimSigner>,
+    ) -> Result<Letterhead, MessageError> {
+        let from: Mailbox = from.parse().map_err(|_| MessageError::Address {
+            field: "from",
+            value: from.to_string(),
+        })?;
+        let letterhead = Letterhead {
+            from,
+            reply_domain: reply_domain.trim().to_ascii_lowercase(),
+            public_url: public_url.trim_end_matches('/').to_string(),
+            key,
+            dkim,
+        };
+        // Fail at start-up, not at the first send, when the reply domain cannot form an address.
+        letterhead.address(Purpose::Reply, 1, "reply_domain")?;
+        Ok(letterhead)
+    }
+
+    fn address(&self, purpose: Purpose, delivery_id: i64, field: &'static str) -> Result<Address, MessageError> {
+        let text = self.key.address(purpose, delivery_id, &self.reply_domain);
+        text.parse().map_err(|_| MessageError::Address { field, value: text })
+    }
+
+    /// The message for one delivery, dated `date`, with a Message-ID whose random part comes
+    /// from `rng`.
+    pub fn compose<R: Rng + ?Sized>(
+        &self,
+        letter: &Letter<'_>,
+        date: DateTime<Utc>,
+        rng: &mut R,
+    ) -> Result<OutgoingMessage, MessageError> {
+        let valid_list_id = letter.list_id.contains('.')
+            && letter
+                .list_id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+        if !valid_list_id {
+            return Err(MessageError::ListId(letter.list_id.to_string()));
+        }
+        let to_address: Address = letter.to.as_str().parse().map_err(|_| MessageError::Address {
+            field: "to",
+            value: letter.to.to_string(),
+        })?;
+        let to = Mailbox::new(letter.to_name.map(str::to_string), to_address.clone());
+        let reply_to = Mailbox::new(None, self.address(Purpose::Reply, letter.delivery_id, "reply_domain")?);
+        let bounce = self.address(Purpose::Bounce, letter.delivery_id, "reply_domain")?;
+        let unsubscribe = self.key.sign(Purpose::Unsubscribe, letter.delivery_id);
+
+        // Edition and delivery make the id unique; the random part keeps a resend after an
+        // uncertain outcome distinguishable and ids unguessable.
+        let message_id = format!(
+            "{}.{}.{:016x}@{}",
+            letter.edition_id,
+            letter.delivery_id,
+            rng.next_u64(),
+            self.from.email.domain()
+        );
+
+        let mut message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .reply_to(reply_to)
+            .subject(letter.subject)
+            .date(SystemTime::from(date))
+            .message_id(Some(format!("<{message_id}>")))
+            .header(ListId(format!("{} <{}>", letter.list_name, letter.list_id)))
+            // RFC 2369 §3.2: angle-bracketed URIs in order of preference. The https link serves
+            // RFC 8058 one-click from mailbox providers; mailto serves clients without it.
+            .header(ListUnsubscribe(format!(
+                "<{}/u/{unsubscribe}>, <mailto:{}+{unsubscribe}@{}>",
+                self.public_url,
+                Purpose::Unsubscribe.local_prefix(),
+                self.reply_domain
+            )))
+            .header(ListUnsubscribePost)
+            .header(ContentLanguage(letter.language.locale().to_string()))
+            // Not standard (RFC 2076 lists it as a common extension) but RFC 3834 §2 lets
+            // responders skip `Precedence: bulk`, and Exchange and the vacation programs do:
+            // fewer out-of-office replies landing among readers' questions. No `Auto-Submitted`:
+            // RFC 3834 reserves it for machine-generated mail and responses, and an edition is
+            // written by people for people, who are meant to reply.
+            .header(Precedence)
+            .multipart(MultiPart::alternative_plain_html(
+                letter.text.to_string(),
+                letter.html.to_string(),
+            ))?;
+        if let Some(dkim) = &self.dkim {
+            message.sign(&dkim.config);
+        }
+        Ok(OutgoingMessage {
+            message_id,
+            envelope: Envelope {
+                mail_from: bounce.to_string(),
+                rcpt_to: to_address.to_string(),
+            },
+            bytes: message.formatted(),
+        })
+    }
+}
+
+macro_rules! text_header {
+    ($type:ident, $name:literal) => {
+        #[derive(Debug, Clone)]
+        struct $type(String);
+
+        impl Header for $type {
+            fn name() -> HeaderName {
+                HeaderName::new_from_ascii_str($name)
+            }
+
+            fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+                Ok($type(s.to_string()))
+            }
+
+            fn display(&self) -> HeaderValue {
+                HeaderValue::new(Self::name(), self.0.clone())
+            }
+        }
+    };
+}
+
+text_header!(ListId, "List-Id");
+text_header!(ListUnsubscribe, "List-Unsubscribe");
+text_header!(ContentLanguage, "Content-Language");
+
+macro_rules! fixed_header {
+    ($type:ident, $name:literal, $value:literal) => {
+        #[derive(Debug, Clone)]
+        struct $type;
+
+        impl Header for $type {
+            fn name() -> HeaderName {
+                HeaderName::new_from_ascii_str($name)
+            }
+
+            fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+                Ok($type)
+            }
+
+            fn display(&self) -> HeaderValue {
+                HeaderValue::new(Self::name(), $value.to_string())
+            }
+        }
+    };
+}
+
+fixed_header!(
+    ListUnsubscribePost,
+    "List-Unsubscribe-Post",
+    "List-Unsubscribe=One-Click"
+);
+fixed_header!(Precedence, "Precedence", "bulk");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mail_parser::{MessageParser, MimeHeaders};
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
+    use sha2::{Digest, Sha256};
+
+    const SECRET: &str = "0123456789abcdef0123456789abcdef-test-secret";
+    /// The Ed25519 example key of RFC 8410 §10.3.
+    const ED25519_PEM: &str = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC\n-----END PRIVATE KEY-----\n";
+
+    fn letterhead(dkim: Option<DkimSigner>) -> Letterhead {
+        Letterhead::new(
+            "Koronafaktat <news@vnk.example.fi>",
+            "reply.example.fi",
+            "https://briefcast.example.fi/",
+            TokenKey::new(SECRET),
+            dkim,
+        )
+        .unwrap()
+    }
+
+    fn compose(letterhead: &Letterhead, to: &EmailAddress) -> OutgoingMessage {
+        let letter = Letter {
+            edition_id: 7,
+            delivery_id: 4242,
+            to,
+            to_name: Some("Aino Virtanen"),
+            language: Language::Sv,
+            subject: "Veckans fakta: vaccin och resor",
+            text: "Hej Aino,\n\nhär är veckans fakta.\n",
+            html: "<p>Hej Aino,</p><p>här är veckans fakta.</p>",
+            list_name: "Koronafaktat – weekly (sv)",
+            list_id: "weekly.sv.news.example.fi",
+        };
+        let date = "2026-03-02T07:30:00Z".parse().unwrap();
+        letterhead
+            .compose(&letter, date, &mut StdRng::seed_from_u64(1))
+            .unwrap()
+    }
+
+    fn aino() -> EmailAddress {
+        EmailAddress::parse("aino.virtanen@example.com").unwrap()
+    }
+
+    #[test]
+    fn every_header_the_design_requires_is_there() {
+        let key = TokenKey::new(SECRET);
+        let out = compose(&letterhead(None), &aino());
+        let parsed = MessageParser::default().parse(&out.bytes).unwrap();
+
+        assert_eq!(parsed.message_id(), Some(out.message_id.as_str()));
+        assert!(out.message_id.starts_with("7.4242."), "{}", out.message_id);
+        assert!(out.message_id.ends_with("@vnk.example.fi"), "{}", out.message_id);
+        assert_eq!(parsed.date().unwrap().to_rfc3339(), "2026-03-02T07:30:00Z");
+        let from = parsed.from().unwrap().first().unwrap();
+        assert_eq!(from.address(), Some("news@vnk.example.fi"));
+        assert_eq!(from.name(), Some("Koronafaktat"));
+        let to = parsed.to().unwrap().first().unwrap();
+        assert_eq!(to.address(), Some("aino.virtanen@example.com"));
+        assert_eq!(to.name(), Some("Aino Virtanen"));
+        assert_eq!(parsed.subject(), Some("Veckans fakta: vaccin och resor"));
+
+        let reply_to = parsed.reply_to().unwrap().first().unwrap().address().unwrap();
+        assert!(reply_to.starts_with("questions+") && reply_to.ends_with("@reply.example.fi"));
+        assert_eq!(key.verify_address(reply_to), Some((Purpose::Reply, 4242)));
+
+        let list_id = parsed.header_raw("List-Id").unwrap().trim();
+        assert!(list_id.ends_with("<weekly.sv.news.example.fi>"), "{list_id}");
+        let unsubscribe = parsed.header_raw("List-Unsubscribe").unwrap();
+        let unsubscribe: String = unsubscribe.split_whitespace().collect::<Vec<_>>().join(" ");
+        let token = key.sign(Purpose::Unsubscribe, 4242);
+        assert_eq!(
+            unsubscribe,
+            format!("<https://briefcast.example.fi/u/{token}>, <mailto:unsubscribe+{token}@reply.example.fi>")
+        );
+        assert_eq!(
+            parsed.header_raw("List-Unsubscribe-Post").map(str::trim),
+            Some("List-Unsubscribe=One-Click")
+        );
+        assert_eq!(parsed.header_raw("Content-Language").map(str::trim), Some("sv-FI"));
+        assert_eq!(parsed.header_raw("Precedence").map(str::trim), Some("bulk"));
+        assert!(parsed.header_raw("Auto-Submitted").is_none());
+        assert!(parsed.header_raw("DKIM-Signature").is_none());
+
+        let content_type = parsed.content_type().unwrap();
+        assert_eq!(content_type.ctype(), "multipart");
+        assert_eq!(content_type.subtype(), Some("alternative"));
+        assert_eq!(
+            parsed.body_text(0).unwrap().replace("\r\n", "\n").trim_end(),
+            "Hej Aino,\n\nhär är veckans fakta."
+        );
+        assert_eq!(
+            parsed.body_html(0).unwrap(),
+            "<p>Hej Aino,</p><p>här är veckans fakta.</p>"
+        );
+
+        assert_eq!(out.envelope.rcpt_to, "aino.virtanen@example.com");
+        assert_eq!(
+            key.verify_address(&out.envelope.mail_from),
+            Some((Purpose::Bounce, 4242))
+        );
+        assert!(out.envelope.mail_from.ends_with("@reply.example.fi"));
+    }
+
+    #[test]
+    fn the_message_id_is_random_beyond_edition_and_delivery() {
+        let lh = letterhead(None);
+        let letter = Letter {
+            edition_id: 1,
+            delivery_id: 2,
+            to: &aino(),
+            to_name: None,
+            language: Language::Fi,
+            subject: "s",
+            text: "t",
+            html: "<p>t</p>",
+            list_name: "l",
+            list_id: "l.example.fi",
+        };
+        let date = Utc::now();
+        let a = lh.compose(&letter, date, &mut StdRng::seed_from_u64(1)).unwrap();
+        let b = lh.compose(&letter, date, &mut StdRng::seed_from_u64(2)).unwrap();
+        assert_ne!(a.message_id, b.message_id);
+        assert!(a.message_id.starts_with("1.2.") && b.message_id.starts_with("1.2."));
+    }
+
+    #[test]
+    fn bad_inputs_are_refused_with_the_field_named() {
+        let err = Letterhead::new(
+            "not an address",
+            "reply.example.fi",
+            "https://x.fi",
+            TokenKey::new(SECRET),
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(err.to_string(), "from `not an address` is not a usable address");
+        let err = Letterhead::new("a@b.fi", "bad domain!", "https://x.fi", TokenKey::new(SECRET), None).unwrap_err();
+        assert!(err.to_string().starts_with("reply_domain `questions+"), "{err}");
+        let lh = letterhead(None);
+        let letter = Letter {
+            edition_id: 1,
+            delivery_id: 2,
+            to: &aino(),
+            to_name: None,
+            language: Language::Fi,
+            subject: "s",
+            text: "t",
+            html: "h",
+            list_name: "l",
+            list_id: "has spaces>\r\nBcc: x@y",
+        };
+        let err = lh
+            .compose(&letter, Utc::now(), &mut StdRng::seed_from_u64(1))
+            .unwrap_err();
+        assert!(matches!(err, MessageError::ListId(_)), "{err}");
+    }
+
+    #[test]
+    fn keys_that_are_not_keys_are_refused_without_echoing_them() {
+        for pem in [
+            "",
+            "secret-material",
+            "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----",
+        ] {
+            let err = DkimSigner::from_pem("s1", "example.fi", pem).unwrap_err();
+            assert!(!err.to_string().contains("secret-material") && !err.to_string().contains("bm90"));
+        }
+    }
+
+    /// Header fields of a message as (name, raw value with folding), in order.
+    fn raw_headers(bytes: &[u8]) -> (Vec<(String, String)>, Vec<u8>) {
+        let text = std::str::from_utf8(bytes).unwrap();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap();
+        let mut fields: Vec<(String, String)> = Vec::new();
+        for line in head.split("\r\n") {
+            if line.starts_with([' ', '\t']) {
+                let last = fields.last_mut().unwrap();
+                last.1.push_str("\r\n");
+                last.1.push_str(line);
+            } else {
+                let (name, value) = line.split_once(':').unwrap();
+                fields.push((name.to_string(), value.to_string()));
+            }
+        }
+        (fields, body.as_bytes().to_vec())
+    }
+
+    /// RFC 6376 §3.4.2 relaxed header canonicalization.
+    fn relaxed_header(name: &str, value: &str) -> String {
+        let unfolded = value.replace("\r\n", "");
+        let collapsed = unfolded
+            .split([' ', '\t'])
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        format!("{}:{}\r\n", name.to_ascii_lowercase(), collapsed)
+    }
+
+    /// RFC 6376 §3.4.4 relaxed body canonicalization.
+    fn relaxed_body(body: &[u8]) -> Vec<u8> {
+        let text = std::str::from_utf8(body).unwrap();
+        let mut lines: Vec<String> = text
+            .split("\r\n")
+            .map(|l| {
+                l.split([' ', '\t'])
+                    .filter(|w| !w.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        while lines.last().is_some_and(String::is_empty) {
+            lines.pop();
+        }
+        lines.iter().flat_map(|l| format!("{l}\r\n").into_bytes()).collect()
+    }
+
+    fn tag<'a>(signature: &'a str, name: &str) -> &'a str {
+        signature
+            .split(';')
+            .map(str::trim)
+            .find_map(|t| t.strip_prefix(&format!("{name}=")))
+            .unwrap_or_else(|| panic!("no {name}= in {signature}"))
+    }
+
+    #[test]
+    fn an_ed25519_dkim_signature_verifies_and_covers_the_unsubscribe_headers() {
+        let signer = DkimSigner::from_pem("bc2026", "vnk.example.fi", ED25519_PEM).unwrap();
+        let out = compose(&letterhead(Some(signer)), &aino());
+        let (fields, body) = raw_headers(&out.bytes);
+        let (_, signature) = fields
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("DKIM-Signature"))
+            .unwrap();
+        let unfolded: String = signature.replace("\r\n", "").split_whitespace().collect();
+
+        assert_eq!(tag(&unfolded, "a"), "ed25519-sha256");
+        assert_eq!(tag(&unfolded, "d"), "vnk.example.fi");
+        assert_eq!(tag(&unfolded, "s"), "bc2026");
+        assert_eq!(tag(&unfolded, "c"), "relaxed/relaxed");
+        let signed: Vec<String> = tag(&unfolded, "h").split(':').map(str::to_ascii_lowercase).collect();
+        for required in [
+            "from",
+            "subject",
+            "list-unsubscribe",
+            "list-unsubscribe-post",
+            "reply-to",
+        ] {
+            assert!(signed.iter().any(|h| h == required), "{required} not in {signed:?}");
+        }
+
+        let body_hash = STANDARD.encode(Sha256::digest(relaxed_body(&body)));
+        assert_eq!(tag(&unfolded, "bh"), body_hash);
+
+        let mut data = String::new();
+        for name in &signed {
+            let (n, v) = fields.iter().rev().find(|(n, _)| n.eq_ignore_ascii_case(name)).unwrap();
+            data.push_str(&relaxed_header(n, v));
+        }
+        let b = tag(&unfolded, "b");
+        let without_b = signature.replacen(&signature[signature.find("b=").unwrap()..], "b=", 1);
+        // The b= tag is last in lettre's output, so emptying it is cutting after `b=`.
+        assert!(unfolded.ends_with(b), "b= is not the last tag: {unfolded}");
+        data.push_str(relaxed_header("DKIM-Signature", &without_b).trim_end_matches("\r\n"));
+        let hash = Sha256::digest(data.as_bytes());
+
+        let seed: [u8; 32] = STANDARD.decode(ED25519_PEM.lines().nth(1).unwrap()).unwrap()[16..]
+            .try_into()
+            .unwrap();
+        let public = ed25519_dalek::SigningKey::from_bytes(&seed).verifying_key();
+        let sig_bytes: [u8; 64] = STANDARD.decode(b).unwrap().try_into().unwrap();
+        public
+            .verify_strict(&hash, &ed25519_dalek::Signature::from_bytes(&sig_bytes))
+            .expect("the DKIM signature verifies");
+
+        // Changing a signed header breaks it: the check above is not vacuous.
+        let forged = hash.to_vec().iter().map(|b| b ^ 1).collect::<Vec<_>>();
+        assert!(
+            public
+                .verify_strict(&forged, &ed25519_dalek::Signature::from_bytes(&sig_bytes))
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn rsa_keys_are_read_from_pkcs1_and_pkcs8_pem() {
+        use rsa::pkcs1::EncodeRsaPrivateKey;
+        use rsa::pkcs8::EncodePrivateKey;
+        let mut rng = rsa::rand_core::OsRng;
+        let key = rsa::RsaPrivateKey::new(&mut rng, 1024).unwrap();
+        let pkcs1 = key.to_pkcs1_pem(rsa::pkcs1::LineEnding::LF).unwrap();
+        let pkcs8 = key.to_pkcs8_pem(rsa::pkcs8::LineEnding::LF).unwrap();
+        for pem in [pkcs1.as_str(), pkcs8.as_str()] {
+            let signer = DkimSigner::from_pem("s1", "vnk.example.fi", pem).unwrap();
+            let out = compose(&letterhead(Some(signer)), &aino());
+            let parsed = MessageParser::default().parse(&out.bytes).unwrap();
+            let signature = parsed.header_raw("DKIM-Signature").unwrap();
+            assert!(signature.contains("a=rsa-sha256"), "{signature}");
+        }
+    }
+}

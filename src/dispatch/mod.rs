@@ -1,0 +1,4 @@
+//! Dispatch: from a delivery to a message on the wire.
+
+pub mod message;
+pub mod transport;

@@ -1,0 +1,245 @@
+//! The SMTP transport against an in-process SMTP server: what arrives, and how each kind of
+//! refusal comes back to the dispatcher.
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::{Arc, Mutex};
+
+use briefcast::audience::EmailAddress;
+use briefcast::dispatch::message::{Letter, Letterhead, OutgoingMessage};
+use briefcast::dispatch::transport::{SendError, SmtpOptions, SmtpTransport, Transport};
+use briefcast::language::Language;
+use briefcast::token::TokenKey;
+use mail_parser::MessageParser;
+use mailin_embedded::{Handler, Response, Server};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+#[derive(Debug, Clone)]
+struct Received {
+    mail_from: String,
+    rcpt_to: Vec<String>,
+    bytes: Vec<u8>,
+}
+
+/// A server that accepts everyone except: `ghost@…` (550 5.1.1), `greylisted@…` (451 4.7.1)
+/// and `blocked@…` (554 5.7.1 policy).
+#[derive(Clone, Default)]
+struct Peer {
+    received: Arc<Mutex<Vec<Received>>>,
+    current: Option<Received>,
+}
+
+impl Handler for Peer {
+    fn data_start(&mut self, _domain: &str, from: &str, _is8bit: bool, to: &[String]) -> Response {
+        self.current = Some(Received {
+            mail_from: from.to_string(),
+            rcpt_to: to.to_vec(),
+            bytes: Vec::new(),
+        });
+        mailin_embedded::response::START_DATA
+    }
+
+    fn rcpt(&mut self, to: &str) -> Response {
+        if to.starts_with("ghost@") {
+            Response::custom(550, format!("5.1.1 <{to}>: Recipient address rejected: User unknown"))
+        } else if to.starts_with("greylisted@") {
+            Response::custom(451, "4.7.1 Greylisted, try again in 5 minutes".into())
+        } else if to.starts_with("blocked@") {
+            Response::custom(554, "5.7.1 Rejected by policy".into())
+        } else {
+            mailin_embedded::response::OK
+        }
+    }
+
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        if let Some(current) = &mut self.current {
+            current.bytes.extend_from_slice(buf);
+        }
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> Response {
+        if let Some(done) = self.current.take() {
+            self.received.lock().unwrap().push(done);
+        }
+        Response::custom(250, "2.0.0 Ok: queued".into())
+    }
+}
+
+fn spawn_peer() -> (SocketAddr, Arc<Mutex<Vec<Received>>>) {
+    let peer = Peer::default();
+    let received = peer.received.clone();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut server = Server::new(peer);
+    server
+        .with_name("peer.test")
+        .with_num_threads(8)
+        .with_tcp_listener(listener);
+    std::thread::spawn(move || {
+        let _ = server.serve();
+    });
+    (addr, received)
+}
+
+fn message(delivery_id: i64, to: &str) -> OutgoingMessage {
+    let letterhead = Letterhead::new(
+        "Koronafaktat <news@vnk.example.fi>",
+        "reply.example.fi",
+        "https://briefcast.example.fi",
+        TokenKey::new("0123456789abcdef0123456789abcdef-test"),
+        None,
+    )
+    .unwrap();
+    let to = EmailAddress::parse(to).unwrap();
+    let letter = Letter {
+        edition_id: 3,
+        delivery_id,
+        to: &to,
+        to_name: None,
+        language: Language::Fi,
+        subject: "Päivän faktat",
+        text: "Hei!\n",
+        html: "<p>Hei!</p>",
+        list_name: "Koronafaktat daily (fi)",
+        list_id: "daily.fi.news.example.fi",
+    };
+    letterhead
+        .compose(
+            &letter,
+            chrono::Utc::now(),
+            &mut StdRng::seed_from_u64(delivery_id as u64),
+        )
+        .unwrap()
+}
+
+fn transport(addr: SocketAddr) -> SmtpTransport {
+    SmtpTransport::from_url(&format!("smtp://{addr}?pool=4&timeout=5"), SmtpOptions::default()).unwrap()
+}
+
+#[tokio::test]
+async fn each_delivery_arrives_once_with_its_envelope_and_headers() {
+    let (addr, received) = spawn_peer();
+    let smtp = transport(addr);
+    let sent: Vec<OutgoingMessage> = (1..=12).map(|i| message(i, &format!("reader{i}@example.fi"))).collect();
+    let results = futures::future::join_all(sent.iter().map(|m| smtp.send(m))).await;
+    for result in &results {
+        let receipt = result.as_ref().unwrap();
+        assert!(receipt.response.starts_with("250"), "{receipt:?}");
+    }
+
+    let received = received.lock().unwrap().clone();
+    assert_eq!(received.len(), 12);
+    for m in &sent {
+        let got: Vec<_> = received
+            .iter()
+            .filter(|r| r.rcpt_to == vec![m.envelope.rcpt_to.clone()])
+            .collect();
+        assert_eq!(got.len(), 1, "one message per recipient for {}", m.envelope.rcpt_to);
+        assert_eq!(got[0].mail_from, m.envelope.mail_from);
+        let parsed = MessageParser::default().parse(&got[0].bytes).unwrap();
+        assert_eq!(parsed.message_id(), Some(m.message_id.as_str()));
+        assert_eq!(parsed.subject(), Some("Päivän faktat"));
+        assert_eq!(
+            parsed.header_raw("List-Unsubscribe-Post").map(str::trim),
+            Some("List-Unsubscribe=One-Click")
+        );
+    }
+}
+
+#[tokio::test]
+async fn refusals_map_to_what_the_dispatcher_must_do() {
+    let (addr, received) = spawn_peer();
+    let smtp = transport(addr);
+
+    let err = smtp.send(&message(1, "ghost@example.fi")).await.unwrap_err();
+    assert!(matches!(err, SendError::RecipientUnknown { .. }), "{err:?}");
+    assert!(err.response().starts_with("550 5.1.1"), "{err:?}");
+    assert!(err.response().contains("User unknown"), "{err:?}");
+
+    let err = smtp.send(&message(2, "greylisted@example.fi")).await.unwrap_err();
+    assert!(matches!(err, SendError::Temporary { .. }), "{err:?}");
+    assert!(err.response().starts_with("451 4.7.1 Greylisted"), "{err:?}");
+
+    let err = smtp.send(&message(3, "blocked@example.fi")).await.unwrap_err();
+    assert!(matches!(err, SendError::Permanent { .. }), "{err:?}");
+    assert!(err.response().starts_with("554 5.7.1"), "{err:?}");
+
+    // The pooled connections survive refusals: the next message goes through.
+    smtp.send(&message(4, "reader@example.fi")).await.unwrap();
+    assert_eq!(received.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_temporary() {
+    let free = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = free.local_addr().unwrap();
+    drop(free);
+    let err = transport(addr)
+        .send(&message(1, "reader@example.fi"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SendError::Temporary { .. }), "{err:?}");
+}
+
+/// A server that speaks just enough SMTP, and hangs up without a reply after receiving the body
+/// of its second message: the connection drop in the middle of a batch.
+async fn spawn_dropping_peer() -> (SocketAddr, Arc<Mutex<usize>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let bodies = Arc::new(Mutex::new(0usize));
+    let counter = bodies.clone();
+    tokio::spawn(async move {
+        loop {
+            let (socket, _) = listener.accept().await.unwrap();
+            let counter = counter.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                write.write_all(b"220 dropper.test ESMTP\r\n").await.unwrap();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
+                    let reply: &[u8] = match verb.as_str() {
+                        "EHLO" | "HELO" => b"250 dropper.test\r\n",
+                        "MAIL" | "RCPT" | "RSET" | "NOOP" => b"250 2.0.0 Ok\r\n",
+                        "QUIT" => b"221 2.0.0 Bye\r\n",
+                        "DATA" => {
+                            write.write_all(b"354 go ahead\r\n").await.unwrap();
+                            while let Ok(Some(body)) = lines.next_line().await {
+                                if body == "." {
+                                    break;
+                                }
+                            }
+                            let n = {
+                                let mut n = counter.lock().unwrap();
+                                *n += 1;
+                                *n
+                            };
+                            if n == 2 {
+                                return; // hang up without answering
+                            }
+                            b"250 2.0.0 Ok: queued\r\n"
+                        }
+                        _ => b"502 5.5.2 Not implemented\r\n",
+                    };
+                    if write.write_all(reply).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (addr, bodies)
+}
+
+#[tokio::test]
+async fn a_connection_dropped_mid_batch_is_temporary_and_the_pool_recovers() {
+    let (addr, bodies) = spawn_dropping_peer().await;
+    let smtp = SmtpTransport::from_url(&format!("smtp://{addr}?pool=1&timeout=5"), SmtpOptions::default()).unwrap();
+    smtp.send(&message(1, "a@example.fi")).await.unwrap();
+    let err = smtp.send(&message(2, "b@example.fi")).await.unwrap_err();
+    assert!(matches!(err, SendError::Temporary { .. }), "{err:?}");
+    smtp.send(&message(3, "c@example.fi")).await.unwrap();
+    assert_eq!(*bodies.lock().unwrap(), 3);
+}
