@@ -55,3 +55,8 @@ mod core {
     use super::*;
     include!("sql/core.rs");
 }
+
+mod briefs {
+    use super::*;
+    include!("sql/briefs.rs");
+}

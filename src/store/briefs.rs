@@ -1,0 +1,64 @@
+//! Briefs as stored: the document as submitted, its status and who moved it.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::StoreResult;
+use crate::access::Actor;
+use crate::brief::{Brief, BriefStatus};
+
+/// A brief with the bookkeeping the store adds.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoredBrief {
+    pub id: i64,
+    pub version: i32,
+    pub supersedes_id: Option<i64>,
+    pub status: BriefStatus,
+    pub author: String,
+    pub approved_by: Option<String>,
+    pub approved_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub brief: Brief,
+}
+
+#[async_trait]
+pub trait BriefStore: Send + Sync {
+    /// Stores a new draft. Its version is one more than any brief with the same slug; a brief
+    /// that supersedes another names it.
+    async fn insert_brief(
+        &self,
+        brief: &Brief,
+        supersedes_id: Option<i64>,
+        author: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<StoredBrief>;
+
+    async fn brief(&self, id: i64) -> StoreResult<Option<StoredBrief>>;
+
+    /// Briefs newest first, optionally only those with one status.
+    async fn briefs(&self, status: Option<BriefStatus>) -> StoreResult<Vec<StoredBrief>>;
+
+    /// Replaces the document of a brief that is still `expected` and returns it to draft, with
+    /// its approval cleared: what was approved is no longer what would be sent.
+    async fn replace_brief(
+        &self,
+        id: i64,
+        expected: BriefStatus,
+        brief: &Brief,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<StoredBrief>;
+
+    /// Moves a brief from `from` to `to`, recording who did it; a `Conflict` when someone else
+    /// moved it first.
+    async fn transition_brief(
+        &self,
+        id: i64,
+        from: BriefStatus,
+        to: BriefStatus,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<StoredBrief>;
+}
