@@ -3,6 +3,13 @@
 //! The types mirror the brief file one to one, so the same structure reads from TOML and JSON
 //! and writes back to JSON for storage. Rules that span fields live in [`validate`]; the
 //! approval flow lives in [`lifecycle`].
+//!
+//! Hashtags: `meta.hashtags` are campaign tags and go to every language (Finland's campaigns
+//! pair their tags, #72tuntia #72timmar #72hours, and readers search in either language); a
+//! language block may add its own `hashtags`, appended after them. They are normalised
+//! (leading `#`, NFC, duplicates dropped without regard to case) and appended on their own line
+//! to the Instagram caption unless the caption already carries them, and the caption's limits
+//! are checked on that final text.
 
 mod hashtag;
 pub mod lifecycle;

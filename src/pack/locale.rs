@@ -199,7 +199,9 @@ fn build_locale(language: Language, files: Vec<(String, String)>) -> Result<Loca
         }
         let resource = FluentResource::try_new(text.clone()).map_err(|(_, errors)| {
             let e = &errors[0];
-            let line = text[..e.pos.start.min(text.len())].matches('\n').count() + 1;
+            // The slice starts at the broken entry; the position can run past its line end.
+            let start = e.slice.as_ref().map_or(e.pos.start, |s| s.start);
+            let line = text[..start.min(text.len())].matches('\n').count() + 1;
             ContentError::Syntax {
                 path: path.clone(),
                 line: Some(line),
