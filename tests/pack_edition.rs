@@ -1,6 +1,7 @@
 //! Editions: urgent first, a contents list, corrections marked, and the missing-language
 //! policy both ways.
 
+#[path = "common_pack/mod.rs"]
 mod common;
 
 use briefcast::brief::Brief;

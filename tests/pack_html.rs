@@ -1,6 +1,7 @@
 //! The HTML part: well-formed, language set, every fact and source present, nothing in a brief
 //! able to inject markup.
 
+#[path = "common_pack/mod.rs"]
 mod common;
 
 use briefcast::brief::Fact;

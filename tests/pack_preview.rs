@@ -1,5 +1,6 @@
 //! The coordinator's preview: files in a folder and one JSON document.
 
+#[path = "common_pack/mod.rs"]
 mod common;
 
 use briefcast::language::Language;
