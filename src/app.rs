@@ -10,6 +10,7 @@ use tokio_util::sync::CancellationToken;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::metrics::Metrics;
+use crate::pack::Content;
 use crate::store::{self, Store};
 use crate::web::{self, AppState};
 
@@ -26,6 +27,10 @@ impl App {
     }
 
     pub async fn build_with_store(config: Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
+        // Templates and strings are checked before anything else starts, so a broken template
+        // stops the daemon here with its file and line, never in the middle of a send.
+        let content =
+            Content::load(&config.content_dir, &config.locales_dir).context("loading templates and strings")?;
         store.migrate().await.context("applying database migrations")?;
         let listener = TcpListener::bind(config.http_addr)
             .await
@@ -35,6 +40,7 @@ impl App {
             config: Arc::new(config),
             clock,
             metrics: Arc::new(Metrics::default()),
+            content: Arc::new(content),
         };
         Ok(App { state, listener })
     }

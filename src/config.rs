@@ -101,6 +101,8 @@ impl fmt::Display for Source {
 #[derive(Clone)]
 pub struct Config {
     pub data_dir: PathBuf,
+    pub content_dir: PathBuf,
+    pub locales_dir: PathBuf,
     pub database_url: String,
     pub http_addr: SocketAddr,
     pub public_url: String,
@@ -188,6 +190,8 @@ impl Config {
             values.entry(key).or_insert((value, Source::Default));
         };
         default("data_dir", "./briefcast-data".into());
+        default("content_dir", "./content".into());
+        default("locales_dir", "./locales".into());
         default("http_addr", "127.0.0.1:8080".into());
         default("from", "briefcast <news@localhost>".into());
         default("reply_domain", "localhost".into());
@@ -257,6 +261,8 @@ impl Config {
         }
         Ok(Config {
             data_dir,
+            content_dir: PathBuf::from(&values["content_dir"].0),
+            locales_dir: PathBuf::from(&values["locales_dir"].0),
             database_url,
             http_addr,
             public_url,

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod demo;
+pub mod desk;
 pub mod dispatch;
 pub mod inbound;
 pub mod language;

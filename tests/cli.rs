@@ -153,3 +153,53 @@ fn serve_demo_seeds_the_roster_and_stops_on_sigterm() {
     let status = daemon.wait().unwrap();
     assert!(status.success(), "a clean stop exits 0, got {status}");
 }
+
+const STORM: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/briefs/storm-72h.toml");
+
+#[test]
+fn a_brief_is_added_previewed_and_approved_at_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let added = briefcast(dir.path(), &["brief", "add", STORM]);
+    assert!(added.status.success(), "{}", stderr(&added));
+    let out = stdout(&added);
+    assert!(out.starts_with("brief 1: storm-72h-preparedness (version 1), draft, routine [fi, sv, en]"), "{out}");
+    assert!(out.contains("no problems: ready for approval"), "{out}");
+
+    let preview_dir = dir.path().join("preview-sv");
+    let preview = briefcast(dir.path(), &["brief", "preview", "1", "--lang", "sv", "--out", preview_dir.to_str().unwrap()]);
+    assert!(preview.status.success(), "{}", stderr(&preview));
+    let html = std::fs::read_to_string(preview_dir.join("pack.html")).unwrap();
+    assert!(html.contains("<html lang=\"sv\""), "{html}");
+    let text = std::fs::read_to_string(preview_dir.join("pack.txt")).unwrap();
+    assert!(text.contains("Förbered dig på stormen"), "{text}");
+    assert!(preview_dir.join("snippets.json").exists());
+
+    // The same person at the same terminal wrote it: the two-person rule refuses.
+    let own = briefcast(dir.path(), &["brief", "approve", "1"]);
+    assert!(!own.status.success());
+    assert!(stderr(&own).contains("someone else must approve it"), "{}", stderr(&own));
+    let approved = Command::new(env!("CARGO_BIN_EXE_briefcast"))
+        .args(["brief", "approve", "1"])
+        .current_dir(dir.path())
+        .env("BRIEFCAST_TWO_PERSON_RULE", "false")
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(approved.status.success(), "{}", stderr(&approved));
+    let list = briefcast(dir.path(), &["brief", "list", "--status", "approved"]);
+    assert!(stdout(&list).contains("storm-72h-preparedness"), "{}", stdout(&list));
+}
+
+#[test]
+fn a_broken_template_stops_the_start_naming_its_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let templates = dir.path().join("content/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let good = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/content/templates/edition.html")).unwrap();
+    let broken = good.replacen("{{", "{{ ", 1).replacen("}}", "", 1);
+    std::fs::write(templates.join("edition.html"), broken).unwrap();
+    let out = briefcast(dir.path(), &["brief", "list"]);
+    assert!(!out.status.success(), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(err.contains("loading templates and strings") && err.contains("edition.html:"), "{err}");
+}

@@ -1,5 +1,7 @@
 //! The command line. It parses, delegates and prints; the rules live elsewhere.
 
+mod briefs;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -48,6 +50,9 @@ enum Command {
     /// API tokens
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Briefs: add, check, approve, withdraw, correct, preview
+    #[command(subcommand)]
+    Brief(briefs::BriefCommand),
     /// The influencer roster
     #[command(subcommand)]
     Influencers(InfluencerCommand),
@@ -174,6 +179,7 @@ impl Cli {
                 );
                 Ok(())
             }
+            Command::Brief(command) => briefs::run(&config, out, command).await,
             Command::Influencers(command) => influencers(&config, out, command).await,
             Command::Segments(command) => segments(&config, out, command).await,
             Command::Audit { limit } => {

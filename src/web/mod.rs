@@ -1,6 +1,7 @@
 //! HTTP: the JSON API under `/api/v1/`, health and metrics. Handlers translate and delegate.
 
 mod auth;
+mod briefs;
 mod error;
 mod influencers;
 mod segments;
@@ -24,6 +25,7 @@ pub use error::ApiError;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::metrics::{HttpLabels, Metrics};
+use crate::pack::Content;
 use crate::store::Store;
 
 /// What every handler may use.
@@ -33,10 +35,17 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,
     pub metrics: Arc<Metrics>,
+    pub content: Arc<Content>,
 }
 
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
+        .route("/briefs", get(briefs::list).post(briefs::add))
+        .route("/briefs/{id}", get(briefs::show).put(briefs::edit))
+        .route("/briefs/{id}/approve", post(briefs::approve))
+        .route("/briefs/{id}/withdraw", post(briefs::withdraw))
+        .route("/briefs/{id}/correct", post(briefs::correct))
+        .route("/briefs/{id}/preview", get(briefs::preview))
         .route("/influencers", get(influencers::list))
         .route("/influencers/import", post(influencers::import))
         .route(

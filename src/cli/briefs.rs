@@ -1,0 +1,179 @@
+//! `briefcast brief …`: the coordinators' desk at the command line.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::Subcommand;
+use serde_json::json;
+
+use super::{Output, open_store};
+use crate::access::{Actor, Role};
+use crate::brief::{BriefFormat, BriefStatus};
+use crate::clock::{Clock, SystemClock};
+use crate::config::Config;
+use crate::desk::{self, Checked};
+use crate::language::Language;
+use crate::pack::{Content, LanguagePolicy, write_preview};
+
+#[derive(Debug, Subcommand)]
+pub enum BriefCommand {
+    /// Queue a brief from a TOML or JSON file as a draft; prints its id and every problem
+    Add { file: PathBuf },
+    /// List briefs, newest first
+    List {
+        #[arg(long)]
+        status: Option<String>,
+    },
+    /// Show a brief with its status and problems
+    Show { id: i64 },
+    /// Replace a brief's text; an approved brief returns to draft
+    Edit { id: i64, file: PathBuf },
+    /// Approve a draft (the command line acts with the approver role; the two-person rule applies)
+    Approve { id: i64 },
+    /// Withdraw a brief that has not been sent
+    Withdraw { id: i64 },
+    /// Issue a correction of a sent brief from a file: a new draft that supersedes it
+    Correct { id: i64, file: PathBuf },
+    /// Write what readers of one language would receive: HTML, text and snippets
+    Preview {
+        id: i64,
+        #[arg(long)]
+        lang: Language,
+        /// Folder to write pack.html, pack.txt, snippets.json and preview.json into
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+fn read(file: &Path) -> anyhow::Result<(String, BriefFormat)> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    Ok((text, BriefFormat::of_path(file)))
+}
+
+fn parse_status(raw: &str) -> anyhow::Result<BriefStatus> {
+    serde_json::from_value(json!(raw))
+        .with_context(|| format!("status `{raw}` does not exist (draft, approved, queued, sent, withdrawn, expired)"))
+}
+
+fn print_checked(out: &Output, checked: &Checked) {
+    if out.json {
+        println!("{}", json!(checked));
+        return;
+    }
+    let b = &checked.stored;
+    let languages: Vec<&str> = b.brief.languages().iter().map(|l| l.code()).collect();
+    println!(
+        "brief {}: {} (version {}), {}, {} [{}]",
+        b.id,
+        b.brief.meta.slug,
+        b.version,
+        b.status,
+        if b.brief.is_urgent() { "urgent" } else { "routine" },
+        languages.join(", ")
+    );
+    if let Some(by) = &b.approved_by {
+        println!("  approved by {by}");
+    }
+    if checked.problems.is_empty() {
+        println!("  no problems: ready for approval");
+    } else {
+        println!("  {} problem(s):", checked.problems.len());
+        for p in &checked.problems {
+            println!("  - {p}");
+        }
+    }
+}
+
+pub async fn run(config: &Config, out: Output, command: BriefCommand) -> anyhow::Result<()> {
+    let store = open_store(config).await?;
+    let content = Content::load(&config.content_dir, &config.locales_dir).context("loading templates and strings")?;
+    let now = SystemClock.now();
+    let store = store.as_ref();
+    match command {
+        BriefCommand::Add { file } => {
+            let (text, format) = read(&file)?;
+            let checked = desk::submit(store, &content, &text, format, &Actor::cli(), now)
+                .await
+                .with_context(|| format!("{}: nothing was stored", file.display()))?;
+            print_checked(&out, &checked);
+        }
+        BriefCommand::List { status } => {
+            let status = status.as_deref().map(parse_status).transpose()?;
+            let briefs = desk::list(store, status, now).await?;
+            if out.json {
+                println!("{}", json!(briefs));
+            } else {
+                for b in briefs {
+                    println!(
+                        "{:>5}  {:<9} {:<8} v{}  {}  {}",
+                        b.id,
+                        b.status.as_str(),
+                        if b.brief.is_urgent() { "urgent" } else { "routine" },
+                        b.version,
+                        b.brief.meta.slug,
+                        b.brief
+                            .languages()
+                            .iter()
+                            .map(|l| l.code())
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    );
+                }
+            }
+        }
+        BriefCommand::Show { id } => print_checked(&out, &desk::show(store, &content, id, now).await?),
+        BriefCommand::Edit { id, file } => {
+            let (text, format) = read(&file)?;
+            print_checked(
+                &out,
+                &desk::edit(store, &content, id, &text, format, &Actor::cli(), now).await?,
+            );
+        }
+        BriefCommand::Approve { id } => {
+            let approved = desk::approve(
+                store,
+                &content,
+                id,
+                &Actor::cli(),
+                Role::Approver,
+                config.two_person_rule,
+                now,
+            )
+            .await?;
+            out.line(json!(approved), &format!("brief {id} approved by {}", Actor::cli()));
+        }
+        BriefCommand::Withdraw { id } => {
+            let withdrawn = desk::withdraw(store, id, &Actor::cli(), now).await?;
+            out.line(json!(withdrawn), &format!("brief {id} withdrawn"));
+        }
+        BriefCommand::Correct { id, file } => {
+            let (text, format) = read(&file)?;
+            print_checked(
+                &out,
+                &desk::correct(store, &content, id, &text, format, &Actor::cli(), now).await?,
+            );
+        }
+        BriefCommand::Preview { id, lang, out: dir } => {
+            let preview = desk::preview(store, &content, id, lang, LanguagePolicy::from_config(config), now).await?;
+            match dir {
+                Some(dir) => {
+                    let written =
+                        write_preview(&preview, &dir).with_context(|| format!("writing to {}", dir.display()))?;
+                    for path in written {
+                        println!("{}", path.display());
+                    }
+                }
+                None if out.json => println!("{}", json!(preview)),
+                None => match (&preview.text, &preview.held) {
+                    (Some(text), _) => println!("{text}"),
+                    (None, Some(held)) => println!("held from {lang} readers: {held}"),
+                    (None, None) => {}
+                },
+            }
+            for p in &preview.problems {
+                eprintln!("problem: {p}");
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,188 @@
+//! The coordinators' desk: briefs in, checked, approved, withdrawn, corrected and previewed.
+//! The rules live in `brief` (validation, lifecycle) and `pack` (rendering); this module puts
+//! them together with the store, for the CLI and the HTTP API alike.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::access::{Actor, Role};
+use crate::brief::{self, Brief, BriefFormat, BriefStatus, LifecycleError, ParseError, Problem, validate};
+use crate::language::Language;
+use crate::pack::{Content, LanguagePolicy, Preview, Recipient, RenderError};
+use crate::store::{Store, StoreError, StoredBrief};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DeskError {
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    #[error("brief {0} not found")]
+    NotFound(i64),
+    #[error("brief {id} cannot be approved while it has {} problem(s): {}", problems.len(), joined(problems))]
+    Problems { id: i64, problems: Vec<Problem> },
+    #[error("brief {id}: {error}")]
+    Lifecycle { id: i64, error: LifecycleError },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("rendering failed: {0}")]
+    Render(#[from] RenderError),
+}
+
+fn joined(problems: &[Problem]) -> String {
+    problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+}
+
+/// A brief as stored, with everything validation found in it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Checked {
+    #[serde(flatten)]
+    pub stored: StoredBrief,
+    pub problems: Vec<Problem>,
+}
+
+/// The status a coordinator should see: an unsent brief past its expiry is expired, whatever
+/// the stored status says, until the next transition writes it down.
+fn effective(stored: StoredBrief, now: DateTime<Utc>) -> StoredBrief {
+    let status = stored.status.at(&stored.brief, now);
+    StoredBrief { status, ..stored }
+}
+
+fn checked(content: &Content, stored: StoredBrief, now: DateTime<Utc>) -> Checked {
+    let problems = validate(&stored.brief, &content.limits);
+    Checked {
+        stored: effective(stored, now),
+        problems,
+    }
+}
+
+/// Stores a new draft and reports every problem in it. A brief with problems is kept, so the
+/// coordinator can fix it, but cannot be approved.
+pub async fn submit(
+    store: &dyn Store,
+    content: &Content,
+    text: &str,
+    format: BriefFormat,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Checked, DeskError> {
+    let brief = Brief::parse(text, format)?;
+    let stored = store.insert_brief(&brief, None, actor, now).await?;
+    Ok(checked(content, stored, now))
+}
+
+pub async fn show(store: &dyn Store, content: &Content, id: i64, now: DateTime<Utc>) -> Result<Checked, DeskError> {
+    let stored = store.brief(id).await?.ok_or(DeskError::NotFound(id))?;
+    Ok(checked(content, stored, now))
+}
+
+pub async fn list(
+    store: &dyn Store,
+    status: Option<BriefStatus>,
+    now: DateTime<Utc>,
+) -> Result<Vec<StoredBrief>, DeskError> {
+    let briefs = store.briefs(None).await?.into_iter().map(|b| effective(b, now));
+    Ok(briefs.filter(|b| status.is_none_or(|s| b.status == s)).collect())
+}
+
+/// Replaces a draft, approved or queued brief; it returns to draft and needs approval again.
+pub async fn edit(
+    store: &dyn Store,
+    content: &Content,
+    id: i64,
+    text: &str,
+    format: BriefFormat,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Checked, DeskError> {
+    let brief = Brief::parse(text, format)?;
+    let current = store.brief(id).await?.ok_or(DeskError::NotFound(id))?;
+    current
+        .status
+        .edit()
+        .map_err(|error| DeskError::Lifecycle { id, error })?;
+    let stored = store.replace_brief(id, current.status, &brief, actor, now).await?;
+    Ok(checked(content, stored, now))
+}
+
+/// Draft → approved, by someone with the approver role and, under the two-person rule,
+/// someone other than the author; only a brief without problems and not yet expired.
+pub async fn approve(
+    store: &dyn Store,
+    content: &Content,
+    id: i64,
+    approver: &Actor,
+    role: Role,
+    two_person_rule: bool,
+    now: DateTime<Utc>,
+) -> Result<StoredBrief, DeskError> {
+    let current = store.brief(id).await?.ok_or(DeskError::NotFound(id))?;
+    let lifecycle = |error| DeskError::Lifecycle { id, error };
+    let status = current.status.at(&current.brief, now);
+    if status == BriefStatus::Expired {
+        let expired = current.brief.meta.expires.map(|e| e.to_utc()).unwrap_or(now);
+        return Err(lifecycle(LifecycleError::Expired(expired)));
+    }
+    current
+        .status
+        .approve(&current.author, &approver.0, role == Role::Approver, two_person_rule)
+        .map_err(lifecycle)?;
+    let problems = validate(&current.brief, &content.limits);
+    if !problems.is_empty() {
+        return Err(DeskError::Problems { id, problems });
+    }
+    Ok(store
+        .transition_brief(id, current.status, BriefStatus::Approved, approver, now)
+        .await?)
+}
+
+pub async fn withdraw(store: &dyn Store, id: i64, actor: &Actor, now: DateTime<Utc>) -> Result<StoredBrief, DeskError> {
+    let current = store.brief(id).await?.ok_or(DeskError::NotFound(id))?;
+    let next = current
+        .status
+        .withdraw()
+        .map_err(|error| DeskError::Lifecycle { id, error })?;
+    Ok(store.transition_brief(id, current.status, next, actor, now).await?)
+}
+
+/// A correction of a sent brief: a new draft that supersedes it and goes through approval.
+pub async fn correct(
+    store: &dyn Store,
+    content: &Content,
+    id: i64,
+    text: &str,
+    format: BriefFormat,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Checked, DeskError> {
+    let original = store.brief(id).await?.ok_or(DeskError::NotFound(id))?;
+    let corrected = Brief::parse(text, format)?;
+    let corrected = brief::correct(&original.brief, original.status, corrected)
+        .map_err(|error| DeskError::Lifecycle { id, error })?;
+    let stored = store.insert_brief(&corrected, Some(id), actor, now).await?;
+    Ok(checked(content, stored, now))
+}
+
+/// What readers of `language` would receive, personalised for a sample reader.
+pub async fn preview(
+    store: &dyn Store,
+    content: &Content,
+    id: i64,
+    language: Language,
+    policy: LanguagePolicy,
+    now: DateTime<Utc>,
+) -> Result<Preview, DeskError> {
+    let stored = store.brief(id).await?.ok_or(DeskError::NotFound(id))?;
+    let sample = Recipient {
+        name: String::new(),
+        unsubscribe_url: "#unsubscribe".into(),
+        preferences_url: "#preferences".into(),
+        reply_address: "questions+PREVIEW@localhost".into(),
+    };
+    Ok(crate::pack::preview(
+        content,
+        &stored.brief,
+        language,
+        policy,
+        &sample,
+        now,
+    )?)
+}

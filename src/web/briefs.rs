@@ -1,0 +1,243 @@
+//! `/api/v1/briefs`: the coordinators' desk over HTTP.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{ApiError, AppState, Caller};
+use crate::access::Role;
+use crate::brief::{BriefFormat, BriefStatus, LifecycleError};
+use crate::desk::{self, DeskError};
+use crate::language::Language;
+use crate::pack::LanguagePolicy;
+
+impl From<DeskError> for ApiError {
+    fn from(e: DeskError) -> Self {
+        match e {
+            DeskError::Parse(e) => {
+                let field = e.path.clone().unwrap_or_else(|| "body".into());
+                ApiError::invalid(&field, e.to_string())
+            }
+            DeskError::NotFound(id) => ApiError::not_found(format!("brief {id}")),
+            e @ DeskError::Problems { .. } => ApiError::invalid("brief", e.to_string()),
+            DeskError::Lifecycle {
+                error: error @ (LifecycleError::NotAnApprover { .. } | LifecycleError::OwnBrief { .. }),
+                ..
+            } => ApiError::forbidden(error.to_string()),
+            e @ DeskError::Lifecycle { .. } => {
+                ApiError::new(StatusCode::CONFLICT, "conflict", e.to_string()).with_field("status")
+            }
+            DeskError::Store(e) => e.into(),
+            DeskError::Render(e) => ApiError::internal(&e),
+        }
+    }
+}
+
+/// JSON by default; TOML when the request says so, as a brief file would be sent.
+fn body_text(headers: &HeaderMap, body: &Bytes) -> Result<(String, BriefFormat), ApiError> {
+    let text =
+        std::str::from_utf8(body).map_err(|e| ApiError::bad_request("body", format!("the body is not UTF-8: {e}")))?;
+    let is_toml = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("toml"));
+    Ok((
+        text.to_string(),
+        if is_toml { BriefFormat::Toml } else { BriefFormat::Json },
+    ))
+}
+
+pub async fn add(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    caller.must_coordinate()?;
+    let (text, format) = body_text(&headers, &body)?;
+    let checked = desk::submit(
+        state.store.as_ref(),
+        &state.content,
+        &text,
+        format,
+        &caller.actor,
+        state.clock.now(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(json!(checked))))
+}
+
+#[derive(Deserialize)]
+pub struct ListParams {
+    status: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(p): Query<ListParams>,
+) -> Result<Json<Value>, ApiError> {
+    caller.must_coordinate()?;
+    let status = match p.status {
+        Some(raw) => Some(serde_json::from_value::<BriefStatus>(json!(raw)).map_err(|_| {
+            ApiError::bad_request(
+                "status",
+                format!("status `{raw}` does not exist (draft, approved, queued, sent, withdrawn, expired)"),
+            )
+        })?),
+        None => None,
+    };
+    let briefs = desk::list(state.store.as_ref(), status, state.clock.now()).await?;
+    Ok(Json(json!({ "briefs": briefs })))
+}
+
+pub async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
+    caller.must_coordinate()?;
+    Ok(Json(json!(
+        desk::show(state.store.as_ref(), &state.content, id, state.clock.now()).await?
+    )))
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    caller.must_coordinate()?;
+    let (text, format) = body_text(&headers, &body)?;
+    let checked = desk::edit(
+        state.store.as_ref(),
+        &state.content,
+        id,
+        &text,
+        format,
+        &caller.actor,
+        state.clock.now(),
+    )
+    .await?;
+    Ok(Json(json!(checked)))
+}
+
+pub async fn approve(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    approver_only(&caller)?;
+    let approved = desk::approve(
+        state.store.as_ref(),
+        &state.content,
+        id,
+        &caller.actor,
+        caller.role,
+        state.config.two_person_rule,
+        state.clock.now(),
+    )
+    .await?;
+    Ok(Json(json!(approved)))
+}
+
+pub async fn withdraw(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    caller.must_coordinate()?;
+    Ok(Json(json!(
+        desk::withdraw(state.store.as_ref(), id, &caller.actor, state.clock.now()).await?
+    )))
+}
+
+pub async fn correct(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    caller.must_coordinate()?;
+    let (text, format) = body_text(&headers, &body)?;
+    let checked = desk::correct(
+        state.store.as_ref(),
+        &state.content,
+        id,
+        &text,
+        format,
+        &caller.actor,
+        state.clock.now(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(json!(checked))))
+}
+
+#[derive(Deserialize)]
+pub struct PreviewParams {
+    lang: String,
+    format: Option<String>,
+}
+
+pub async fn preview(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Query(p): Query<PreviewParams>,
+) -> Result<Response, ApiError> {
+    caller.must_coordinate()?;
+    let language: Language = p
+        .lang
+        .parse()
+        .map_err(|e: crate::language::UnknownLanguage| ApiError::bad_request("lang", e.to_string()))?;
+    let policy = LanguagePolicy::from_config(&state.config);
+    let preview = desk::preview(
+        state.store.as_ref(),
+        &state.content,
+        id,
+        language,
+        policy,
+        state.clock.now(),
+    )
+    .await?;
+    let held = || {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "held",
+            preview.held.clone().unwrap_or_default(),
+        )
+        .with_field("lang")
+    };
+    Ok(match p.format.as_deref().unwrap_or("json") {
+        "json" => Json(json!(preview)).into_response(),
+        "html" => {
+            let html = preview.html.clone().ok_or_else(held)?;
+            ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+        }
+        "text" => {
+            let text = preview.text.clone().ok_or_else(held)?;
+            ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
+        }
+        other => {
+            return Err(ApiError::bad_request(
+                "format",
+                format!("format `{other}` does not exist (html, text or json)"),
+            ));
+        }
+    })
+}
+
+/// Approving needs the approver role; the check is here so the message can say so plainly.
+pub fn approver_only(caller: &Caller) -> Result<(), ApiError> {
+    if caller.role == Role::Approver {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(format!(
+            "approving needs the approver role; the token has the {} role",
+            caller.role
+        )))
+    }
+}
