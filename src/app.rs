@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::pack::Content;
 use crate::store::{self, Store};
+use crate::token::TokenKey;
 use crate::web::{self, AppState};
 
 pub struct App {
@@ -31,6 +32,7 @@ impl App {
         // stops the daemon here with its file and line, never in the middle of a send.
         let content =
             Content::load(&config.content_dir, &config.locales_dir).context("loading templates and strings")?;
+        let tokens = TokenKey::new(&config.link_secret()?);
         store.migrate().await.context("applying database migrations")?;
         let listener = TcpListener::bind(config.http_addr)
             .await
@@ -41,6 +43,7 @@ impl App {
             clock,
             metrics: Arc::new(Metrics::default()),
             content: Arc::new(content),
+            tokens: Arc::new(tokens),
         };
         Ok(App { state, listener })
     }

@@ -225,8 +225,10 @@ async fn previews_show_each_language_and_what_is_held() {
         assert!(html.contains("lang=\"sv\""), "{html}");
         assert!(html.contains("Förbered dig på stormen"));
         let document = scraper::Html::parse_document(&html);
-        let links: Vec<&str> =
-            document.select(&scraper::Selector::parse("a[href]").unwrap()).filter_map(|a| a.value().attr("href")).collect();
+        let links: Vec<&str> = document
+            .select(&scraper::Selector::parse("a[href]").unwrap())
+            .filter_map(|a| a.value().attr("href"))
+            .collect();
         assert!(links.contains(&"https://72timmar.fi/"), "{links:?}");
 
         let text = app

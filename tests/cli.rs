@@ -162,11 +162,25 @@ fn a_brief_is_added_previewed_and_approved_at_the_command_line() {
     let added = briefcast(dir.path(), &["brief", "add", STORM]);
     assert!(added.status.success(), "{}", stderr(&added));
     let out = stdout(&added);
-    assert!(out.starts_with("brief 1: storm-72h-preparedness (version 1), draft, routine [fi, sv, en]"), "{out}");
+    assert!(
+        out.starts_with("brief 1: storm-72h-preparedness (version 1), draft, routine [fi, sv, en]"),
+        "{out}"
+    );
     assert!(out.contains("no problems: ready for approval"), "{out}");
 
     let preview_dir = dir.path().join("preview-sv");
-    let preview = briefcast(dir.path(), &["brief", "preview", "1", "--lang", "sv", "--out", preview_dir.to_str().unwrap()]);
+    let preview = briefcast(
+        dir.path(),
+        &[
+            "brief",
+            "preview",
+            "1",
+            "--lang",
+            "sv",
+            "--out",
+            preview_dir.to_str().unwrap(),
+        ],
+    );
     assert!(preview.status.success(), "{}", stderr(&preview));
     let html = std::fs::read_to_string(preview_dir.join("pack.html")).unwrap();
     assert!(html.contains("<html lang=\"sv\""), "{html}");
@@ -177,7 +191,11 @@ fn a_brief_is_added_previewed_and_approved_at_the_command_line() {
     // The same person at the same terminal wrote it: the two-person rule refuses.
     let own = briefcast(dir.path(), &["brief", "approve", "1"]);
     assert!(!own.status.success());
-    assert!(stderr(&own).contains("someone else must approve it"), "{}", stderr(&own));
+    assert!(
+        stderr(&own).contains("someone else must approve it"),
+        "{}",
+        stderr(&own)
+    );
     let approved = Command::new(env!("CARGO_BIN_EXE_briefcast"))
         .args(["brief", "approve", "1"])
         .current_dir(dir.path())
@@ -201,5 +219,8 @@ fn a_broken_template_stops_the_start_naming_its_file_and_line() {
     let out = briefcast(dir.path(), &["brief", "list"]);
     assert!(!out.status.success(), "{}", stdout(&out));
     let err = stderr(&out);
-    assert!(err.contains("loading templates and strings") && err.contains("edition.html:"), "{err}");
+    assert!(
+        err.contains("loading templates and strings") && err.contains("edition.html:"),
+        "{err}"
+    );
 }

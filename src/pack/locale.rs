@@ -14,10 +14,28 @@ use super::ContentError;
 use crate::brief::group_digits;
 use crate::language::Language;
 
-const EMBEDDED: [(Language, &str); 3] = [
-    (Language::Fi, include_str!("../../locales/fi/pack.ftl")),
-    (Language::Sv, include_str!("../../locales/sv/pack.ftl")),
-    (Language::En, include_str!("../../locales/en/pack.ftl")),
+const EMBEDDED: [(Language, [(&str, &str); 2]); 3] = [
+    (
+        Language::Fi,
+        [
+            ("pack.ftl", include_str!("../../locales/fi/pack.ftl")),
+            ("pages.ftl", include_str!("../../locales/fi/pages.ftl")),
+        ],
+    ),
+    (
+        Language::Sv,
+        [
+            ("pack.ftl", include_str!("../../locales/sv/pack.ftl")),
+            ("pages.ftl", include_str!("../../locales/sv/pages.ftl")),
+        ],
+    ),
+    (
+        Language::En,
+        [
+            ("pack.ftl", include_str!("../../locales/en/pack.ftl")),
+            ("pages.ftl", include_str!("../../locales/en/pages.ftl")),
+        ],
+    ),
 ];
 
 /// Every message id the code asks for. Loading fails when a locale lacks one of them.
@@ -102,8 +120,7 @@ fn index(language: Language) -> usize {
 impl Strings {
     /// The strings built into briefcast.
     pub fn embedded() -> Strings {
-        let sources =
-            EMBEDDED.map(|(l, text)| (l, vec![(format!("(built-in) locales/{l}/pack.ftl"), text.to_string())]));
+        let sources = EMBEDDED.map(|(l, files)| (l, built_in(l, files)));
         Self::build(sources).expect("the built-in locales are complete")
     }
 
@@ -111,13 +128,10 @@ impl Strings {
     /// built-in strings. Fails on a syntax error (naming file and line) or a missing message.
     pub fn load(locales_dir: &Path) -> Result<Strings, ContentError> {
         let mut sources = Vec::new();
-        for (language, text) in EMBEDDED {
+        for (language, files) in EMBEDDED {
             let dir = locales_dir.join(language.code());
             if !dir.is_dir() {
-                sources.push((
-                    language,
-                    vec![(format!("(built-in) locales/{language}/pack.ftl"), text.to_string())],
-                ));
+                sources.push((language, built_in(language, files)));
                 continue;
             }
             let read_err = |e: std::io::Error| ContentError::Read {
@@ -183,6 +197,13 @@ impl Strings {
         let mut errors = Vec::new();
         bundle.format_pattern(pattern, args, &mut errors).into_owned()
     }
+}
+
+fn built_in(language: Language, files: [(&str, &str); 2]) -> Vec<(String, String)> {
+    files
+        .iter()
+        .map(|(name, text)| (format!("(built-in) locales/{language}/{name}"), text.to_string()))
+        .collect()
 }
 
 fn build_locale(language: Language, files: Vec<(String, String)>) -> Result<Locale, ContentError> {

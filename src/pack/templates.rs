@@ -8,14 +8,24 @@ use minijinja::{Environment, UndefinedBehavior, Value};
 use super::{ContentError, RenderError};
 
 /// Every template a pack uses, with its built-in copy.
-const BUILT_IN: [(&str, &str); 4] = [
+const BUILT_IN: [(&str, &str); 5] = [
     ("edition.html", include_str!("../../content/templates/edition.html")),
     ("edition.txt", include_str!("../../content/templates/edition.txt")),
     ("brief.html", include_str!("../../content/templates/brief.html")),
     ("brief.txt", include_str!("../../content/templates/brief.txt")),
+    (
+        "subscription.html",
+        include_str!("../../content/templates/subscription.html"),
+    ),
 ];
 
-pub const TEMPLATE_NAMES: [&str; 4] = ["edition.html", "edition.txt", "brief.html", "brief.txt"];
+pub const TEMPLATE_NAMES: [&str; 5] = [
+    "edition.html",
+    "edition.txt",
+    "brief.html",
+    "brief.txt",
+    "subscription.html",
+];
 
 pub struct Templates {
     env: Environment<'static>,
@@ -46,13 +56,13 @@ impl Templates {
                 }
             }
         }
-        let sources: [(&str, String, String); 4] = sources
+        let sources: [(&str, String, String); 5] = sources
             .try_into()
             .unwrap_or_else(|_| unreachable!("one entry per template"));
         Self::compile(sources)
     }
 
-    fn compile(sources: [(&'static str, String, String); 4]) -> Result<Templates, ContentError> {
+    fn compile(sources: [(&'static str, String, String); 5]) -> Result<Templates, ContentError> {
         let mut env = Environment::new();
         // A misspelt variable must fail the render, not leave a hole in an email to thousands.
         env.set_undefined_behavior(UndefinedBehavior::Strict);

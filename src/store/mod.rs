@@ -149,6 +149,18 @@ pub trait Store: BriefStore + Send + Sync + 'static {
     /// Returns false when nobody had that address.
     async fn erase_influencer(&self, email: &EmailAddress, actor: &Actor, now: DateTime<Utc>) -> StoreResult<bool>;
 
+    /// The person a delivery went to, while they are on the roster.
+    async fn subscriber(&self, delivery_id: i64) -> StoreResult<Option<StoredInfluencer>>;
+    /// Changes the language and cadence a person receives, as they chose on their page.
+    async fn set_preferences(
+        &self,
+        email: &EmailAddress,
+        language: Language,
+        cadence: Cadence,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+
     /// Stores a raw reply; returns its id and whether it was new (false: seen before, kept once).
     async fn store_reply(&self, reply: &NewReply<'_>) -> StoreResult<(i64, bool)>;
 

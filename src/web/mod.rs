@@ -5,6 +5,7 @@ mod briefs;
 mod error;
 mod influencers;
 mod segments;
+mod subscription;
 mod system;
 
 use std::sync::Arc;
@@ -27,6 +28,7 @@ use crate::config::Config;
 use crate::metrics::{HttpLabels, Metrics};
 use crate::pack::Content;
 use crate::store::Store;
+use crate::token::TokenKey;
 
 /// What every handler may use.
 #[derive(Clone)]
@@ -36,6 +38,7 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub metrics: Arc<Metrics>,
     pub content: Arc<Content>,
+    pub tokens: Arc<TokenKey>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -59,6 +62,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(system::healthz))
         .route("/metrics", get(system::metrics))
+        .route("/u/{token}", get(subscription::show).post(subscription::post))
         .nest("/api/v1", api)
         .fallback(|| async { ApiError::not_found("route") })
         .layer(middleware::from_fn_with_state(state.clone(), count_requests))

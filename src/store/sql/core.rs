@@ -9,6 +9,7 @@ use sqlx::{QueryBuilder, Row};
 
 use crate::access::{Actor, Role};
 use crate::audience::roster::{ParsedRoster, RejectedRow};
+use crate::language::{Cadence, Language};
 use crate::audience::{EmailAddress, ImportReport, Influencer, Segment, SegmentFilter, StoredInfluencer};
 use crate::store::{
     AuditEntry, InfluencerQuery, NewReply, PersonalData, SegmentSummary, Store, StoreError, StoreResult,
@@ -281,6 +282,39 @@ impl Store for ThisStore {
         audit(&mut tx, actor, "influencer.erase", &format!("influencer:{id}"), json!({ "email_hash": email.hash() }), now).await?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    async fn subscriber(&self, delivery_id: i64) -> StoreResult<Option<StoredInfluencer>> {
+        let sql = format!(
+            "SELECT {INFLUENCER_COLUMNS} FROM influencers WHERE id = (SELECT influencer_id FROM deliveries WHERE id = $1)"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(delivery_id).fetch_optional(&self.pool).await?;
+        row.as_ref().map(influencer_from_row).transpose()
+    }
+
+    async fn set_preferences(
+        &self,
+        email: &EmailAddress,
+        language: Language,
+        cadence: Cadence,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut tx = begin_write(&self.pool).await?;
+        let id: Option<i64> = sqlx::query_scalar(
+            "UPDATE influencers SET language = $1, cadence = $2, updated_at = $3 WHERE email = $4 RETURNING id",
+        )
+        .bind(language.code())
+        .bind(cadence.as_str())
+        .bind(now)
+        .bind(email.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let id = id.ok_or_else(|| StoreError::NotFound { what: format!("influencer {email}") })?;
+        let detail = json!({ "language": language, "cadence": cadence });
+        audit(&mut tx, actor, "influencer.preferences", &format!("influencer:{id}"), detail, now).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn store_reply(&self, reply: &NewReply<'_>) -> StoreResult<(i64, bool)> {

@@ -1,0 +1,14 @@
+# The subscription page behind the link in every message.
+page-title = Tiedotetilauksesi
+page-intro = Valitse, millä kielellä ja kuinka usein haluat saada viranomaisten tiedotteet vaikuttajille.
+page-language = Kieli
+page-cadence = Kuinka usein
+cadence-daily = Päivittäin
+cadence-weekly = Kerran viikossa
+cadence-monthly = Kerran kuukaudessa
+page-save = Tallenna muutokset
+page-saved = Muutokset on tallennettu. Seuraava tiedote tulee uusilla asetuksilla.
+page-unsubscribe-intro = Etkö halua enää tiedotteita?
+page-unsubscribe-button = Peru tilaus
+page-unsubscribed = Tilauksesi on peruttu. Emme lähetä sinulle enää tiedotteita.
+page-invalid = Linkki ei ole voimassa.
