@@ -1,6 +1,7 @@
 //! Storage: the only place that writes SQL. One narrow trait, a SQLite and a PostgreSQL
 //! implementation, and one conformance suite (`tests/store.rs`) run against both.
 
+mod dispatch;
 mod postgres;
 mod sqlite;
 
@@ -15,6 +16,7 @@ use crate::audience::roster::ParsedRoster;
 use crate::audience::{EmailAddress, ImportReport, Segment, SegmentFilter, StoredInfluencer};
 use crate::language::{Cadence, Language};
 
+pub use dispatch::*;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -117,7 +119,7 @@ impl SuppressionReason {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: DispatchStore + Send + Sync + 'static {
     /// Which backend this is, for logs and health output.
     fn backend(&self) -> &'static str;
     async fn migrate(&self) -> StoreResult<()>;
