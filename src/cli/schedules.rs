@@ -93,23 +93,8 @@ pub(super) async fn run(config: &Config, out: Output, command: ScheduleCommand) 
     Ok(())
 }
 
-/// A schedule with its next runs, as `--json` prints it.
-pub(crate) fn describe(stored: &StoredSchedule, now: chrono::DateTime<chrono::Utc>) -> serde_json::Value {
-    let next: Vec<_> = stored
-        .schedule
-        .next_runs(now, SHOWN_RUNS)
-        .into_iter()
-        .map(|run| {
-            json!({
-                "utc": run.due_at,
-                "local": run.local.to_rfc3339(),
-                "moved_by_dst": run.moved_by_dst(),
-            })
-        })
-        .collect();
-    let mut value = json!(stored);
-    value["next_runs"] = json!(next);
-    value
+fn describe(stored: &StoredSchedule, now: chrono::DateTime<chrono::Utc>) -> serde_json::Value {
+    stored.describe(now, SHOWN_RUNS)
 }
 
 fn print_schedule(stored: &StoredSchedule, now: chrono::DateTime<chrono::Utc>) {

@@ -27,6 +27,37 @@ pub struct StoredSchedule {
     pub last_run: Option<DateTime<Utc>>,
 }
 
+/// A coming run, as listings show it: in UTC and on the schedule's own clock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UpcomingRun {
+    pub utc: DateTime<Utc>,
+    /// RFC 3339 with the zone's offset at that instant, e.g. `2026-11-23T09:00:00+02:00`.
+    pub local: String,
+    /// The cron time did not exist that day (clocks sprang forward) and the run moved.
+    pub moved_by_dst: bool,
+}
+
+impl StoredSchedule {
+    pub fn upcoming(&self, now: DateTime<Utc>, n: usize) -> Vec<UpcomingRun> {
+        self.schedule
+            .next_runs(now, n)
+            .into_iter()
+            .map(|run| UpcomingRun {
+                utc: run.due_at,
+                local: run.local.to_rfc3339(),
+                moved_by_dst: run.moved_by_dst(),
+            })
+            .collect()
+    }
+
+    /// The schedule with its next `n` runs, as the API and `--json` show it.
+    pub fn describe(&self, now: DateTime<Utc>, n: usize) -> serde_json::Value {
+        let mut value = serde_json::json!(self);
+        value["next_runs"] = serde_json::json!(self.upcoming(now, n));
+        value
+    }
+}
+
 /// What happened to one due run of a schedule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
