@@ -45,6 +45,8 @@ pub enum RunResult {
     Fired(Fired),
     /// Recorded as missed (`false`: another daemon recorded the run first).
     Missed(bool),
+    /// Not recorded: the store failed. The run stays due and the next tick tries again.
+    Failed(String),
 }
 
 impl TickReport {
@@ -83,38 +85,43 @@ pub async fn run_once(store: &dyn Store, now: DateTime<Utc>, grace: Grace) -> an
             .map_or_else(String::new, |s| s.schedule.name().to_string())
     };
     let mut runs = Vec::new();
+    // A schedule whose run could not be recorded is left alone for the rest of this tick (its
+    // later runs must not be recorded past the one that failed), but the others go on: one
+    // broken segment must not silence every schedule.
+    let mut failed: Vec<ScheduleId> = Vec::new();
     for decision in schedule::tick(&tracked, now, grace) {
         let (id, due_at) = (*decision.schedule(), decision.due_at());
+        if failed.contains(&id) {
+            continue;
+        }
         let result = match decision {
-            Decision::Missed { .. } => {
-                let took = store
-                    .record_run(id, due_at, RunOutcome::Missed, now)
-                    .await
-                    .with_context(|| format!("recording the missed run of {} due {due_at}", name_of(id)))?;
-                if took {
-                    tracing::warn!(schedule = name_of(id), %due_at, "run missed: it was due longer ago than the grace window");
-                }
-                RunResult::Missed(took)
-            }
-            Decision::Fire { .. } => {
-                let fired = store
-                    .fire_run(id, due_at, now)
-                    .await
-                    .with_context(|| format!("firing the run of {} due {due_at}", name_of(id)))?;
+            Decision::Missed { .. } => store
+                .record_run(id, due_at, RunOutcome::Missed, now)
+                .await
+                .map(|took| {
+                    if took {
+                        tracing::warn!(schedule = name_of(id), %due_at, "run missed: it was due longer ago than the grace window");
+                    }
+                    RunResult::Missed(took)
+                }),
+            Decision::Fire { .. } => store.fire_run(id, due_at, now).await.map(|fired| {
                 match &fired {
                     Fired::Edition {
                         edition,
                         briefs,
                         recipients,
-                    } => {
-                        tracing::info!(schedule = name_of(id), %due_at, %edition, briefs, recipients, "edition created")
-                    }
+                    } => tracing::info!(schedule = name_of(id), %due_at, %edition, briefs, recipients, "edition created"),
                     Fired::Empty => tracing::info!(schedule = name_of(id), %due_at, "no brief due: empty run recorded"),
                     Fired::AlreadyRecorded => {}
                 }
                 RunResult::Fired(fired)
-            }
+            }),
         };
+        let result = result.unwrap_or_else(|error| {
+            tracing::error!(schedule = name_of(id), %due_at, %error, "run not recorded; retried on the next tick");
+            failed.push(id);
+            RunResult::Failed(error.to_string())
+        });
         runs.push(RunReport {
             schedule: name_of(id),
             due_at,

@@ -371,3 +371,41 @@ async fn one_daemon_leads_the_scheduler_at_a_time() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_broken_schedule_does_not_silence_the_others() {
+    for db in databases().await {
+        setup(&db).await;
+        segment(&db, "damaged", SegmentFilter::default()).await;
+        let created = at("2026-11-20T12:00:00Z");
+        let good = schedule(&db, "morning", "0 9 * * *", Cadence::Daily, created).await;
+        let broken = Schedule::new(NewSchedule {
+            name: "broken".into(),
+            cron: "0 9 * * *".into(),
+            time_zone: None,
+            cadence: Cadence::Daily,
+            segment: "damaged".into(),
+        })
+        .unwrap();
+        let broken = db.store().add_schedule(&broken, &actor(), created).await.unwrap();
+        dispatch_support::execute(&db, "UPDATE segments SET filter = 'not json' WHERE name = 'damaged'").await;
+        brief(&db, NewBrief::approved("storm", "daily")).await;
+
+        let now = at("2026-11-21T07:00:00Z");
+        let report = scheduler::run_once(db.store(), now, Grace::DEFAULT).await.unwrap();
+        assert_eq!(report.editions(), 1, "{}: {:?}", db.name(), report.runs);
+        let failed: Vec<&str> = report
+            .runs
+            .iter()
+            .filter(|r| matches!(r.result, RunResult::Failed(_)))
+            .map(|r| r.schedule.as_str())
+            .collect();
+        assert_eq!(failed, vec!["broken"]);
+        assert_eq!(runs(&db, good.id.0).await.len(), 1);
+        assert!(
+            runs(&db, broken.id.0).await.is_empty(),
+            "{}: the failed run was rolled back and stays due",
+            db.name()
+        );
+    }
+}

@@ -248,3 +248,15 @@ pub async fn runs(db: &Db, schedule: i64) -> Vec<(DateTime<Utc>, String, bool)> 
     };
     rows.into_iter().map(|(d, o, e)| (d, o, e.is_some())).collect()
 }
+
+/// Runs one statement directly, for damage no store method would do.
+pub async fn execute(db: &Db, sql: &'static str) {
+    match &db.raw {
+        Raw::Sqlite(pool) => {
+            sqlx::query(sql).execute(pool).await.unwrap();
+        }
+        Raw::Postgres(pool) => {
+            sqlx::query(sql).execute(pool).await.unwrap();
+        }
+    }
+}
