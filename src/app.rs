@@ -11,6 +11,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::pack::Content;
+use crate::schedule::Grace;
 use crate::store::{self, Store};
 use crate::token::TokenKey;
 use crate::web::{self, AppState};
@@ -59,9 +60,29 @@ impl App {
             database = self.state.store.backend(),
             "briefcast is serving"
         );
-        web::run_until_stopped(self.listener, self.state, shutdown)
-            .await
-            .context("serving HTTP")?;
+        let grace = Grace::from_std(self.state.config.schedule_grace).context("schedule_grace")?;
+        let scheduler = crate::scheduler::run_until_stopped(
+            self.state.store.clone(),
+            self.state.clock.clone(),
+            grace,
+            self.state.metrics.clone(),
+            shutdown.clone(),
+        );
+        // Whichever part stops first (a signal, or HTTP failing) stops the others, so the daemon
+        // never lives on half-working.
+        let http = async {
+            let served = web::run_until_stopped(self.listener, self.state, shutdown.clone()).await;
+            shutdown.cancel();
+            served
+        };
+        let scheduler = async {
+            let ran = scheduler.await;
+            shutdown.cancel();
+            ran
+        };
+        let (served, scheduled) = tokio::join!(http, scheduler);
+        served.context("serving HTTP")?;
+        scheduled.context("running the scheduler")?;
         tracing::info!("briefcast stopped");
         Ok(())
     }

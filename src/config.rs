@@ -60,6 +60,11 @@ pub const SETTINGS: &[(&str, bool, &str)] = &[
         false,
         "the language sent, with a note, under the fallback policy",
     ),
+    (
+        "schedule_grace",
+        false,
+        "how late a due edition may still go out after downtime, e.g. 1h, 30m, 90s; later runs are recorded as missed",
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -116,6 +121,7 @@ pub struct Config {
     pub two_person_rule: bool,
     pub missing_language: MissingLanguage,
     pub fallback_language: Language,
+    pub schedule_grace: std::time::Duration,
     sources: BTreeMap<&'static str, (String, Source)>,
 }
 
@@ -201,6 +207,7 @@ impl Config {
         default("two_person_rule", "true".into());
         default("missing_language", "hold".into());
         default("fallback_language", "fi".into());
+        default("schedule_grace", "1h".into());
         let data_dir = PathBuf::from(&values["data_dir"].0);
         values.entry("database_url").or_insert((
             format!("sqlite://{}", data_dir.join("briefcast.db").display()),
@@ -242,6 +249,8 @@ impl Config {
             .unwrap_or_default()
             .parse()
             .map_err(|_| fail("fallback_language", "must be fi, sv or en"))?;
+        let schedule_grace = parse_duration(&get("schedule_grace").unwrap_or_default())
+            .ok_or_else(|| fail("schedule_grace", "is not a duration such as 1h, 30m, 90s or 3600"))?;
         let database_url = get("database_url").unwrap_or_default();
         if !["sqlite:", "postgres:", "postgresql:"]
             .iter()
@@ -276,6 +285,7 @@ impl Config {
             two_person_rule,
             missing_language,
             fallback_language,
+            schedule_grace,
             sources: values,
         })
     }
@@ -333,6 +343,22 @@ impl fmt::Debug for Config {
         }
         map.finish()
     }
+}
+
+/// `90s`, `30m`, `1h`, `2d`, or plain seconds.
+fn parse_duration(text: &str) -> Option<std::time::Duration> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let n: u64 = number.parse().ok()?;
+    let seconds = match unit.trim() {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return None,
+    };
+    Some(std::time::Duration::from_secs(n.checked_mul(seconds)?))
 }
 
 fn setting(key: &str) -> Option<&'static str> {
@@ -449,6 +475,22 @@ mod tests {
             assert!(!shown.contains(secret), "{secret} shown in {shown}");
         }
         assert!(shown.contains("postgres://briefcast:********@db/briefcast"), "{shown}");
+    }
+
+    #[test]
+    fn the_schedule_grace_reads_like_people_write_it() {
+        let grace =
+            |v: &str| Config::from_sources(None, env(&[("BRIEFCAST_SCHEDULE_GRACE", v)])).map(|c| c.schedule_grace);
+        assert_eq!(
+            Config::from_sources(None, env(&[])).unwrap().schedule_grace.as_secs(),
+            3600
+        );
+        assert_eq!(grace("90m").unwrap().as_secs(), 5400);
+        assert_eq!(grace("45").unwrap().as_secs(), 45);
+        assert_eq!(grace("2d").unwrap().as_secs(), 172_800);
+        let err = grace("soon").unwrap_err().to_string();
+        assert!(err.contains("schedule_grace = `soon` is not a duration"), "{err}");
+        assert!(grace("-1h").is_err());
     }
 
     #[test]

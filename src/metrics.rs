@@ -3,6 +3,7 @@
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -16,11 +17,29 @@ pub struct ImportLabels {
     pub outcome: &'static str,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct DeliveryLabels {
+    pub status: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct OutcomeLabels {
+    pub status: &'static str,
+    pub transport: String,
+}
+
 /// The daemon's metrics. Parts of the flow add their families here as they arrive.
 pub struct Metrics {
     registry: Registry,
     pub http_requests: Family<HttpLabels, Counter>,
     pub roster_rows: Family<ImportLabels, Counter>,
+    /// Deliveries in the database per status, over all editions (read from the store, so every
+    /// daemon sharing a database reports the same figures).
+    pub deliveries: Family<DeliveryLabels, Gauge>,
+    /// Deliveries waiting for a worker: queued or deferred.
+    pub delivery_queue_depth: Gauge,
+    /// Send outcomes this daemon recorded, per status and transport.
+    pub delivery_outcomes: Family<OutcomeLabels, Counter>,
 }
 
 impl Default for Metrics {
@@ -34,10 +53,31 @@ impl Default for Metrics {
         );
         let roster_rows = Family::<ImportLabels, Counter>::default();
         registry.register("roster_rows", "Roster rows imported, by outcome", roster_rows.clone());
+        let deliveries = Family::<DeliveryLabels, Gauge>::default();
+        registry.register(
+            "deliveries",
+            "Deliveries in the database, by status",
+            deliveries.clone(),
+        );
+        let delivery_queue_depth = Gauge::default();
+        registry.register(
+            "delivery_queue_depth",
+            "Deliveries waiting for a worker (queued or deferred)",
+            delivery_queue_depth.clone(),
+        );
+        let delivery_outcomes = Family::<OutcomeLabels, Counter>::default();
+        registry.register(
+            "delivery_outcomes",
+            "Send outcomes recorded by this daemon, by status and transport",
+            delivery_outcomes.clone(),
+        );
         Metrics {
             registry,
             http_requests,
             roster_rows,
+            deliveries,
+            delivery_queue_depth,
+            delivery_outcomes,
         }
     }
 }
@@ -58,5 +98,27 @@ impl Metrics {
         ] {
             self.roster_rows.get_or_create(&ImportLabels { outcome }).inc_by(n);
         }
+    }
+
+    /// Sets the per-status gauges; a status with no deliveries reads 0 rather than vanishing.
+    pub fn set_delivery_counts(&self, counts: &[(crate::edition::DeliveryStatus, u64)]) {
+        for status in crate::edition::DeliveryStatus::ALL {
+            let n = counts.iter().find(|(s, _)| *s == status).map_or(0, |(_, n)| *n);
+            self.deliveries
+                .get_or_create(&DeliveryLabels {
+                    status: status.as_str(),
+                })
+                .set(n as i64);
+        }
+    }
+
+    /// Counts one recorded send outcome.
+    pub fn count_outcome(&self, status: crate::edition::DeliveryStatus, transport: &str) {
+        self.delivery_outcomes
+            .get_or_create(&OutcomeLabels {
+                status: status.as_str(),
+                transport: transport.to_string(),
+            })
+            .inc();
     }
 }

@@ -1,6 +1,9 @@
 //! The command line. It parses, delegates and prints; the rules live elsewhere.
 
 mod briefs;
+mod deliveries;
+mod editions;
+mod schedules;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -59,6 +62,14 @@ enum Command {
     /// Segments: saved filters over the roster
     #[command(subcommand)]
     Segments(SegmentCommand),
+    /// Schedules: when editions go out
+    #[command(subcommand)]
+    Schedules(schedules::ScheduleCommand),
+    /// Editions: send, list, show, pause, resume, cancel
+    #[command(subcommand)]
+    Edition(editions::EditionCommand),
+    /// The delivery log (`deliveries resend` sends uncertain or failed ones again)
+    Deliveries(deliveries::DeliveriesArgs),
     /// The audit log of coordinator actions, newest first
     Audit {
         #[arg(long, default_value_t = 50)]
@@ -182,6 +193,9 @@ impl Cli {
             Command::Brief(command) => briefs::run(&config, out, command).await,
             Command::Influencers(command) => influencers(&config, out, command).await,
             Command::Segments(command) => segments(&config, out, command).await,
+            Command::Schedules(command) => schedules::run(&config, out, command).await,
+            Command::Edition(command) => editions::run(&config, out, command).await,
+            Command::Deliveries(args) => deliveries::run(&config, out, args).await,
             Command::Audit { limit } => {
                 let store = open_store(&config).await?;
                 let entries = store.audit_log(limit).await?;

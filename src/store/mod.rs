@@ -2,6 +2,7 @@
 //! implementation, and one conformance suite (`tests/store.rs`) run against both.
 
 mod briefs;
+mod dispatch;
 mod postgres;
 mod sqlite;
 
@@ -17,6 +18,7 @@ use crate::audience::{EmailAddress, ImportReport, Segment, SegmentFilter, Stored
 use crate::language::{Cadence, Language};
 
 pub use briefs::{BriefStore, StoredBrief};
+pub use dispatch::*;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -119,7 +121,7 @@ impl SuppressionReason {
 }
 
 #[async_trait]
-pub trait Store: BriefStore + Send + Sync + 'static {
+pub trait Store: BriefStore + DispatchStore + Send + Sync + 'static {
     /// Which backend this is, for logs and health output.
     fn backend(&self) -> &'static str;
     async fn migrate(&self) -> StoreResult<()>;

@@ -56,6 +56,33 @@ async fn lock_roster(tx: &mut sqlx::Transaction<'static, Db>) -> Result<(), sqlx
     Ok(())
 }
 
+/// Claimers skip each other's rows instead of waiting for them. `OF d` locks only the
+/// deliveries: locking the joined edition row too would make every other claimer skip the
+/// whole edition.
+const CLAIM_LOCK: &str = " FOR UPDATE OF d SKIP LOCKED";
+
+/// Advisory lock key of the scheduler's leader.
+const SCHEDULER_LOCK: i64 = 0x0062_6373_6368_6564;
+
+/// Leads while a session-level advisory lock is held on a connection of its own, outside the
+/// pool: the lock lives exactly as long as that session, so a daemon that dies (or loses its
+/// network) gives leadership up without anyone cleaning after it.
+async fn lead(pool: &PgPool) -> Result<Option<crate::store::Leadership>, sqlx::Error> {
+    let mut conn = PgConnection::connect_with(&pool.connect_options()).await?;
+    let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+        .bind(SCHEDULER_LOCK)
+        .fetch_one(&mut conn)
+        .await?;
+    if got {
+        Ok(Some(crate::store::Leadership {
+            inner: crate::store::dispatch::LeaderHold::Advisory(conn),
+        }))
+    } else {
+        conn.close().await?;
+        Ok(None)
+    }
+}
+
 include!("sql/common.rs");
 
 mod core {
@@ -66,4 +93,9 @@ mod core {
 mod briefs {
     use super::*;
     include!("sql/briefs.rs");
+}
+
+mod dispatch {
+    use super::*;
+    include!("sql/dispatch.rs");
 }

@@ -49,6 +49,17 @@ async fn lock_roster(_tx: &mut sqlx::Transaction<'static, Db>) -> Result<(), sql
     Ok(())
 }
 
+/// The claim's candidate query needs no row locks here: `BEGIN IMMEDIATE` already makes each
+/// claim the only writer until it commits.
+const CLAIM_LOCK: &str = "";
+
+/// One process owns a SQLite file, so it leads its scheduler.
+async fn lead(_pool: &SqlitePool) -> Result<Option<crate::store::Leadership>, sqlx::Error> {
+    Ok(Some(crate::store::Leadership {
+        inner: crate::store::dispatch::LeaderHold::Sole,
+    }))
+}
+
 include!("sql/common.rs");
 
 mod core {
@@ -59,4 +70,9 @@ mod core {
 mod briefs {
     use super::*;
     include!("sql/briefs.rs");
+}
+
+mod dispatch {
+    use super::*;
+    include!("sql/dispatch.rs");
 }

@@ -2,8 +2,11 @@
 
 mod auth;
 mod briefs;
+mod deliveries;
+mod editions;
 mod error;
 mod influencers;
+mod schedules;
 mod segments;
 mod subscription;
 mod system;
@@ -58,6 +61,13 @@ pub fn router(state: AppState) -> Router {
         .route("/influencers/{email}/export", get(influencers::export))
         .route("/segments", get(segments::list).post(segments::add))
         .route("/segments/{name}", get(segments::show))
+        .route("/schedules", get(schedules::list).post(schedules::add))
+        .route("/schedules/{name}", get(schedules::show))
+        .route("/editions", get(editions::list).post(editions::create))
+        .route("/editions/{id}", get(editions::show))
+        .route("/editions/{id}/{action}", post(editions::change))
+        .route("/deliveries", get(deliveries::list))
+        .route("/deliveries/resend", post(deliveries::resend))
         .route("/audit", get(audit_log));
     Router::new()
         .route("/healthz", get(system::healthz))

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 
 use crate::access::Actor;
+use crate::audience::SegmentFilter;
 use crate::store::StoreResult;
 
 type Tx = sqlx::Transaction<'static, Db>;
@@ -35,3 +36,37 @@ fn push_list(q: &mut QueryBuilder<Db>, values: impl Iterator<Item = String>) {
     }
 }
 
+/// Appends a segment's conditions. Suppressed addresses are never members.
+fn push_segment_filter(q: &mut QueryBuilder<Db>, filter: &SegmentFilter) {
+    q.push(" AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.email_hash = influencers.email_hash)");
+    let mut any_of = |column: &str, values: Vec<String>| {
+        if !values.is_empty() {
+            q.push(format!(" AND {column} IN ("));
+            push_list(q, values.into_iter());
+            q.push(")");
+        }
+    };
+    any_of("language", filter.languages.iter().map(|l| l.code().to_string()).collect());
+    any_of("cadence", filter.cadences.iter().map(|c| c.as_str().to_string()).collect());
+    any_of("tier", filter.tiers.clone());
+    any_of("region_key", filter.regions.clone());
+    for (column, values) in [("platforms", &filter.platforms), ("topics", &filter.topics)] {
+        if values.is_empty() {
+            continue;
+        }
+        q.push(" AND (");
+        for (i, value) in values.iter().enumerate() {
+            if i > 0 {
+                q.push(" OR ");
+            }
+            q.push(format!("{column} LIKE ")).push_bind(format!("%;{value};%"));
+        }
+        q.push(")");
+    }
+    if let Some(min) = filter.min_followers {
+        q.push(" AND followers >= ").push_bind(min as i64);
+    }
+    if let Some(max) = filter.max_followers {
+        q.push(" AND followers <= ").push_bind(max as i64);
+    }
+}

@@ -1,0 +1,84 @@
+//! `/api/v1/deliveries`: the delivery log, and resending on ops' request.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{ApiError, AppState, Caller};
+use crate::edition::{DeliveryId, DeliveryStatus, EditionId};
+use crate::store::{DeliveryQuery, ResendTarget};
+
+#[derive(Debug, Deserialize)]
+pub struct LogParams {
+    edition: Option<String>,
+    status: Option<String>,
+    limit: Option<u64>,
+    offset: Option<u64>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(p): Query<LogParams>,
+) -> Result<Json<Value>, ApiError> {
+    caller.must_operate()?;
+    let edition = p
+        .edition
+        .filter(|e| !e.is_empty())
+        .map(|e| e.parse::<EditionId>())
+        .transpose()
+        .map_err(|e| ApiError::bad_request("edition", e))?;
+    let status = p
+        .status
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<DeliveryStatus>())
+        .transpose()
+        .map_err(|e| ApiError::bad_request("status", e.to_string()))?;
+    let deliveries = state
+        .store
+        .deliveries(&DeliveryQuery {
+            edition,
+            status,
+            limit: p.limit.unwrap_or(100).clamp(1, 1000),
+            offset: p.offset.unwrap_or(0),
+        })
+        .await?;
+    Ok(Json(json!({ "deliveries": deliveries })))
+}
+
+/// `{"edition": ID, "status": "uncertain"}` or `{"deliveries": [ID, …]}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResendRequest {
+    edition: Option<EditionId>,
+    status: Option<DeliveryStatus>,
+    deliveries: Option<Vec<DeliveryId>>,
+}
+
+pub async fn resend(State(state): State<AppState>, caller: Caller, body: Bytes) -> Result<Json<Value>, ApiError> {
+    caller.must_operate()?;
+    let request: ResendRequest = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::bad_request("body", format!("not a resend request: {e}")))?;
+    let target = match request {
+        ResendRequest {
+            edition: Some(edition),
+            status: Some(status),
+            deliveries: None,
+        } => ResendTarget::Edition { edition, status },
+        ResendRequest {
+            edition: None,
+            status: None,
+            deliveries: Some(ids),
+        } if !ids.is_empty() => ResendTarget::Deliveries(ids),
+        _ => {
+            return Err(ApiError::invalid(
+                "body",
+                "give either `edition` with `status` (uncertain or failed), or a non-empty `deliveries` list",
+            ));
+        }
+    };
+    let requeued = state.store.resend(&target, &caller.actor, state.clock.now()).await?;
+    Ok(Json(json!({ "requeued": requeued })))
+}
