@@ -4,6 +4,7 @@ use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -40,6 +41,13 @@ pub struct Metrics {
     pub delivery_queue_depth: Gauge,
     /// Send outcomes this daemon recorded, per status and transport.
     pub delivery_outcomes: Family<OutcomeLabels, Counter>,
+    /// Time the transport took to accept or refuse one message.
+    pub send_seconds: Family<TransportLabels, Histogram>,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct TransportLabels {
+    pub transport: String,
 }
 
 impl Default for Metrics {
@@ -71,8 +79,15 @@ impl Default for Metrics {
             "Send outcomes recorded by this daemon, by status and transport",
             delivery_outcomes.clone(),
         );
+        let send_seconds = Family::<TransportLabels, Histogram>::new_with_constructor(|| {
+            // 0.5 ms to about 16 s: a loopback sink answers in well under a millisecond, a
+            // remote relay under load in seconds.
+            Histogram::new(exponential_buckets(0.0005, 2.0, 16))
+        });
+        registry.register("send_seconds", "Time to hand one message to the transport", send_seconds.clone());
         Metrics {
             registry,
+            send_seconds,
             http_requests,
             roster_rows,
             deliveries,
@@ -110,6 +125,10 @@ impl Metrics {
                 })
                 .set(n as i64);
         }
+    }
+
+    pub fn observe_send(&self, transport: &str, took: std::time::Duration) {
+        self.send_seconds.get_or_create(&TransportLabels { transport: transport.to_string() }).observe(took.as_secs_f64());
     }
 
     /// Counts one recorded send outcome.

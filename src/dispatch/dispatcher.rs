@@ -1,0 +1,236 @@
+//! The dispatcher: claims due deliveries under a lease, composes and sends each message, and
+//! records every outcome. Deliveries are the checkpoint: a claim commits before any send, and
+//! no transaction stays open while the transport talks to the network.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use chrono::TimeDelta;
+use futures::StreamExt;
+use rand::SeedableRng;
+use tokio_util::sync::CancellationToken;
+
+use super::message::{Letter, Letterhead};
+use super::transport::{RetryPolicy, SendError, Transport};
+use crate::audience::EmailAddress;
+use crate::brief::Brief;
+use crate::clock::Clock;
+use crate::edition::{BriefId, EditionId, Outcome};
+use crate::language::Language;
+use crate::metrics::Metrics;
+use crate::pack::{ComposedEdition, Content, Edition, LanguagePolicy, Recipient, compose};
+use crate::store::{ClaimedDelivery, Lease, Recorded, Store};
+use crate::token::{Purpose, TokenKey};
+
+/// How the dispatcher paces itself.
+#[derive(Debug, Clone)]
+pub struct Pace {
+    /// Deliveries claimed at once; their outcomes are recorded in one transaction.
+    pub batch: u32,
+    /// How long a claim holds. A send still unrecorded after this is `uncertain`, so it must
+    /// comfortably exceed a batch's send time, transport timeouts included.
+    pub lease: TimeDelta,
+    /// Messages in flight at once, across the transport's connections.
+    pub concurrency: usize,
+    /// How long to wait when nothing is due.
+    pub idle: Duration,
+    pub retry: RetryPolicy,
+}
+
+impl Default for Pace {
+    fn default() -> Self {
+        Pace {
+            batch: 200,
+            lease: TimeDelta::minutes(10),
+            concurrency: 8,
+            idle: Duration::from_secs(1),
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+pub struct Dispatcher {
+    pub store: Arc<dyn Store>,
+    pub transport: Arc<dyn Transport>,
+    pub letterhead: Arc<Letterhead>,
+    pub content: Arc<Content>,
+    pub policy: LanguagePolicy,
+    pub tokens: Arc<TokenKey>,
+    pub public_url: String,
+    pub reply_domain: String,
+    pub clock: Arc<dyn Clock>,
+    pub metrics: Arc<Metrics>,
+    /// Names this process in leases, so ops can see who held a delivery.
+    pub worker: String,
+    pub pace: Pace,
+}
+
+/// One edition in one language, composed once and personalised per recipient.
+type Composed = Option<Arc<ComposedEdition>>;
+type EditionKey = (EditionId, Language);
+
+impl Dispatcher {
+    /// Sends until `shutdown`; a batch in flight is finished and recorded before it returns.
+    pub async fn run_until_stopped(self, shutdown: CancellationToken) -> anyhow::Result<()> {
+        tracing::info!(worker = %self.worker, transport = self.transport.name(), "dispatcher started");
+        while !shutdown.is_cancelled() {
+            let sent = match self.run_once().await {
+                Ok(n) => n,
+                Err(error) => {
+                    tracing::error!(error = format!("{error:#}"), "dispatch pass failed; retrying shortly");
+                    0
+                }
+            };
+            if sent == 0 {
+                tokio::select! {
+                    () = tokio::time::sleep(self.pace.idle) => {}
+                    () = shutdown.cancelled() => {}
+                }
+            }
+        }
+        tracing::info!(worker = %self.worker, "dispatcher stopped");
+        Ok(())
+    }
+
+    /// Claims one batch, sends it and records the outcomes. Returns how many were claimed.
+    pub async fn run_once(&self) -> anyhow::Result<usize> {
+        let now = self.clock.now();
+        let claimed = self
+            .store
+            .claim_due(&self.worker, self.pace.batch, self.pace.lease, now)
+            .await
+            .context("claiming due deliveries")?;
+        if claimed.is_empty() {
+            return Ok(0);
+        }
+        let composed = self.compose_editions(&claimed).await?;
+        let results: Vec<(Lease, Outcome)> = futures::stream::iter(claimed.iter())
+            .map(|delivery| {
+                let key = (delivery.edition, delivery.language);
+                let edition = composed.get(&key).cloned().flatten();
+                async move { (delivery.lease.clone(), self.deliver(delivery, edition).await) }
+            })
+            .buffer_unordered(self.pace.concurrency.max(1))
+            .collect()
+            .await;
+        let reports: Vec<(&Lease, &Outcome)> = results.iter().map(|(l, o)| (l, o)).collect();
+        let recorded = self
+            .store
+            .record_outcomes(self.transport.name(), &reports, self.clock.now())
+            .await
+            .context("recording outcomes")?;
+        for ((lease, outcome), recorded) in results.iter().zip(&recorded) {
+            let status = outcome.status();
+            self.metrics.count_outcome(status, self.transport.name());
+            if let Recorded::LeaseLost { status: now_status } = recorded {
+                tracing::warn!(
+                    delivery = lease.delivery,
+                    attempted = status.as_str(),
+                    now = now_status.as_str(),
+                    "outcome arrived after the lease ran out; the delivery stays as ops see it"
+                );
+            }
+        }
+        Ok(claimed.len())
+    }
+
+    /// Composes each (edition, language) of the batch once, from the briefs still live.
+    async fn compose_editions(&self, claimed: &[ClaimedDelivery]) -> anyhow::Result<HashMap<EditionKey, Composed>> {
+        let mut briefs: HashMap<BriefId, Brief> = HashMap::new();
+        let mut composed = HashMap::new();
+        for delivery in claimed {
+            let key = (delivery.edition, delivery.language);
+            if composed.contains_key(&key) {
+                continue;
+            }
+            for item in &delivery.briefs {
+                if !briefs.contains_key(&item.brief) {
+                    let stored = self.store.brief(item.brief.0).await?.with_context(|| format!("brief {}", item.brief))?;
+                    briefs.insert(item.brief, stored.brief);
+                }
+            }
+            let edition = Edition {
+                briefs: delivery.briefs.iter().map(|b| &briefs[&b.brief]).collect(),
+                date: self.clock.now(),
+                questions_received: None,
+            };
+            let result = compose(&self.content, &edition, delivery.language, self.policy);
+            let entry = match result {
+                Ok(c) if c.is_empty() => None,
+                Ok(c) => Some(Arc::new(c)),
+                Err(error) => {
+                    tracing::error!(%error, edition = delivery.edition.0, language = %delivery.language, "composing failed");
+                    None
+                }
+            };
+            composed.insert(key, entry);
+        }
+        Ok(composed)
+    }
+
+    async fn deliver(&self, delivery: &ClaimedDelivery, edition: Composed) -> Outcome {
+        let Some(edition) = edition else {
+            return Outcome::Failed {
+                response: format!(
+                    "nothing to send in {}: every brief of the edition is held by the missing-language policy",
+                    delivery.language
+                ),
+            };
+        };
+        let id = delivery.lease.delivery.0;
+        let to = match EmailAddress::parse(&delivery.email) {
+            Ok(to) => to,
+            Err(e) => return Outcome::Failed { response: e.to_string() },
+        };
+        let link = format!("{}/u/{}", self.public_url, self.tokens.sign(Purpose::Unsubscribe, id));
+        let recipient = Recipient {
+            name: first_name(&delivery.name).to_string(),
+            unsubscribe_url: link.clone(),
+            preferences_url: link,
+            reply_address: self.tokens.address(Purpose::Reply, id, &self.reply_domain),
+        };
+        let message = edition.personalise(&recipient);
+        let list_id = format!("{}.briefcast.{}", delivery.language, self.reply_domain);
+        let list_name = format!("briefcast ({})", delivery.language);
+        let letter = Letter {
+            edition_id: delivery.edition.0,
+            delivery_id: id,
+            to: &to,
+            to_name: Some(&delivery.name),
+            language: delivery.language,
+            subject: &message.subject,
+            text: &message.text,
+            html: &message.html,
+            list_name: &list_name,
+            list_id: &list_id,
+        };
+        let mut rng = rand::rngs::StdRng::from_rng(&mut rand::rng());
+        let outgoing = match self.letterhead.compose(&letter, self.clock.now(), &mut rng) {
+            Ok(m) => m,
+            Err(e) => return Outcome::Failed { response: format!("composing the message: {e}") },
+        };
+        let started = Instant::now();
+        let result = self.transport.send(&outgoing).await;
+        self.metrics.observe_send(self.transport.name(), started.elapsed());
+        match result {
+            Ok(receipt) => Outcome::Sent { message_id: outgoing.message_id, response: receipt.response },
+            Err(SendError::Temporary { response }) => {
+                match self.pace.retry.next_attempt(delivery.lease.attempt, self.clock.now(), &mut rng) {
+                    Some(next_attempt_at) => Outcome::Deferred { next_attempt_at, response },
+                    None => Outcome::Failed {
+                        response: format!("gave up after {} attempts: {response}", delivery.lease.attempt),
+                    },
+                }
+            }
+            Err(SendError::Permanent { response }) => Outcome::Failed { response },
+            Err(SendError::RecipientUnknown { response }) => Outcome::Bounced { response },
+        }
+    }
+}
+
+/// "Aino" from "Aino Virtanen": the greeting is personal, not formal.
+fn first_name(name: &str) -> &str {
+    name.split_whitespace().next().unwrap_or("")
+}
