@@ -444,3 +444,62 @@ async fn a_bounce_suppresses_the_address() {
         assert_eq!(counts, vec![(DeliveryStatus::Bounced, 1)]);
     }
 }
+
+#[tokio::test]
+async fn a_batch_of_outcomes_is_recorded_at_once_each_fenced_by_its_own_lease() {
+    for db in databases().await {
+        let store = db.store();
+        generated_roster(&db, 3).await;
+        let b = brief(&db, NewBrief::approved("storm", "weekly")).await;
+        let edition = edition(&db, &[b]).await;
+        let claimed = store.claim_due("w", 3, LEASE, start()).await.unwrap();
+        let sent_one = sent(&claimed[0]);
+        let deferred = Outcome::Deferred {
+            next_attempt_at: start() + TimeDelta::minutes(1),
+            response: "421 busy".into(),
+        };
+        // A report for an attempt that was never claimed: refused, the others still count.
+        let forged = briefcast::store::Lease {
+            attempt: claimed[2].lease.attempt + 1,
+            ..claimed[2].lease.clone()
+        };
+        let sent_three = sent(&claimed[2]);
+        let recorded = store
+            .record_outcomes(
+                "smtp",
+                &[
+                    (&claimed[0].lease, &sent_one),
+                    (&claimed[1].lease, &deferred),
+                    (&forged, &sent_three),
+                ],
+                start(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            recorded,
+            vec![
+                Recorded::Recorded {
+                    status: DeliveryStatus::Sent
+                },
+                Recorded::Recorded {
+                    status: DeliveryStatus::Deferred
+                },
+                Recorded::LeaseLost {
+                    status: DeliveryStatus::Sending
+                },
+            ],
+            "{}",
+            db.name()
+        );
+        let progress = store.edition_progress(edition, start()).await.unwrap().unwrap();
+        assert_eq!(
+            (
+                progress.count(DeliveryStatus::Sent),
+                progress.count(DeliveryStatus::Deferred),
+                progress.count(DeliveryStatus::Sending)
+            ),
+            (1, 1, 1)
+        );
+    }
+}

@@ -310,7 +310,9 @@ pub trait DispatchStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<ClaimedDelivery>>;
 
-    /// Records what a send did, only while `lease` is still this attempt's.
+    /// Records what a send did, only while `lease` is still this attempt's. A bounce, or a
+    /// refusal that suppresses, also suppresses the address (reason `bounced`) in the same
+    /// transaction.
     async fn record_outcome(
         &self,
         lease: &Lease,
@@ -318,6 +320,16 @@ pub trait DispatchStore: Send + Sync {
         outcome: &Outcome,
         now: DateTime<Utc>,
     ) -> StoreResult<Recorded>;
+
+    /// Records a batch of one transport's outcomes in one transaction, each as `record_outcome`
+    /// would: one commit per batch instead of one per message is what lets the log keep pace
+    /// with the transport.
+    async fn record_outcomes(
+        &self,
+        transport: &str,
+        reports: &[(&Lease, &Outcome)],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Recorded>>;
 
     /// Deliveries still `sending` after their lease ran out become `uncertain`: they may have
     /// been sent, so they wait for ops. Returns how many.

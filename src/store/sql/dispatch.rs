@@ -302,71 +302,18 @@ impl DispatchStore for ThisStore {
     }
 
     async fn record_outcome(&self, lease: &Lease, transport: &str, outcome: &Outcome, now: DateTime<Utc>) -> StoreResult<Recorded> {
-        let to = outcome.status();
-        // Only the claimed attempt may report, and only while its result is still open: sending,
-        // or uncertain because the lease ran out first (then the late report settles it).
-        let open: Vec<&str> = [DeliveryStatus::Sending, DeliveryStatus::Uncertain]
-            .into_iter()
-            .filter(|s| s.can_become(to))
-            .map(DeliveryStatus::as_str)
-            .collect();
+        let mut recorded = self.record_outcomes(transport, &[(lease, outcome)], now).await?;
+        Ok(recorded.remove(0))
+    }
+
+    async fn record_outcomes(&self, transport: &str, reports: &[(&Lease, &Outcome)], now: DateTime<Utc>) -> StoreResult<Vec<Recorded>> {
         let mut tx = begin_write(&self.pool).await?;
-        let mut q = QueryBuilder::<Db>::new("UPDATE deliveries SET status = ");
-        q.push_bind(to.as_str())
-            .push(", transport = ")
-            .push_bind(transport)
-            .push(", last_response = ")
-            .push_bind(outcome.response())
-            .push(", lease_until = NULL");
-        match outcome {
-            Outcome::Sent { message_id, .. } => {
-                q.push(", message_id = ").push_bind(message_id.as_str()).push(", sent_at = ").push_bind(now);
-            }
-            Outcome::Deferred { next_attempt_at, .. } => {
-                q.push(", next_attempt_at = ").push_bind(*next_attempt_at);
-            }
-            Outcome::Failed { .. } | Outcome::Bounced { .. } | Outcome::Suppressed { .. } => {}
-        }
-        q.push(" WHERE id = ")
-            .push_bind(lease.delivery.0)
-            .push(" AND lease_owner = ")
-            .push_bind(lease.worker.as_str())
-            .push(" AND attempts = ")
-            .push_bind(lease.attempt as i32)
-            .push(" AND status IN (");
-        push_list(&mut q, open.iter().map(|s| s.to_string()));
-        q.push(") RETURNING influencer_id");
-        let updated: Option<Option<i64>> = q.build_query_scalar().fetch_optional(&mut *tx).await?;
-        let Some(influencer) = updated else {
-            let status: Option<String> = sqlx::query_scalar("SELECT status FROM deliveries WHERE id = $1")
-                .bind(lease.delivery.0)
-                .fetch_optional(&mut *tx)
-                .await?;
-            let status = status.ok_or_else(|| StoreError::NotFound { what: format!("delivery {}", lease.delivery) })?;
-            return Ok(Recorded::LeaseLost { status: parse_delivery_status(&status)? });
-        };
-        let detail = match outcome {
-            Outcome::Deferred { next_attempt_at, response } => {
-                format!("{transport}: {response} (next attempt {})", next_attempt_at.to_rfc3339())
-            }
-            other => format!("{transport}: {}", other.response()),
-        };
-        log_events(&mut tx, &[lease.delivery.0], to.as_str(), &detail, now).await?;
-        if let (Outcome::Bounced { .. } | Outcome::Suppressed { .. }, Some(influencer)) = (outcome, influencer) {
-            // The transport's refusal is a bounce however it came: the address is not mailed again.
-            sqlx::query(
-                "INSERT INTO suppressions (email_hash, email, reason, detail, created_at) \
-                 SELECT email_hash, email, 'bounced', $1, $2 FROM influencers WHERE id = $3 \
-                 ON CONFLICT (email_hash) DO NOTHING",
-            )
-            .bind(&detail)
-            .bind(now)
-            .bind(influencer)
-            .execute(&mut *tx)
-            .await?;
+        let mut recorded = Vec::with_capacity(reports.len());
+        for (lease, outcome) in reports {
+            recorded.push(record_one(&mut tx, lease, transport, outcome, now).await?);
         }
         tx.commit().await?;
-        Ok(Recorded::Recorded { status: to })
+        Ok(recorded)
     }
 
     async fn expire_leases(&self, now: DateTime<Utc>) -> StoreResult<u64> {
@@ -639,6 +586,73 @@ impl DispatchStore for ThisStore {
     async fn try_lead(&self) -> StoreResult<Option<Leadership>> {
         Ok(lead(&self.pool).await?)
     }
+}
+
+/// Records one outcome inside the caller's transaction, only while `lease` is this attempt's.
+async fn record_one(tx: &mut Tx, lease: &Lease, transport: &str, outcome: &Outcome, now: DateTime<Utc>) -> StoreResult<Recorded> {
+    let to = outcome.status();
+    // Only the claimed attempt may report, and only while its result is still open: sending,
+    // or uncertain because the lease ran out first (then the late report settles it).
+    let open: Vec<&str> = [DeliveryStatus::Sending, DeliveryStatus::Uncertain]
+        .into_iter()
+        .filter(|s| s.can_become(to))
+        .map(DeliveryStatus::as_str)
+        .collect();
+    let mut q = QueryBuilder::<Db>::new("UPDATE deliveries SET status = ");
+    q.push_bind(to.as_str())
+        .push(", transport = ")
+        .push_bind(transport)
+        .push(", last_response = ")
+        .push_bind(outcome.response())
+        .push(", lease_until = NULL");
+    match outcome {
+        Outcome::Sent { message_id, .. } => {
+            q.push(", message_id = ").push_bind(message_id.as_str()).push(", sent_at = ").push_bind(now);
+        }
+        Outcome::Deferred { next_attempt_at, .. } => {
+            q.push(", next_attempt_at = ").push_bind(*next_attempt_at);
+        }
+        Outcome::Failed { .. } | Outcome::Bounced { .. } | Outcome::Suppressed { .. } => {}
+    }
+    q.push(" WHERE id = ")
+        .push_bind(lease.delivery.0)
+        .push(" AND lease_owner = ")
+        .push_bind(lease.worker.as_str())
+        .push(" AND attempts = ")
+        .push_bind(lease.attempt as i32)
+        .push(" AND status IN (");
+    push_list(&mut q, open.iter().map(|s| s.to_string()));
+    q.push(") RETURNING influencer_id");
+    let updated: Option<Option<i64>> = q.build_query_scalar().fetch_optional(&mut **tx).await?;
+    let Some(influencer) = updated else {
+        let status: Option<String> = sqlx::query_scalar("SELECT status FROM deliveries WHERE id = $1")
+            .bind(lease.delivery.0)
+            .fetch_optional(&mut **tx)
+            .await?;
+        let status = status.ok_or_else(|| StoreError::NotFound { what: format!("delivery {}", lease.delivery) })?;
+        return Ok(Recorded::LeaseLost { status: parse_delivery_status(&status)? });
+    };
+    let detail = match outcome {
+        Outcome::Deferred { next_attempt_at, response } => {
+            format!("{transport}: {response} (next attempt {})", next_attempt_at.to_rfc3339())
+        }
+        other => format!("{transport}: {}", other.response()),
+    };
+    log_events(tx, &[lease.delivery.0], to.as_str(), &detail, now).await?;
+    if let (Outcome::Bounced { .. } | Outcome::Suppressed { .. }, Some(influencer)) = (outcome, influencer) {
+        // The transport's refusal is a bounce however it came: the address is not mailed again.
+        sqlx::query(
+            "INSERT INTO suppressions (email_hash, email, reason, detail, created_at) \
+             SELECT email_hash, email, 'bounced', $1, $2 FROM influencers WHERE id = $3 \
+             ON CONFLICT (email_hash) DO NOTHING",
+        )
+        .bind(&detail)
+        .bind(now)
+        .bind(influencer)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(Recorded::Recorded { status: to })
 }
 
 const SCHEDULE_SELECT: &str = "SELECT s.id, s.name, s.cron, s.time_zone, s.cadence, s.enabled, s.created_at, \
