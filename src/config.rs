@@ -309,6 +309,13 @@ impl Config {
         Ok(secret)
     }
 
+    /// Whether `public_url` was left to its default, so it should follow the address actually bound.
+    pub fn public_url_is_default(&self) -> bool {
+        self.sources
+            .get("public_url")
+            .is_none_or(|(_, source)| *source == Source::Default)
+    }
+
     /// The effective settings, secrets masked, each with where it came from.
     pub fn describe(&self) -> Vec<(String, String, String)> {
         SETTINGS

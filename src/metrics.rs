@@ -84,7 +84,11 @@ impl Default for Metrics {
             // remote relay under load in seconds.
             Histogram::new(exponential_buckets(0.0005, 2.0, 16))
         });
-        registry.register("send_seconds", "Time to hand one message to the transport", send_seconds.clone());
+        registry.register(
+            "send_seconds",
+            "Time to hand one message to the transport",
+            send_seconds.clone(),
+        );
         Metrics {
             registry,
             send_seconds,
@@ -128,7 +132,11 @@ impl Metrics {
     }
 
     pub fn observe_send(&self, transport: &str, took: std::time::Duration) {
-        self.send_seconds.get_or_create(&TransportLabels { transport: transport.to_string() }).observe(took.as_secs_f64());
+        self.send_seconds
+            .get_or_create(&TransportLabels {
+                transport: transport.to_string(),
+            })
+            .observe(took.as_secs_f64());
     }
 
     /// Counts one recorded send outcome.

@@ -299,7 +299,7 @@ async fn metrics_count_deliveries_by_status() {
             },
         )
         .await;
-        // Queued before the daemon starts, so that its first pass already counts them.
+        // Queued before the daemon starts; the dispatcher sends them and the gauges count them.
         let flash = db
             .store()
             .create_flash(urgent, &dispatch_support::actor(), common::now())
@@ -319,8 +319,10 @@ async fn metrics_count_deliveries_by_status() {
                 .text()
                 .await
                 .unwrap();
-            if text.contains("briefcast_deliveries{status=\"queued\"} 2")
-                && text.contains("briefcast_delivery_queue_depth 2")
+            // The dispatcher sends both into the outbox; the gauges follow on the next pass.
+            if text.contains("briefcast_deliveries{status=\"sent\"} 2")
+                && text.contains("briefcast_delivery_queue_depth 0")
+                && text.contains("briefcast_delivery_outcomes_total{status=\"sent\",transport=\"outbox\"} 2")
             {
                 break;
             }

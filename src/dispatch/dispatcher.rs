@@ -105,13 +105,35 @@ impl Dispatcher {
         if claimed.is_empty() {
             return Ok(0);
         }
-        let composed = self.compose_editions(&claimed).await?;
-        let results: Vec<(Lease, Outcome)> = futures::stream::iter(claimed.iter())
-            .map(|delivery| {
-                let key = (delivery.edition, delivery.language);
-                let edition = composed.get(&key).cloned().flatten();
-                async move { (delivery.lease.clone(), self.deliver(delivery, edition).await) }
-            })
+        let composed = match self.compose_editions(&claimed).await {
+            Ok(composed) => composed,
+            Err(error) => {
+                // Nothing was sent, so the claims go back with a delay rather than waiting for
+                // their leases to run out and look uncertain to ops.
+                let retry_at =
+                    self.clock.now() + TimeDelta::from_std(self.pace.retry.min_delay).unwrap_or(TimeDelta::minutes(1));
+                let outcome = Outcome::Deferred {
+                    next_attempt_at: retry_at,
+                    response: format!("not sent: {error:#}"),
+                };
+                let reports: Vec<(&Lease, &Outcome)> = claimed.iter().map(|d| (&d.lease, &outcome)).collect();
+                self.store
+                    .record_outcomes(self.transport.name(), &reports, self.clock.now())
+                    .await?;
+                return Err(error);
+            }
+        };
+        tracing::debug!(claimed = claimed.len(), editions = composed.len(), "sending a batch");
+        let count = claimed.len();
+        // Owned deliveries move into each send, so the stream borrows nothing but `self`.
+        let sends = claimed.into_iter().map(|delivery| {
+            let edition = composed.get(&(delivery.edition, delivery.language)).cloned().flatten();
+            async move {
+                let outcome = self.deliver(&delivery, edition).await;
+                (delivery.lease, outcome)
+            }
+        });
+        let results: Vec<(Lease, Outcome)> = futures::stream::iter(sends)
             .buffer_unordered(self.pace.concurrency.max(1))
             .collect()
             .await;
@@ -126,14 +148,14 @@ impl Dispatcher {
             self.metrics.count_outcome(status, self.transport.name());
             if let Recorded::LeaseLost { status: now_status } = recorded {
                 tracing::warn!(
-                    delivery = lease.delivery,
+                    delivery = lease.delivery.0,
                     attempted = status.as_str(),
                     now = now_status.as_str(),
                     "outcome arrived after the lease ran out; the delivery stays as ops see it"
                 );
             }
         }
-        Ok(claimed.len())
+        Ok(count)
     }
 
     /// Composes each (edition, language) of the batch once, from the briefs still live.
@@ -146,9 +168,13 @@ impl Dispatcher {
                 continue;
             }
             for item in &delivery.briefs {
-                if !briefs.contains_key(&item.brief) {
-                    let stored = self.store.brief(item.brief.0).await?.with_context(|| format!("brief {}", item.brief))?;
-                    briefs.insert(item.brief, stored.brief);
+                if let std::collections::hash_map::Entry::Vacant(slot) = briefs.entry(item.brief) {
+                    let stored = self
+                        .store
+                        .brief(item.brief.0)
+                        .await?
+                        .with_context(|| format!("brief {}", item.brief))?;
+                    slot.insert(stored.brief);
                 }
             }
             let edition = Edition {
@@ -182,7 +208,11 @@ impl Dispatcher {
         let id = delivery.lease.delivery.0;
         let to = match EmailAddress::parse(&delivery.email) {
             Ok(to) => to,
-            Err(e) => return Outcome::Failed { response: e.to_string() },
+            Err(e) => {
+                return Outcome::Failed {
+                    response: e.to_string(),
+                };
+            }
         };
         let link = format!("{}/u/{}", self.public_url, self.tokens.sign(Purpose::Unsubscribe, id));
         let recipient = Recipient {
@@ -209,16 +239,30 @@ impl Dispatcher {
         let mut rng = rand::rngs::StdRng::from_rng(&mut rand::rng());
         let outgoing = match self.letterhead.compose(&letter, self.clock.now(), &mut rng) {
             Ok(m) => m,
-            Err(e) => return Outcome::Failed { response: format!("composing the message: {e}") },
+            Err(e) => {
+                return Outcome::Failed {
+                    response: format!("composing the message: {e}"),
+                };
+            }
         };
         let started = Instant::now();
         let result = self.transport.send(&outgoing).await;
         self.metrics.observe_send(self.transport.name(), started.elapsed());
         match result {
-            Ok(receipt) => Outcome::Sent { message_id: outgoing.message_id, response: receipt.response },
+            Ok(receipt) => Outcome::Sent {
+                message_id: outgoing.message_id,
+                response: receipt.response,
+            },
             Err(SendError::Temporary { response }) => {
-                match self.pace.retry.next_attempt(delivery.lease.attempt, self.clock.now(), &mut rng) {
-                    Some(next_attempt_at) => Outcome::Deferred { next_attempt_at, response },
+                match self
+                    .pace
+                    .retry
+                    .next_attempt(delivery.lease.attempt, self.clock.now(), &mut rng)
+                {
+                    Some(next_attempt_at) => Outcome::Deferred {
+                        next_attempt_at,
+                        response,
+                    },
                     None => Outcome::Failed {
                         response: format!("gave up after {} attempts: {response}", delivery.lease.attempt),
                     },

@@ -105,13 +105,20 @@ impl TestApp {
 }
 
 pub async fn spawn_app(backend: &Backend) -> TestApp {
-    let env = vec![
+    spawn_app_with(backend, &[]).await
+}
+
+/// A daemon with extra settings, such as `BRIEFCAST_SMTP_URL`.
+pub async fn spawn_app_with(backend: &Backend, settings: &[(&str, &str)]) -> TestApp {
+    let mut env = vec![
         (
             "BRIEFCAST_DATA_DIR".to_string(),
             backend.dir.path().display().to_string(),
         ),
         ("BRIEFCAST_HTTP_ADDR".to_string(), "127.0.0.1:0".to_string()),
     ];
+    env.extend(settings.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    briefcast::telemetry::init(briefcast::config::LogFormat::Human, "warn");
     let config = Config::from_sources(None, env).unwrap();
     let clock = ManualClock::at(now());
     let app = App::build_with_store(config, backend.store.clone(), Arc::new(clock.clone()))
@@ -141,5 +148,70 @@ pub async fn spawn_app(backend: &Backend) -> TestApp {
         shutdown,
         server,
         backend: backend.name,
+    }
+}
+
+/// One message as an SMTP peer received it.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub rcpt_to: Vec<String>,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Clone, Default)]
+struct Peer {
+    received: Arc<std::sync::Mutex<Vec<Received>>>,
+    current: Option<Received>,
+}
+
+impl mailin_embedded::Handler for Peer {
+    fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, to: &[String]) -> mailin_embedded::Response {
+        self.current = Some(Received {
+            rcpt_to: to.to_vec(),
+            bytes: Vec::new(),
+        });
+        mailin_embedded::response::START_DATA
+    }
+
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        if let Some(current) = &mut self.current {
+            current.bytes.extend_from_slice(buf);
+        }
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> mailin_embedded::Response {
+        if let Some(done) = self.current.take() {
+            self.received.lock().unwrap().push(done);
+        }
+        mailin_embedded::response::OK
+    }
+}
+
+/// An in-process SMTP server on a free loopback port; returns its `smtp://` URL and what it got.
+pub fn spawn_smtp_peer() -> (String, Arc<std::sync::Mutex<Vec<Received>>>) {
+    let peer = Peer::default();
+    let received = peer.received.clone();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut server = mailin_embedded::Server::new(peer);
+    // mailin serves one connection per thread and the transport keeps its connections open, so
+    // the peer needs more threads than the dispatcher has messages in flight.
+    server
+        .with_name("peer.test")
+        .with_num_threads(32)
+        .with_tcp_listener(listener);
+    std::thread::spawn(move || {
+        let _ = server.serve();
+    });
+    (format!("smtp://{addr}"), received)
+}
+
+/// Waits for a condition, checking often, failing after a deadline: tests never sleep blindly.
+pub async fn eventually<F: FnMut() -> bool>(what: &str, mut done: F) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !done() {
+        assert!(std::time::Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }

@@ -169,11 +169,32 @@ impl<'a> NewBrief<'a> {
 
 const INSERT_BRIEF: &str = "INSERT INTO briefs (slug, status, priority, embargo_at, expires_at, cadences, languages, \
      document, author, approved_by, approved_at, created_at, updated_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, ';fi;sv;en;', '{}', 'test', 'approver', $7, $7, $7) RETURNING id";
+     VALUES ($1, $2, $3, $4, $5, $6, ';fi;sv;en;', $8, 'test', 'approver', $7, $7, $7) RETURNING id";
+
+/// The storm fixture with the meta of the row, so the dispatcher can render what it sends.
+fn document(b: &NewBrief<'_>) -> String {
+    let mut brief = briefcast::brief::Brief::from_toml(include_str!("../fixtures/briefs/storm-72h.toml")).unwrap();
+    brief.meta.slug = b.slug.to_string();
+    brief.meta.priority = if b.priority == "urgent" {
+        briefcast::brief::Priority::Urgent
+    } else {
+        briefcast::brief::Priority::Routine
+    };
+    brief.meta.embargo = b.embargo_at.map(|t| t.fixed_offset());
+    brief.meta.expires = b.expires_at.map(|t| t.fixed_offset());
+    brief.meta.cadences = b
+        .cadences
+        .split([',', ';'])
+        .filter(|c| !c.is_empty())
+        .map(|c| c.parse().unwrap())
+        .collect();
+    serde_json::to_string(&brief).unwrap()
+}
 
 pub async fn brief(db: &Db, b: NewBrief<'_>) -> BriefId {
     let created = at("2026-01-05T00:00:00Z");
     let cadences = format!(";{};", b.cadences.replace(',', ";"));
+    let document = document(&b);
     let id: i64 = match &db.raw {
         Raw::Sqlite(pool) => sqlx::query_scalar(INSERT_BRIEF)
             .bind(b.slug)
@@ -183,6 +204,7 @@ pub async fn brief(db: &Db, b: NewBrief<'_>) -> BriefId {
             .bind(b.expires_at)
             .bind(&cadences)
             .bind(created)
+            .bind(&document)
             .fetch_one(pool)
             .await
             .unwrap(),
@@ -194,6 +216,7 @@ pub async fn brief(db: &Db, b: NewBrief<'_>) -> BriefId {
             .bind(b.expires_at)
             .bind(&cadences)
             .bind(created)
+            .bind(&document)
             .fetch_one(pool)
             .await
             .unwrap(),

@@ -1,0 +1,267 @@
+//! The whole send, as a coordinator and an influencer see it: roster in, brief approved,
+//! edition fired, messages arrive at a real SMTP server, links in them work.
+
+mod common;
+
+use std::collections::HashSet;
+
+use common::{SAMPLE_ROSTER, TestApp, backends, eventually, spawn_app_with, spawn_smtp_peer};
+use mail_parser::MessageParser;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+const STORM: &str = include_str!("fixtures/briefs/storm-72h.toml");
+
+async fn json_of(response: reqwest::Response) -> (StatusCode, Value) {
+    let status = response.status();
+    (status, response.json::<Value>().await.expect("a JSON body"))
+}
+
+/// Roster, a segment of daily readers, the storm brief approved, a daily schedule; the clock
+/// past the brief's embargo.
+async fn prepare(app: &TestApp) {
+    let import = app
+        .post("/api/v1/influencers/import", &app.coordinator)
+        .body(SAMPLE_ROSTER)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(import.status(), StatusCode::OK);
+    let segment = json!({ "name": "daily-readers", "cadences": ["daily"] });
+    let (status, body) = json_of(
+        app.post("/api/v1/segments", &app.coordinator)
+            .json(&segment)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, brief) = json_of(
+        app.post("/api/v1/briefs", &app.coordinator)
+            .header("content-type", "application/toml")
+            .body(STORM)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{brief}");
+    let id = brief["id"].as_i64().unwrap();
+    let (status, body) = json_of(
+        app.post(&format!("/api/v1/briefs/{id}/approve"), &app.approver)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let schedule = json!({ "name": "daily", "cron": "0 9 * * *", "cadence": "daily", "segment": "daily-readers" });
+    let (status, body) = json_of(
+        app.post("/api/v1/schedules", &app.coordinator)
+            .json(&schedule)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    app.clock.set(
+        chrono::DateTime::parse_from_rfc3339("2026-11-23T09:00:00+02:00")
+            .unwrap()
+            .to_utc(),
+    );
+}
+
+#[tokio::test]
+async fn an_edition_reaches_each_daily_reader_once_in_their_language_with_working_links() {
+    for b in backends().await {
+        let (smtp_url, received) = spawn_smtp_peer();
+        let app = spawn_app_with(
+            &b,
+            &[
+                ("BRIEFCAST_SMTP_URL", &smtp_url),
+                ("BRIEFCAST_REPLY_DOMAIN", "replies.example.fi"),
+            ],
+        )
+        .await;
+        prepare(&app).await;
+
+        let (status, edition) = json_of(
+            app.post("/api/v1/editions", &app.coordinator)
+                .json(&json!({ "schedule": "daily" }))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{}: {edition}", b.name);
+        // Daily readers in the sample roster: aino, jukka, sara, ville, noora, kalle.
+        assert_eq!(edition["recipients"], 6, "{edition}");
+
+        eventually("six messages at the SMTP peer", || received.lock().unwrap().len() >= 6).await;
+        let messages = received.lock().unwrap().clone();
+        assert_eq!(messages.len(), 6, "{}: one message per recipient", b.name);
+        let recipients: HashSet<String> = messages.iter().map(|m| m.rcpt_to.join(",")).collect();
+        assert_eq!(recipients.len(), 6, "no recipient twice: {recipients:?}");
+
+        let mut tokens = Vec::new();
+        for m in &messages {
+            let parsed = MessageParser::default().parse(&m.bytes).expect("a parseable message");
+            let to = &m.rcpt_to[0];
+            let language = match to.as_str() {
+                "sara.oberg@example.com" | "kalle.lindqvist@example.com" => "sv",
+                _ => "fi",
+            };
+            let header = |name: &str| {
+                parsed
+                    .header_raw(name)
+                    .map(|h| h.trim().to_string())
+                    .unwrap_or_default()
+            };
+            assert_eq!(header("Content-Language"), format!("{language}-FI"), "{to}");
+            let subject = parsed.subject().unwrap_or_default();
+            match language {
+                "sv" => assert!(subject.contains("Förbered dig på stormen"), "{to}: {subject}"),
+                _ => assert!(subject.contains("Varaudu myrskyyn"), "{to}: {subject}"),
+            }
+            assert!(!header("Message-ID").is_empty());
+            assert_eq!(header("List-Unsubscribe-Post"), "List-Unsubscribe=One-Click");
+            let unsubscribe = header("List-Unsubscribe");
+            assert!(
+                unsubscribe.contains("/u/") && unsubscribe.contains("mailto:unsubscribe+"),
+                "{unsubscribe}"
+            );
+            let reply_to = parsed
+                .reply_to()
+                .and_then(|r| r.first())
+                .and_then(|a| a.address())
+                .unwrap_or_default()
+                .to_string();
+            assert!(
+                reply_to.starts_with("questions+") && reply_to.ends_with("@replies.example.fi"),
+                "{reply_to}"
+            );
+            assert!(!header("List-Id").is_empty());
+            let text = parsed.body_text(0).unwrap_or_default();
+            assert!(text.contains("72"), "{to}: the text part carries the brief");
+            let link = unsubscribe
+                .split('<')
+                .nth(1)
+                .unwrap()
+                .split('>')
+                .next()
+                .unwrap()
+                .to_string();
+            tokens.push((to.clone(), language, link));
+        }
+
+        // Every delivery is recorded as sent, with the Message-ID that went out.
+        let (_, log) = json_of(
+            app.get("/api/v1/deliveries?status=sent", &app.ops)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(log["deliveries"].as_array().map(Vec::len), Some(6), "{}: {log}", b.name);
+
+        // The link in a message opens the reader's page in their language, and one-click
+        // (RFC 8058: a POST, no cookies) unsubscribes them.
+        let (to, language, link) = tokens.iter().find(|(_, l, _)| *l == "sv").unwrap().clone();
+        let page = app.client.get(&link).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        let html = page.text().await.unwrap();
+        assert!(
+            html.contains(&format!("lang=\"{language}\"")) && html.contains("Din prenumeration"),
+            "{html}"
+        );
+        let one_click = app
+            .client
+            .post(&link)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("List-Unsubscribe=One-Click")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(one_click.status(), StatusCode::OK);
+        assert!(
+            one_click
+                .text()
+                .await
+                .unwrap()
+                .contains("Din prenumeration har avslutats")
+        );
+        let (_, shown) = json_of(
+            app.get(&format!("/api/v1/influencers/{to}"), &app.coordinator)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(shown["suppressed"], "unsubscribed", "{shown}");
+
+        let tampered = link.replace("/u/", "/u/x");
+        let page = app.client.get(&tampered).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::NOT_FOUND);
+        let html = page.text().await.unwrap();
+        assert!(
+            html.contains("This link is not valid") && !html.contains(&to),
+            "reveals nothing: {html}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_reader_changes_language_and_cadence_from_the_link() {
+    for b in backends().await {
+        let (smtp_url, received) = spawn_smtp_peer();
+        let app = spawn_app_with(&b, &[("BRIEFCAST_SMTP_URL", &smtp_url)]).await;
+        prepare(&app).await;
+        app.post("/api/v1/editions", &app.coordinator)
+            .json(&json!({ "schedule": "daily" }))
+            .send()
+            .await
+            .unwrap();
+        eventually("the edition", || received.lock().unwrap().len() >= 6).await;
+        let message = received
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|m| m.rcpt_to[0] == "aino.virtanen@example.com")
+            .cloned()
+            .unwrap();
+        let parsed = MessageParser::default().parse(&message.bytes).unwrap();
+        let header = parsed.header_raw("List-Unsubscribe").unwrap().trim().to_string();
+        let link = header.split('<').nth(1).unwrap().split('>').next().unwrap().to_string();
+
+        let saved = app
+            .client
+            .post(&link)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("language=en&cadence=weekly")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(saved.status(), StatusCode::OK);
+        let html = saved.text().await.unwrap();
+        assert!(
+            html.contains("lang=\"en\"") && html.contains("Your changes are saved"),
+            "{html}"
+        );
+        let (_, aino) = json_of(
+            app.get("/api/v1/influencers/aino.virtanen@example.com", &app.coordinator)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(
+            (aino["language"].as_str(), aino["cadence"].as_str()),
+            (Some("en"), Some("weekly")),
+            "{}",
+            b.name
+        );
+        assert_eq!(aino["suppressed"], Value::Null);
+    }
+}
