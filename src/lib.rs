@@ -13,6 +13,7 @@ pub mod demo;
 pub mod inbound;
 pub mod language;
 pub mod metrics;
+pub mod questions;
 pub mod schedule;
 pub mod shutdown;
 pub mod store;

@@ -1,5 +1,7 @@
 //! The command line. It parses, delegates and prints; the rules live elsewhere.
 
+mod questions;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -54,6 +56,8 @@ enum Command {
     /// Segments: saved filters over the roster
     #[command(subcommand)]
     Segments(SegmentCommand),
+    /// The question log: list (filters below) or act on questions
+    Questions(questions::QuestionsArgs),
     /// The audit log of coordinator actions, newest first
     Audit {
         #[arg(long, default_value_t = 50)]
@@ -176,6 +180,7 @@ impl Cli {
             }
             Command::Influencers(command) => influencers(&config, out, command).await,
             Command::Segments(command) => segments(&config, out, command).await,
+            Command::Questions(args) => questions::run(&config, out.json, args).await,
             Command::Audit { limit } => {
                 let store = open_store(&config).await?;
                 let entries = store.audit_log(limit).await?;

@@ -2,6 +2,7 @@
 //! implementation, and one conformance suite (`tests/store.rs`) run against both.
 
 mod postgres;
+mod questions;
 mod sqlite;
 
 use std::sync::Arc;
@@ -16,6 +17,7 @@ use crate::audience::{EmailAddress, ImportReport, Segment, SegmentFilter, Stored
 use crate::language::{Cadence, Language};
 
 pub use postgres::PgStore;
+pub use questions::*;
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -117,7 +119,7 @@ impl SuppressionReason {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: InboundStore + Send + Sync + 'static {
     /// Which backend this is, for logs and health output.
     fn backend(&self) -> &'static str;
     async fn migrate(&self) -> StoreResult<()>;

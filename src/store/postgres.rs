@@ -62,3 +62,8 @@ mod core {
     use super::*;
     include!("sql/core.rs");
 }
+
+mod questions {
+    use super::*;
+    include!("sql/questions.rs");
+}
