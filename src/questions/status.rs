@@ -68,7 +68,7 @@ pub enum Transition {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransitionError {
-    #[error("a {from} question cannot be {verb}")]
+    #[error("the question is {from}, so it cannot be {verb}")]
     NotAllowed { from: QuestionStatus, verb: &'static str },
     #[error("authority: name the authority the question goes to")]
     NoAuthority,
@@ -194,7 +194,7 @@ mod tests {
         assert_eq!(Transition::Triage.check(Dismissed), Ok(Triaged));
         assert_eq!(
             Transition::Triage.check(Forwarded).unwrap_err().to_string(),
-            "a forwarded question cannot be triaged"
+            "the question is forwarded, so it cannot be triaged"
         );
     }
 
