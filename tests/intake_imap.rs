@@ -185,3 +185,57 @@ async fn messages_appended_over_imap_are_ingested_once_across_a_restart_mid_poll
         admin.logout().await.unwrap();
     }
 }
+
+/// `serve` with `imap_url` set polls the mailbox, and stops polling when the daemon stops.
+#[tokio::test]
+async fn the_daemon_polls_the_configured_mailbox() {
+    let Ok(raw_url) = std::env::var("BRIEFCAST_TEST_IMAP_URL") else {
+        eprintln!("BRIEFCAST_TEST_IMAP_URL is not set: skipping the IMAP daemon test");
+        return;
+    };
+    let base = url::Url::parse(&raw_url).expect("BRIEFCAST_TEST_IMAP_URL is a URL");
+    for db in backends().await {
+        db.seed_edition().await;
+        let (url, mut admin) = fresh_mailbox(&base).await;
+        admin
+            .append(url.mailbox(), None, None, &fixture("15-no-token-in-reply-to"))
+            .await
+            .unwrap();
+        let mut imap_url = base.clone();
+        imap_url.set_path(&format!("/{}", url.mailbox()));
+        let env = vec![
+            (
+                "BRIEFCAST_DATA_DIR".to_string(),
+                db.backend.dir.path().display().to_string(),
+            ),
+            ("BRIEFCAST_HTTP_ADDR".to_string(), "127.0.0.1:0".to_string()),
+            ("BRIEFCAST_IMAP_URL".to_string(), imap_url.to_string()),
+        ];
+        let config = briefcast::config::Config::from_sources(None, env).unwrap();
+        let app = briefcast::app::App::build_with_store(
+            config,
+            db.backend.store.clone(),
+            Arc::new(ManualClock::at(common::now())),
+        )
+        .await
+        .unwrap();
+        let shutdown = CancellationToken::new();
+        let daemon = tokio::spawn(app.run_until_stopped(shutdown.clone()));
+        let store = db.backend.store.clone();
+        wait_until("the daemon ingested the message", || async {
+            store.questions(&QuestionQuery::default()).await.unwrap().len() == 1
+        })
+        .await;
+        shutdown.cancel();
+        tokio::time::timeout(Duration::from_secs(30), daemon)
+            .await
+            .expect("the daemon stops with its intake")
+            .unwrap()
+            .unwrap();
+        // Matched by the Message-ID it answers: the daemon has no token verifier wired yet.
+        let question = &store.questions(&QuestionQuery::default()).await.unwrap()[0];
+        assert_eq!(question.influencer_email.as_deref(), Some("priya.nair@example.org"));
+        admin.delete(url.mailbox()).await.unwrap();
+        admin.logout().await.unwrap();
+    }
+}

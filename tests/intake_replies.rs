@@ -384,3 +384,78 @@ async fn erasing_an_influencer_reaches_the_questions_intake_created() {
         assert_eq!((stored.from_address, stored.influencer_id), (None, None));
     }
 }
+
+#[tokio::test]
+async fn a_bad_imap_url_stops_the_daemon_before_it_starts() {
+    let db = &backends().await[0];
+    let env = vec![
+        (
+            "BRIEFCAST_DATA_DIR".to_string(),
+            db.backend.dir.path().display().to_string(),
+        ),
+        ("BRIEFCAST_HTTP_ADDR".to_string(), "127.0.0.1:0".to_string()),
+        (
+            "BRIEFCAST_IMAP_URL".to_string(),
+            "https://mail.example.fi/INBOX".to_string(),
+        ),
+    ];
+    let config = briefcast::config::Config::from_sources(None, env).unwrap();
+    let clock = std::sync::Arc::new(briefcast::clock::ManualClock::at(now()));
+    let error = briefcast::app::App::build_with_store(config, db.backend.store.clone(), clock)
+        .await
+        .err()
+        .expect("an https:// mailbox is refused");
+    let message = format!("{error:#}");
+    assert!(
+        message.contains("imap_url") && message.contains("not imap or imaps"),
+        "{message}"
+    );
+    assert!(!message.contains("pass"), "{message}");
+}
+
+#[tokio::test]
+async fn the_retention_task_purges_on_its_own_and_stops_on_shutdown() {
+    for db in backends().await {
+        let seeded = db.seed_edition().await;
+        let old = intake::receive(
+            db.store(),
+            &fixture_tokens(seeded.delivery),
+            "webhook",
+            None,
+            &fixture("22-outlook-mobile-sv"),
+            now() - chrono::Duration::days(31),
+        )
+        .await
+        .unwrap()
+        .reply;
+        let shutdown = tokio_util::sync::CancellationToken::new();
+        let task = tokio::spawn(intake::run_retention(
+            db.backend.store.clone(),
+            std::sync::Arc::new(briefcast::clock::ManualClock::at(now())),
+            chrono::Duration::days(30),
+            std::time::Duration::from_secs(3600),
+            shutdown.clone(),
+        ));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while db.store().reply_raw(old.id).await.unwrap().is_some() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{}: retention never ran",
+                db.backend.name
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        shutdown.cancel();
+        tokio::time::timeout(std::time::Duration::from_secs(10), task)
+            .await
+            .expect("stops on shutdown")
+            .unwrap();
+        let audit = db.store().audit_log(10).await.unwrap();
+        assert!(
+            audit
+                .iter()
+                .any(|e| e.action == "replies.purge" && e.actor == "retention"),
+            "{audit:?}"
+        );
+    }
+}
