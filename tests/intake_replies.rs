@@ -146,14 +146,25 @@ async fn a_transient_bounce_is_only_noted() {
 
 #[tokio::test]
 async fn a_complaint_and_an_unsubscribe_each_suppress_with_their_reason() {
+    // The next edition's audience is a segment; suppressed addresses are never members.
+    let english = briefcast::audience::SegmentFilter {
+        languages: vec![briefcast::language::Language::En],
+        ..Default::default()
+    };
     for db in backends().await {
         let seeded = db.seed_edition().await;
+        let before = db.store().count_members(&english).await.unwrap();
         post(&db, seeded.delivery, &fixture("13-arf-complaint")).await;
         assert_eq!(
             db.store().suppression(&email("priya.nair@example.org")).await.unwrap(),
             Some(SuppressionReason::Complained),
             "{}",
             db.backend.name
+        );
+        assert_eq!(
+            db.store().count_members(&english).await.unwrap(),
+            before - 1,
+            "the next edition skips her"
         );
     }
     for db in backends().await {

@@ -339,8 +339,10 @@ async fn decide(
                 })
                 .collect::<Vec<_>>()
                 .join("; ");
-            match (&delivery, found.as_ref().map(|f| f.by)) {
-                (Some(d), Some(MatchedBy::Token | MatchedBy::MessageId)) if permanent => {
+            // A delivery is only ever found by a signed token or our own Message-ID, never by the
+            // addresses a report names, which anyone could forge.
+            match &delivery {
+                Some(d) if permanent => {
                     outcome.delivery_note = Some(DeliveryNote {
                         delivery_id: d.id,
                         event: "bounced",
@@ -350,7 +352,7 @@ async fn decide(
                     outcome.suppress = delivery_address.map(|a| (a, SuppressionReason::Bounced));
                     notes.push("permanent bounce: delivery marked bounced, address suppressed".into());
                 }
-                (Some(d), Some(MatchedBy::Token | MatchedBy::MessageId)) if transient => {
+                Some(d) if transient => {
                     outcome.delivery_note = Some(DeliveryNote {
                         delivery_id: d.id,
                         event: "transient_bounce",
@@ -359,8 +361,8 @@ async fn decide(
                     });
                     notes.push("transient failure: only noted, the address stays".into());
                 }
-                (Some(_), _) => notes.push("delivery report without a failure: logged only".into()),
-                (None, _) => notes.push(not_acted.into()),
+                Some(_) => notes.push("delivery report without a failure: logged only".into()),
+                None => notes.push(not_acted.into()),
             }
         }
         ReplyKind::Complaint(complaint) => {
