@@ -191,7 +191,9 @@ async fn finish(
 ) -> anyhow::Result<Received> {
     let stored = store.reply(reply_id).await?.context("the reply just stored is gone")?;
     if stored.processed_at.is_none() {
-        let outcome = decide(store, verifier, parsed).await?;
+        let outcome = decide(store, verifier, parsed)
+            .await
+            .with_context(|| format!("matching reply {reply_id}"))?;
         store
             .record_outcome(reply_id, &outcome, now)
             .await

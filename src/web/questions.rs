@@ -140,8 +140,8 @@ pub async fn show(
     Path(id): Path<String>,
     Query(p): Query<ShowParams>,
 ) -> Result<Json<Value>, ApiError> {
-    let id = question_id(&id)?;
     caller.must_coordinate()?;
+    let id = question_id(&id)?;
     let question = state
         .store
         .question(id)
@@ -165,6 +165,7 @@ pub async fn triage(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
+    caller.must_coordinate()?;
     let id = question_id(&id)?;
     transition(&state, &caller, id, Transition::Triage).await
 }
@@ -181,8 +182,8 @@ pub async fn forward(
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let id = question_id(&id)?;
     caller.must_coordinate()?;
+    let id = question_id(&id)?;
     let body: ForwardBody = json_body(&body)?;
     transition(
         &state,
@@ -206,8 +207,8 @@ pub async fn answer(
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let id = question_id(&id)?;
     caller.must_coordinate()?;
+    let id = question_id(&id)?;
     let body: AnswerBody = json_body(&body)?;
     let t = Transition::answer(body.text.as_deref(), body.url.as_deref()).map_err(invalid)?;
     transition(&state, &caller, id, t).await
@@ -225,8 +226,8 @@ pub async fn dismiss(
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let id = question_id(&id)?;
     caller.must_coordinate()?;
+    let id = question_id(&id)?;
     let body: DismissBody = if body.is_empty() {
         DismissBody::default()
     } else {
@@ -264,8 +265,8 @@ pub async fn tags(
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let id = question_id(&id)?;
     caller.must_coordinate()?;
+    let id = question_id(&id)?;
     let body: TagsBody = json_body(&body)?;
     let parse = |field: &str, list: &[String]| -> Result<Vec<Tag>, ApiError> {
         list.iter()
@@ -292,8 +293,8 @@ pub async fn consent(
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let id = question_id(&id)?;
     caller.must_coordinate()?;
+    let id = question_id(&id)?;
     let body: ConsentBody = json_body(&body)?;
     let question = state
         .store
@@ -316,8 +317,8 @@ pub async fn assign(
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let id = question_id(&id)?;
     caller.must_coordinate()?;
+    let id = question_id(&id)?;
     let body: AssignBody = json_body(&body)?;
     let influencer = body
         .influencer
