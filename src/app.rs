@@ -12,6 +12,8 @@ use crate::config::Config;
 use crate::dispatch::dispatcher::{Dispatcher, Pace};
 use crate::dispatch::message::Letterhead;
 use crate::dispatch::transport::{Transport, transport_from_url};
+use crate::inbound::imap::MailboxUrl;
+use crate::inbound::intake::{self, ReplyTokens};
 use crate::metrics::Metrics;
 use crate::pack::{Content, LanguagePolicy};
 use crate::schedule::Grace;
@@ -24,6 +26,7 @@ pub struct App {
     listener: TcpListener,
     transport: Arc<dyn Transport>,
     letterhead: Arc<Letterhead>,
+    imap: Option<MailboxUrl>,
 }
 
 impl App {
@@ -43,10 +46,16 @@ impl App {
         let content =
             Content::load(&config.content_dir, &config.locales_dir).context("loading templates and strings")?;
         let secret = config.link_secret()?;
-        let tokens = TokenKey::new(&secret);
+        let tokens = Arc::new(TokenKey::new(&secret));
         let outbox = config.data_dir.join("outbox");
         let transport =
             transport_from_url(config.smtp_url.as_deref(), &outbox, None).context("setting up the mail transport")?;
+        let imap = config
+            .imap_url
+            .as_deref()
+            .map(MailboxUrl::parse)
+            .transpose()
+            .context("imap_url")?;
         store.migrate().await.context("applying database migrations")?;
         let listener = TcpListener::bind(config.http_addr)
             .await
@@ -69,21 +78,31 @@ impl App {
             clock,
             metrics: Arc::new(Metrics::default()),
             content: Arc::new(content),
-            tokens: Arc::new(tokens),
+            reply_tokens: tokens.clone(),
+            tokens,
         };
         Ok(App {
             state,
             listener,
             transport,
             letterhead: Arc::new(letterhead),
+            imap,
         })
+    }
+
+    /// Replaces the verifier for `questions+TOKEN@` addresses (tests use a fake one).
+    pub fn with_reply_tokens(mut self, verifier: Arc<dyn ReplyTokens>) -> App {
+        self.state.reply_tokens = verifier;
+        self
     }
 
     pub fn local_addr(&self) -> SocketAddr {
         self.listener.local_addr().expect("a bound listener has an address")
     }
 
-    /// Runs until `shutdown` is cancelled; work in flight finishes before this returns.
+    /// Runs HTTP, the scheduler, the dispatcher and the inbound parts until `shutdown` is
+    /// cancelled; work in flight finishes before this returns. Whichever part stops first stops
+    /// the others, so the daemon never lives on half-working.
     pub async fn run_until_stopped(self, shutdown: CancellationToken) -> anyhow::Result<()> {
         tracing::info!(
             addr = %self.local_addr(),
@@ -116,8 +135,7 @@ impl App {
             ),
             pace: Pace::default(),
         };
-        // Whichever part stops first (a signal, or HTTP failing) stops the others, so the daemon
-        // never lives on half-working.
+        let inbound = spawn_inbound(&self.state, self.imap.clone(), &shutdown);
         let http = async {
             let served = web::run_until_stopped(self.listener, self.state, shutdown.clone()).await;
             shutdown.cancel();
@@ -134,10 +152,53 @@ impl App {
             ran
         };
         let (served, scheduled, dispatched) = tokio::join!(http, scheduler, dispatcher);
+        for task in inbound {
+            let _ = task.await;
+        }
         served.context("serving HTTP")?;
         scheduled.context("running the scheduler")?;
         dispatched.context("dispatching")?;
         tracing::info!("briefcast stopped");
         Ok(())
     }
+}
+
+/// How often the IMAP intake looks without IDLE news (servers drop an IDLE after 30 minutes).
+const IMAP_POLL: std::time::Duration = std::time::Duration::from_secs(300);
+/// How often old replies are purged; retention is counted in days, so hourly is plenty.
+const RETENTION_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Inbound: replies a crash left unprocessed, the IMAP mailbox when configured, and retention.
+fn spawn_inbound(
+    state: &AppState,
+    imap: Option<MailboxUrl>,
+    shutdown: &CancellationToken,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    let mut tasks = Vec::new();
+    let (store, verifier, clock) = (state.store.clone(), state.reply_tokens.clone(), state.clock.clone());
+    tasks.push(tokio::spawn(async move {
+        match intake::process_pending(store.as_ref(), verifier.as_ref(), clock.now()).await {
+            Ok(0) => {}
+            Ok(processed) => tracing::info!(processed, "processed replies left unprocessed by the last run"),
+            Err(error) => tracing::warn!(error = format!("{error:#}"), "processing left-over replies failed"),
+        }
+    }));
+    if let Some(url) = imap {
+        tasks.push(tokio::spawn(intake::run_imap(
+            url,
+            state.store.clone(),
+            state.reply_tokens.clone(),
+            state.clock.clone(),
+            IMAP_POLL,
+            shutdown.clone(),
+        )));
+    }
+    tasks.push(tokio::spawn(intake::run_retention(
+        state.store.clone(),
+        state.clock.clone(),
+        chrono::Duration::days(i64::from(state.config.retention_days)),
+        RETENTION_EVERY,
+        shutdown.clone(),
+    )));
+    tasks
 }

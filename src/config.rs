@@ -43,6 +43,11 @@ pub const SETTINGS: &[(&str, bool, &str)] = &[
         true,
         "imap:// or imaps://user:pass@host/MAILBOX to poll for replies; unset: no polling",
     ),
+    (
+        "retention_days",
+        false,
+        "days raw replies are kept before they are deleted and their questions anonymised",
+    ),
     ("log_format", false, "human or json"),
     ("log_level", false, "tracing filter, e.g. info or briefcast=debug"),
     (
@@ -116,6 +121,7 @@ pub struct Config {
     pub reply_domain: String,
     secret: Option<String>,
     pub imap_url: Option<String>,
+    pub retention_days: u32,
     pub log_format: LogFormat,
     pub log_level: String,
     pub two_person_rule: bool,
@@ -201,6 +207,9 @@ impl Config {
         default("http_addr", "127.0.0.1:8080".into());
         default("from", "briefcast <news@localhost>".into());
         default("reply_domain", "localhost".into());
+        // Half a year: long enough to answer a crisis's questions and audit them, short enough
+        // that raw mail (names, signatures, phone numbers) does not pile up.
+        default("retention_days", "180".into());
         default("log_format", "human".into());
         // sqlx logs every statement notice at info; that is noise for ops.
         default("log_level", "info,sqlx=warn".into());
@@ -251,6 +260,12 @@ impl Config {
             .map_err(|_| fail("fallback_language", "must be fi, sv or en"))?;
         let schedule_grace = parse_duration(&get("schedule_grace").unwrap_or_default())
             .ok_or_else(|| fail("schedule_grace", "is not a duration such as 1h, 30m, 90s or 3600"))?;
+        let retention_days = get("retention_days")
+            .unwrap_or_default()
+            .parse::<u32>()
+            .ok()
+            .filter(|days| (1..=36_500).contains(days))
+            .ok_or_else(|| fail("retention_days", "must be a whole number of days from 1 to 36500"))?;
         let database_url = get("database_url").unwrap_or_default();
         if !["sqlite:", "postgres:", "postgresql:"]
             .iter()
@@ -280,6 +295,7 @@ impl Config {
             reply_domain: get("reply_domain").unwrap_or_default(),
             secret,
             imap_url: get("imap_url").filter(|s| !s.is_empty()),
+            retention_days,
             log_format,
             log_level: get("log_level").unwrap_or_default(),
             two_person_rule,
@@ -423,6 +439,17 @@ mod tests {
         assert_eq!(c.smtp_url, None);
         assert!(c.two_person_rule);
         assert_eq!(c.missing_language, MissingLanguage::Hold);
+        assert_eq!(c.retention_days, 180);
+    }
+
+    #[test]
+    fn retention_is_a_positive_number_of_days() {
+        let c = Config::from_sources(None, env(&[("BRIEFCAST_RETENTION_DAYS", "30")])).unwrap();
+        assert_eq!(c.retention_days, 30);
+        for bad in ["0", "-1", "a year"] {
+            let err = Config::from_sources(None, env(&[("BRIEFCAST_RETENTION_DAYS", bad)])).unwrap_err();
+            assert!(err.to_string().contains("retention_days"), "{err}");
+        }
     }
 
     #[test]

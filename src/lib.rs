@@ -18,6 +18,7 @@ pub mod inbound;
 pub mod language;
 pub mod metrics;
 pub mod pack;
+pub mod questions;
 pub mod schedule;
 pub mod scheduler;
 pub mod shutdown;

@@ -3,6 +3,7 @@
 mod briefs;
 mod deliveries;
 mod editions;
+mod questions;
 mod schedules;
 
 use std::path::PathBuf;
@@ -70,6 +71,8 @@ enum Command {
     Edition(editions::EditionCommand),
     /// The delivery log (`deliveries resend` sends uncertain or failed ones again)
     Deliveries(deliveries::DeliveriesArgs),
+    /// The question log: list (filters below) or act on questions
+    Questions(questions::QuestionsArgs),
     /// The audit log of coordinator actions, newest first
     Audit {
         #[arg(long, default_value_t = 50)]
@@ -196,6 +199,7 @@ impl Cli {
             Command::Schedules(command) => schedules::run(&config, out, command).await,
             Command::Edition(command) => editions::run(&config, out, command).await,
             Command::Deliveries(args) => deliveries::run(&config, out, args).await,
+            Command::Questions(args) => questions::run(&config, out.json, args).await,
             Command::Audit { limit } => {
                 let store = open_store(&config).await?;
                 let entries = store.audit_log(limit).await?;

@@ -12,6 +12,7 @@ mod complaint;
 mod headers;
 mod html_text;
 pub mod imap;
+pub mod intake;
 mod match_keys;
 mod question;
 mod quoted;

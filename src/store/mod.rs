@@ -4,6 +4,7 @@
 mod briefs;
 mod dispatch;
 mod postgres;
+mod questions;
 mod sqlite;
 
 use std::sync::Arc;
@@ -20,6 +21,7 @@ use crate::language::{Cadence, Language};
 pub use briefs::{BriefStore, StoredBrief};
 pub use dispatch::*;
 pub use postgres::PgStore;
+pub use questions::*;
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -121,7 +123,7 @@ impl SuppressionReason {
 }
 
 #[async_trait]
-pub trait Store: BriefStore + DispatchStore + Send + Sync + 'static {
+pub trait Store: BriefStore + DispatchStore + InboundStore + Send + Sync + 'static {
     /// Which backend this is, for logs and health output.
     fn backend(&self) -> &'static str;
     async fn migrate(&self) -> StoreResult<()>;

@@ -99,3 +99,8 @@ mod dispatch {
     use super::*;
     include!("sql/dispatch.rs");
 }
+
+mod questions {
+    use super::*;
+    include!("sql/questions.rs");
+}

@@ -76,3 +76,8 @@ mod dispatch {
     use super::*;
     include!("sql/dispatch.rs");
 }
+
+mod questions {
+    use super::*;
+    include!("sql/questions.rs");
+}

@@ -5,7 +5,9 @@ mod briefs;
 mod deliveries;
 mod editions;
 mod error;
+mod inbound;
 mod influencers;
+mod questions;
 mod schedules;
 mod segments;
 mod subscription;
@@ -28,6 +30,7 @@ pub use error::ApiError;
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::inbound::intake::ReplyTokens;
 use crate::metrics::{HttpLabels, Metrics};
 use crate::pack::Content;
 use crate::store::Store;
@@ -42,6 +45,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub content: Arc<Content>,
     pub tokens: Arc<TokenKey>,
+    /// Verifies the tokens in reply addresses for the inbound webhook.
+    pub reply_tokens: Arc<dyn ReplyTokens>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -68,7 +73,23 @@ pub fn router(state: AppState) -> Router {
         .route("/editions/{id}/{action}", post(editions::change))
         .route("/deliveries", get(deliveries::list))
         .route("/deliveries/resend", post(deliveries::resend))
-        .route("/audit", get(audit_log));
+        .route("/audit", get(audit_log))
+        .route(
+            "/inbound",
+            post(inbound::receive).layer(axum::extract::DefaultBodyLimit::max(inbound::MAX_MESSAGE_BYTES)),
+        )
+        .route("/questions", get(questions::list))
+        .route("/questions/by-brief", get(questions::by_brief))
+        .route("/questions/export", get(questions::export))
+        .route("/questions/you-asked", get(questions::you_asked))
+        .route("/questions/{id}", get(questions::show))
+        .route("/questions/{id}/triage", post(questions::triage))
+        .route("/questions/{id}/forward", post(questions::forward))
+        .route("/questions/{id}/answer", post(questions::answer))
+        .route("/questions/{id}/dismiss", post(questions::dismiss))
+        .route("/questions/{id}/tags", post(questions::tags))
+        .route("/questions/{id}/consent", post(questions::consent))
+        .route("/questions/{id}/assign", post(questions::assign));
     Router::new()
         .route("/healthz", get(system::healthz))
         .route("/metrics", get(system::metrics))
