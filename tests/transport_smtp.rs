@@ -183,25 +183,45 @@ async fn a_refused_connection_is_temporary() {
     assert!(matches!(err, SendError::Temporary { .. }), "{err:?}");
 }
 
-/// A server that speaks just enough SMTP, and hangs up without a reply after receiving the body
-/// of its second message: the connection drop in the middle of a batch.
-async fn spawn_dropping_peer() -> (SocketAddr, Arc<Mutex<usize>>) {
+/// Where a scripted server hangs up without a word.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum HangUp {
+    /// After reading the body of the n-th message (counted over all sessions), before replying:
+    /// the message may or may not have been accepted (RFC 1047).
+    AfterBody(usize),
+    /// On every RCPT TO: no message ever reaches DATA.
+    AtRcpt,
+    /// Right after replying 250 to each message: a session the server closes between messages.
+    AfterEachReply,
+}
+
+/// What a scripted server saw: sessions opened and message bodies read in full.
+#[derive(Default)]
+struct Seen {
+    sessions: usize,
+    bodies: usize,
+}
+
+/// A server that speaks just enough SMTP to misbehave in one chosen way.
+async fn spawn_scripted_peer(hang_up: HangUp) -> (SocketAddr, Arc<Mutex<Seen>>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let bodies = Arc::new(Mutex::new(0usize));
-    let counter = bodies.clone();
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    let shared = seen.clone();
     tokio::spawn(async move {
         loop {
             let (socket, _) = listener.accept().await.unwrap();
-            let counter = counter.clone();
+            shared.lock().unwrap().sessions += 1;
+            let seen = shared.clone();
             tokio::spawn(async move {
                 let (read, mut write) = socket.into_split();
                 let mut lines = BufReader::new(read).lines();
-                write.write_all(b"220 dropper.test ESMTP\r\n").await.unwrap();
+                write.write_all(b"220 scripted.test ESMTP\r\n").await.unwrap();
                 while let Ok(Some(line)) = lines.next_line().await {
                     let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
                     let reply: &[u8] = match verb.as_str() {
-                        "EHLO" | "HELO" => b"250 dropper.test\r\n",
+                        "EHLO" => b"250-scripted.test\r\n250-PIPELINING\r\n250 8BITMIME\r\n",
+                        "RCPT" if hang_up == HangUp::AtRcpt => return,
                         "MAIL" | "RCPT" | "RSET" | "NOOP" => b"250 2.0.0 Ok\r\n",
                         "QUIT" => b"221 2.0.0 Bye\r\n",
                         "DATA" => {
@@ -212,12 +232,16 @@ async fn spawn_dropping_peer() -> (SocketAddr, Arc<Mutex<usize>>) {
                                 }
                             }
                             let n = {
-                                let mut n = counter.lock().unwrap();
-                                *n += 1;
-                                *n
+                                let mut seen = seen.lock().unwrap();
+                                seen.bodies += 1;
+                                seen.bodies
                             };
-                            if n == 2 {
-                                return; // hang up without answering
+                            if hang_up == HangUp::AfterBody(n) {
+                                return;
+                            }
+                            if hang_up == HangUp::AfterEachReply {
+                                let _ = write.write_all(b"250 2.0.0 Ok: queued\r\n").await;
+                                return;
                             }
                             b"250 2.0.0 Ok: queued\r\n"
                         }
@@ -230,16 +254,64 @@ async fn spawn_dropping_peer() -> (SocketAddr, Arc<Mutex<usize>>) {
             });
         }
     });
-    (addr, bodies)
+    (addr, seen)
+}
+
+fn transport_with_pool(addr: SocketAddr, pool: u32) -> SmtpTransport {
+    SmtpTransport::from_url(&format!("smtp://{addr}?pool={pool}&timeout=5"), SmtpOptions::default()).unwrap()
 }
 
 #[tokio::test]
-async fn a_connection_dropped_mid_batch_is_temporary_and_the_pool_recovers() {
-    let (addr, bodies) = spawn_dropping_peer().await;
-    let smtp = SmtpTransport::from_url(&format!("smtp://{addr}?pool=1&timeout=5"), SmtpOptions::default()).unwrap();
+async fn a_connection_lost_after_the_body_is_uncertain_never_temporary() {
+    let (addr, seen) = spawn_scripted_peer(HangUp::AfterBody(2)).await;
+    let smtp = transport_with_pool(addr, 1);
     smtp.send(&message(1, "a@example.fi")).await.unwrap();
+
+    // The server read the whole message and may have queued it: a retry could deliver it twice.
     let err = smtp.send(&message(2, "b@example.fi")).await.unwrap_err();
-    assert!(matches!(err, SendError::Temporary { .. }), "{err:?}");
+    assert!(matches!(err, SendError::Uncertain { .. }), "{err:?}");
+    assert!(!err.is_temporary());
+    assert_eq!(seen.lock().unwrap().bodies, 2, "sent once, not silently again");
+
+    // The broken session is replaced and the next delivery goes through.
     smtp.send(&message(3, "c@example.fi")).await.unwrap();
-    assert_eq!(*bodies.lock().unwrap(), 3);
+    assert_eq!(seen.lock().unwrap().bodies, 3);
+}
+
+#[tokio::test]
+async fn a_connection_lost_before_data_is_temporary() {
+    let (addr, seen) = spawn_scripted_peer(HangUp::AtRcpt).await;
+    let smtp = transport_with_pool(addr, 1);
+    let err = smtp.send(&message(1, "a@example.fi")).await.unwrap_err();
+    assert!(matches!(err, SendError::Temporary { .. }), "{err:?}");
+    assert_eq!(seen.lock().unwrap().bodies, 0);
+}
+
+#[tokio::test]
+async fn a_session_the_server_closed_is_replaced_without_failing_the_message() {
+    let (addr, seen) = spawn_scripted_peer(HangUp::AfterEachReply).await;
+    let smtp = transport_with_pool(addr, 1);
+    for i in 1..=3 {
+        // From the second message on, the pooled session is dead: MAIL FROM fails before any of
+        // the message is sent, so the transport tries once more on a new session.
+        let receipt = smtp.send(&message(i, "a@example.fi")).await.unwrap();
+        assert!(receipt.response.starts_with("250"), "{receipt:?}");
+    }
+    let seen = seen.lock().unwrap();
+    assert_eq!((seen.bodies, seen.sessions), (3, 3));
+}
+
+#[tokio::test]
+async fn concurrent_sends_use_one_session_each_up_to_the_pool_size() {
+    let (addr, seen) = spawn_scripted_peer(HangUp::AfterBody(usize::MAX)).await;
+    let smtp = transport_with_pool(addr, 3);
+    let sent: Vec<OutgoingMessage> = (1..=30).map(|i| message(i, &format!("r{i}@example.fi"))).collect();
+    for batch in sent.chunks(10) {
+        let results = futures::future::join_all(batch.iter().map(|m| smtp.send(m))).await;
+        assert!(results.iter().all(Result::is_ok), "{results:?}");
+    }
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.bodies, 30);
+    // Ten sends in flight: three sessions opened at once, then reused, never a fourth.
+    assert_eq!(seen.sessions, 3);
 }
