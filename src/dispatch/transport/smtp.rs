@@ -19,7 +19,8 @@ use lettre::address::{Address, Envelope as LettreEnvelope};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::extension::ClientId;
 use tokio_rustls::TlsConnector;
-use tokio_rustls::rustls::{self, ClientConfig, RootCertStore, pki_types::ServerName};
+use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName};
+use tokio_rustls::rustls::{self, ClientConfig, RootCertStore};
 
 use super::smtp_pool::Pool;
 use super::smtp_session::{Endpoint, Security, TransactionError};
@@ -33,6 +34,9 @@ pub struct SmtpOptions {
     pub pool_size: u32,
     pub timeout: Duration,
     pub hello_name: Option<String>,
+    /// Certificate authorities trusted for TLS besides the system's: an organisation's own CA
+    /// on an internal relay, or a throwaway one in tests.
+    pub extra_root_certificates: Vec<CertificateDer<'static>>,
 }
 
 impl Default for SmtpOptions {
@@ -45,6 +49,7 @@ impl Default for SmtpOptions {
             // retried later than waited on with a lease running out.
             timeout: Duration::from_secs(30),
             hello_name: None,
+            extra_root_certificates: Vec::new(),
         }
     }
 }
@@ -129,10 +134,11 @@ impl SmtpTransport {
             Protection::Plain => Security::Plain,
             Protection::StartTls | Protection::Implicit => {
                 let name = ServerName::try_from(host.clone()).map_err(|_| fail("host is not a TLS server name"))?;
+                let connector = tls_connector(&options.extra_root_certificates);
                 if protection == Protection::StartTls {
-                    Security::StartTls(tls_connector(), name)
+                    Security::StartTls(connector, name)
                 } else {
-                    Security::Implicit(tls_connector(), name)
+                    Security::Implicit(connector, name)
                 }
             }
         };
@@ -165,10 +171,12 @@ impl SmtpTransport {
     }
 }
 
-/// Server certificates are checked against the system's roots, as a mail client would.
-fn tls_connector() -> TlsConnector {
+/// Server certificates are checked against the system's roots (and any extra ones), as a mail
+/// client would: with credentials on the line, an unauthenticated server is not good enough.
+fn tls_connector(extra_roots: &[CertificateDer<'static>]) -> TlsConnector {
     let mut roots = RootCertStore::empty();
     roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
+    roots.add_parsable_certificates(extra_roots.iter().cloned());
     let config = ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
         .with_safe_default_protocol_versions()
         .expect("ring supports the default TLS versions")
