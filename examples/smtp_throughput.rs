@@ -112,26 +112,38 @@ fn compose(count: usize, size: usize) -> anyhow::Result<Vec<OutgoingMessage>> {
         TokenKey::new("0123456789abcdef0123456789abcdef-bench"),
         None,
     )?;
-    // Body text sized so that the whole message (headers, text and HTML parts) is about `size`.
-    let filler = "Faktat ja lähteet. ".repeat(size.saturating_sub(1200) / 2 / 20 + 1);
-    let html = format!("<p>{filler}</p>");
     let mut rng = StdRng::seed_from_u64(1);
-    let mut messages = Vec::with_capacity(count);
-    for i in 1..=count as i64 {
-        let to = EmailAddress::parse(&format!("reader{i}@example.fi"))?;
-        let letter = Letter {
-            edition_id: 1,
-            delivery_id: i,
-            to: &to,
-            to_name: None,
-            language: Language::Fi,
-            subject: "Päivän faktat",
-            text: &filler,
-            html: &html,
-            list_name: "Daily (fi)",
-            list_id: "daily.fi.news.example.fi",
-        };
-        messages.push(letterhead.compose(&letter, chrono::Utc::now(), &mut rng)?);
-    }
-    Ok(messages)
+    // The encoded size grows linearly with the filler (both parts, quoted-printable): measure
+    // two lengths and solve for the one that makes the whole message about `size` bytes.
+    let mut one = |repeats: usize, i: i64| {
+        let filler = "Faktat ja lähteet. ".repeat(repeats);
+        compose_one(&letterhead, &filler, i, &mut rng)
+    };
+    let (small, large) = (one(1, 0)?.bytes.len(), one(101, 0)?.bytes.len());
+    let per_repeat = (large - small) as f64 / 100.0;
+    let repeats = 1 + (size.saturating_sub(small) as f64 / per_repeat).round() as usize;
+    (1..=count as i64).map(|i| one(repeats, i)).collect()
+}
+
+fn compose_one(
+    letterhead: &Letterhead,
+    filler: &str,
+    delivery_id: i64,
+    rng: &mut StdRng,
+) -> anyhow::Result<OutgoingMessage> {
+    let to = EmailAddress::parse(&format!("reader{delivery_id}@example.fi"))?;
+    let html = format!("<p>{filler}</p>");
+    let letter = Letter {
+        edition_id: 1,
+        delivery_id,
+        to: &to,
+        to_name: None,
+        language: Language::Fi,
+        subject: "Päivän faktat",
+        text: filler,
+        html: &html,
+        list_name: "Daily (fi)",
+        list_id: "daily.fi.news.example.fi",
+    };
+    Ok(letterhead.compose(&letter, chrono::Utc::now(), rng)?)
 }

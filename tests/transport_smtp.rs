@@ -183,9 +183,12 @@ async fn a_refused_connection_is_temporary() {
     assert!(matches!(err, SendError::Temporary { .. }), "{err:?}");
 }
 
-/// Where a scripted server hangs up without a word.
+/// How a scripted server misbehaves. All of them refuse `ghost@…` (550 5.1.1) and, like
+/// Postfix, answer DATA with 554 when no recipient was accepted.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum HangUp {
+enum Quirk {
+    /// Says 354 to DATA even when every recipient was refused, then waits for a message.
+    DataWithoutRecipients,
     /// After reading the body of the n-th message (counted over all sessions), before replying:
     /// the message may or may not have been accepted (RFC 1047).
     AfterBody(usize),
@@ -203,7 +206,7 @@ struct Seen {
 }
 
 /// A server that speaks just enough SMTP to misbehave in one chosen way.
-async fn spawn_scripted_peer(hang_up: HangUp) -> (SocketAddr, Arc<Mutex<Seen>>) {
+async fn spawn_scripted_peer(quirk: Quirk) -> (SocketAddr, Arc<Mutex<Seen>>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let seen = Arc::new(Mutex::new(Seen::default()));
@@ -216,19 +219,34 @@ async fn spawn_scripted_peer(hang_up: HangUp) -> (SocketAddr, Arc<Mutex<Seen>>) 
             tokio::spawn(async move {
                 let (read, mut write) = socket.into_split();
                 let mut lines = BufReader::new(read).lines();
+                let mut recipients = 0;
                 write.write_all(b"220 scripted.test ESMTP\r\n").await.unwrap();
                 while let Ok(Some(line)) = lines.next_line().await {
                     let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
                     let reply: &[u8] = match verb.as_str() {
                         "EHLO" => b"250-scripted.test\r\n250-PIPELINING\r\n250 8BITMIME\r\n",
-                        "RCPT" if hang_up == HangUp::AtRcpt => return,
-                        "MAIL" | "RCPT" | "RSET" | "NOOP" => b"250 2.0.0 Ok\r\n",
+                        "RCPT" if quirk == Quirk::AtRcpt => return,
+                        "RCPT" if line.contains("<ghost@") => b"550 5.1.1 <ghost@>: User unknown\r\n",
+                        "RCPT" => {
+                            recipients += 1;
+                            b"250 2.1.5 Ok\r\n"
+                        }
+                        "MAIL" | "RSET" | "NOOP" => {
+                            recipients = 0;
+                            b"250 2.0.0 Ok\r\n"
+                        }
+                        "DATA" if recipients == 0 && quirk != Quirk::DataWithoutRecipients => {
+                            b"554 5.5.1 Error: no valid recipients\r\n"
+                        }
                         "QUIT" => b"221 2.0.0 Bye\r\n",
                         "DATA" => {
                             write.write_all(b"354 go ahead\r\n").await.unwrap();
-                            while let Ok(Some(body)) = lines.next_line().await {
-                                if body == "." {
-                                    break;
+                            loop {
+                                match lines.next_line().await {
+                                    Ok(Some(body)) if body == "." => break,
+                                    Ok(Some(_)) => {}
+                                    // Closed before the final dot: no message (RFC 5321 §4.1.1.4).
+                                    _ => return,
                                 }
                             }
                             let n = {
@@ -236,10 +254,11 @@ async fn spawn_scripted_peer(hang_up: HangUp) -> (SocketAddr, Arc<Mutex<Seen>>) 
                                 seen.bodies += 1;
                                 seen.bodies
                             };
-                            if hang_up == HangUp::AfterBody(n) {
+                            if quirk == Quirk::AfterBody(n) || quirk == Quirk::DataWithoutRecipients && recipients == 0
+                            {
                                 return;
                             }
-                            if hang_up == HangUp::AfterEachReply {
+                            if quirk == Quirk::AfterEachReply {
                                 let _ = write.write_all(b"250 2.0.0 Ok: queued\r\n").await;
                                 return;
                             }
@@ -263,7 +282,7 @@ fn transport_with_pool(addr: SocketAddr, pool: u32) -> SmtpTransport {
 
 #[tokio::test]
 async fn a_connection_lost_after_the_body_is_uncertain_never_temporary() {
-    let (addr, seen) = spawn_scripted_peer(HangUp::AfterBody(2)).await;
+    let (addr, seen) = spawn_scripted_peer(Quirk::AfterBody(2)).await;
     let smtp = transport_with_pool(addr, 1);
     smtp.send(&message(1, "a@example.fi")).await.unwrap();
 
@@ -280,7 +299,7 @@ async fn a_connection_lost_after_the_body_is_uncertain_never_temporary() {
 
 #[tokio::test]
 async fn a_connection_lost_before_data_is_temporary() {
-    let (addr, seen) = spawn_scripted_peer(HangUp::AtRcpt).await;
+    let (addr, seen) = spawn_scripted_peer(Quirk::AtRcpt).await;
     let smtp = transport_with_pool(addr, 1);
     let err = smtp.send(&message(1, "a@example.fi")).await.unwrap_err();
     assert!(matches!(err, SendError::Temporary { .. }), "{err:?}");
@@ -289,7 +308,7 @@ async fn a_connection_lost_before_data_is_temporary() {
 
 #[tokio::test]
 async fn a_session_the_server_closed_is_replaced_without_failing_the_message() {
-    let (addr, seen) = spawn_scripted_peer(HangUp::AfterEachReply).await;
+    let (addr, seen) = spawn_scripted_peer(Quirk::AfterEachReply).await;
     let smtp = transport_with_pool(addr, 1);
     for i in 1..=3 {
         // From the second message on, the pooled session is dead: MAIL FROM fails before any of
@@ -303,7 +322,7 @@ async fn a_session_the_server_closed_is_replaced_without_failing_the_message() {
 
 #[tokio::test]
 async fn concurrent_sends_use_one_session_each_up_to_the_pool_size() {
-    let (addr, seen) = spawn_scripted_peer(HangUp::AfterBody(usize::MAX)).await;
+    let (addr, seen) = spawn_scripted_peer(Quirk::AfterBody(usize::MAX)).await;
     let smtp = transport_with_pool(addr, 3);
     let sent: Vec<OutgoingMessage> = (1..=30).map(|i| message(i, &format!("r{i}@example.fi"))).collect();
     for batch in sent.chunks(10) {
@@ -314,4 +333,28 @@ async fn concurrent_sends_use_one_session_each_up_to_the_pool_size() {
     assert_eq!(seen.bodies, 30);
     // Ten sends in flight: three sessions opened at once, then reused, never a fourth.
     assert_eq!(seen.sessions, 3);
+}
+
+#[tokio::test]
+async fn a_refused_recipient_in_a_pipelined_group_leaves_the_session_usable() {
+    let (addr, seen) = spawn_scripted_peer(Quirk::AfterBody(usize::MAX)).await;
+    let smtp = transport_with_pool(addr, 1);
+    let err = smtp.send(&message(1, "ghost@example.fi")).await.unwrap_err();
+    assert!(matches!(err, SendError::RecipientUnknown { .. }), "{err:?}");
+    assert!(err.response().starts_with("550 5.1.1"), "{err:?}");
+    smtp.send(&message(2, "reader@example.fi")).await.unwrap();
+    let seen = seen.lock().unwrap();
+    assert_eq!((seen.bodies, seen.sessions), (1, 1), "RSET, then the same session");
+}
+
+#[tokio::test]
+async fn a_server_that_says_go_ahead_after_refusing_every_recipient_gets_no_message() {
+    let (addr, seen) = spawn_scripted_peer(Quirk::DataWithoutRecipients).await;
+    let smtp = transport_with_pool(addr, 1);
+    let err = smtp.send(&message(1, "ghost@example.fi")).await.unwrap_err();
+    assert!(matches!(err, SendError::RecipientUnknown { .. }), "{err:?}");
+    // The session waits for data it must not get: it is closed, and a new one takes the next.
+    smtp.send(&message(2, "reader@example.fi")).await.unwrap();
+    let seen = seen.lock().unwrap();
+    assert_eq!((seen.bodies, seen.sessions), (1, 2));
 }

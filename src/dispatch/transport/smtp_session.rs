@@ -12,8 +12,8 @@ use std::fmt;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
@@ -69,10 +69,22 @@ pub(super) enum TransactionError {
 
 pub(super) struct Session {
     connection: AsyncSmtpConnection,
-    /// Set by the stream when the end of data has been flushed to the socket.
-    end_sent: Arc<AtomicBool>,
+    marks: Arc<Marks>,
+    /// The server offers PIPELINING (RFC 2920), which lettre does not record.
+    pipelining: bool,
+    /// The session is out of step with the server and must not carry another transaction.
+    broken: bool,
     timeout: Duration,
     last_used: Instant,
+}
+
+/// What the stream tells the session about the bytes that passed through it.
+#[derive(Default)]
+struct Marks {
+    /// The end of data has been flushed to the socket.
+    end_sent: AtomicBool,
+    /// While set, a copy of everything read: the greeting and the EHLO reply.
+    heard: Mutex<Option<Vec<u8>>>,
 }
 
 impl Session {
@@ -89,15 +101,18 @@ impl Session {
             .map_err(|e| format!("connecting to {}:{}: {e}", endpoint.host, endpoint.port))?;
         tcp.set_nodelay(true).map_err(|e| format!("setting TCP_NODELAY: {e}"))?;
         let peer = tcp.peer_addr().map_err(|e| format!("connected socket: {e}"))?;
-        let end_sent = Arc::new(AtomicBool::new(false));
+        let marks = Arc::new(Marks {
+            heard: Mutex::new(Some(Vec::new())),
+            ..Marks::default()
+        });
         let stream: Box<dyn AsyncTokioStream> = match &endpoint.security {
-            Security::Plain => Box::new(Wire::new(tcp, peer, Vec::new(), end_sent.clone())),
+            Security::Plain => Box::new(Wire::new(tcp, peer, Vec::new(), marks.clone())),
             Security::Implicit(connector, name) => {
                 let tls = connector
                     .connect(name.clone(), tcp)
                     .await
                     .map_err(|e| format!("TLS with {}: {e}", endpoint.host))?;
-                Box::new(Wire::new(tls, peer, Vec::new(), end_sent.clone()))
+                Box::new(Wire::new(tls, peer, Vec::new(), marks.clone()))
             }
             Security::StartTls(connector, name) => {
                 let (tcp, greeting) = starttls_prelude(tcp, &endpoint.hello).await?;
@@ -108,12 +123,14 @@ impl Session {
                 // lettre starts every connection by reading a greeting; this one was read before
                 // TLS, so the stream replays it. lettre then sends EHLO again, which RFC 3207 §4.2
                 // requires after the handshake since everything learnt before it is discarded.
-                Box::new(Wire::new(tls, peer, greeting, end_sent.clone()))
+                Box::new(Wire::new(tls, peer, greeting, marks.clone()))
             }
         };
         let mut connection = AsyncSmtpConnection::connect_with_transport(stream, &endpoint.hello)
             .await
             .map_err(|e| format!("greeting {}: {e}", endpoint.host))?;
+        let heard = marks.heard.lock().expect("marks lock").take().unwrap_or_default();
+        let pipelining = offers(&heard, "PIPELINING");
         if let Some(credentials) = &endpoint.credentials {
             // lettre's error holds the server's reply, never the credentials.
             connection
@@ -123,7 +140,9 @@ impl Session {
         }
         Ok(Session {
             connection,
-            end_sent,
+            marks,
+            pipelining,
+            broken: false,
             timeout: endpoint.timeout,
             last_used: Instant::now(),
         })
@@ -155,16 +174,22 @@ impl Session {
             }
             parameters.push(MailParameter::Body(MailBodyParameter::EightBitMime));
         }
-        self.command(Mail::new(envelope.from().cloned(), parameters)).await?;
-        for to in envelope.to() {
-            self.command(Rcpt::new(to.clone(), Vec::new())).await?;
+        let mail = Mail::new(envelope.from().cloned(), parameters);
+        let recipients = envelope.to().iter().map(|to| Rcpt::new(to.clone(), Vec::new()));
+        if self.pipelining {
+            self.pipelined_envelope(mail, recipients).await?;
+        } else {
+            self.command(mail).await?;
+            for rcpt in recipients {
+                self.command(rcpt).await?;
+            }
+            self.command(Data).await?;
         }
-        self.command(Data).await?;
 
-        self.end_sent.store(false, Ordering::SeqCst);
+        self.marks.end_sent.store(false, Ordering::SeqCst);
         let outcome = tokio::time::timeout(self.timeout, self.connection.message(message)).await;
         let lost = |why: String| {
-            if self.end_sent.load(Ordering::SeqCst) {
+            if self.marks.end_sent.load(Ordering::SeqCst) {
                 TransactionError::LostAfterEnd(why)
             } else {
                 TransactionError::LostBeforeEnd(why)
@@ -179,10 +204,56 @@ impl Session {
         }
     }
 
+    /// MAIL, RCPT and DATA in one write, then their replies in order (RFC 2920 §3.1): one
+    /// round trip where there were three, which is most of the time per message on a fast link.
+    async fn pipelined_envelope(
+        &mut self,
+        mail: Mail,
+        recipients: impl Iterator<Item = Rcpt>,
+    ) -> Result<(), TransactionError> {
+        let mut group = mail.to_string();
+        let mut replies = 2;
+        for rcpt in recipients {
+            group.push_str(&rcpt.to_string());
+            replies += 1;
+        }
+        group.push_str(&Data.to_string());
+        // lettre writes the group at once and reads the first reply; the rest follow.
+        let mut first_refusal = self.command(group).await.err();
+        let mut data_accepted = false;
+        for reply_number in 1..replies {
+            let reply = match tokio::time::timeout(self.timeout, self.connection.read_response()).await {
+                Ok(Ok(_)) => Ok(()),
+                Ok(Err(error)) if error.status().is_some() => Err(TransactionError::Refused(error)),
+                Ok(Err(error)) => Err(TransactionError::LostBeforeEnd(error.to_string())),
+                Err(_) => Err(TransactionError::LostBeforeEnd(format!(
+                    "no reply within {:?}",
+                    self.timeout
+                ))),
+            };
+            data_accepted = reply_number == replies - 1 && reply.is_ok();
+            match (reply, &first_refusal) {
+                (Err(lost @ TransactionError::LostBeforeEnd(_)), _) => return Err(lost),
+                (Err(refused), None) => first_refusal = Some(refused),
+                _ => {}
+            }
+        }
+        match first_refusal {
+            Some(refused) => {
+                // A server that said 354 to DATA after refusing MAIL or RCPT now waits for a
+                // message we will not send; only closing the connection ends that without
+                // delivering anything. Otherwise every reply is read and RSET can follow.
+                self.broken = data_accepted;
+                Err(refused)
+            }
+            None => Ok(()),
+        }
+    }
+
     /// Ends a transaction the server refused part of, so the session can carry the next one
     /// (RFC 5321 §4.1.1.5). False when the session is no longer usable.
     pub async fn reset(&mut self) -> bool {
-        self.command(Rset).await.is_ok()
+        !self.broken && self.command(Rset).await.is_ok()
     }
 
     /// Whether a session that sat idle still answers (RFC 5321 §4.1.1.9).
@@ -208,6 +279,17 @@ impl Session {
             ))),
         }
     }
+}
+
+/// Whether an EHLO reply among `heard` lists `keyword` (RFC 5321 §4.1.1.1: `250-KEYWORD params`).
+fn offers(heard: &[u8], keyword: &str) -> bool {
+    heard.split(|b| *b == b'\n').any(|line| {
+        line.starts_with(b"250")
+            && line
+                .get(4..)
+                .and_then(|rest| rest.split(u8::is_ascii_whitespace).next())
+                .is_some_and(|k| k.eq_ignore_ascii_case(keyword.as_bytes()))
+    })
 }
 
 /// The clear-text start of a STARTTLS session, up to the point where TLS begins: greeting,
@@ -288,20 +370,20 @@ struct Wire<S> {
     replayed: usize,
     /// The last five bytes written.
     tail: [u8; 5],
-    end_sent: Arc<AtomicBool>,
+    marks: Arc<Marks>,
 }
 
 const END_OF_DATA: &[u8; 5] = b"\r\n.\r\n";
 
 impl<S> Wire<S> {
-    fn new(inner: S, peer: SocketAddr, replay: Vec<u8>, end_sent: Arc<AtomicBool>) -> Self {
+    fn new(inner: S, peer: SocketAddr, replay: Vec<u8>, marks: Arc<Marks>) -> Self {
         Wire {
             inner,
             peer,
             replay,
             replayed: 0,
             tail: [0; 5],
-            end_sent,
+            marks,
         }
     }
 
@@ -325,14 +407,20 @@ impl<S> fmt::Debug for Wire<S> {
 impl<S: AsyncRead + Unpin> AsyncRead for Wire<S> {
     fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
         let this = &mut *self;
-        if this.replayed < this.replay.len() {
+        let before = buf.filled().len();
+        let polled = if this.replayed < this.replay.len() {
             let rest = &this.replay[this.replayed..];
             let n = rest.len().min(buf.remaining());
             buf.put_slice(&rest[..n]);
             this.replayed += n;
-            return Poll::Ready(Ok(()));
+            Poll::Ready(Ok(()))
+        } else {
+            Pin::new(&mut this.inner).poll_read(cx, buf)
+        };
+        if let Some(heard) = this.marks.heard.lock().expect("marks lock").as_mut() {
+            heard.extend_from_slice(&buf.filled()[before..]);
         }
-        Pin::new(&mut this.inner).poll_read(cx, buf)
+        polled
     }
 }
 
@@ -353,7 +441,7 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Wire<S> {
         if let Poll::Ready(Ok(())) = polled
             && &this.tail == END_OF_DATA
         {
-            this.end_sent.store(true, Ordering::SeqCst);
+            this.marks.end_sent.store(true, Ordering::SeqCst);
         }
         polled
     }
@@ -376,31 +464,48 @@ mod tests {
     #[tokio::test]
     async fn the_end_of_data_is_noted_only_once_flushed_whole() {
         let (client, mut server) = tokio::io::duplex(64);
-        let end_sent = Arc::new(AtomicBool::new(false));
+        let marks = Arc::new(Marks {
+            heard: Mutex::new(Some(Vec::new())),
+            ..Marks::default()
+        });
+        let end_sent = |m: &Marks| m.end_sent.load(Ordering::SeqCst);
         let peer: SocketAddr = "127.0.0.1:25".parse().unwrap();
-        let mut wire = Wire::new(client, peer, b"220 hi\r\n".to_vec(), end_sent.clone());
+        let mut wire = Wire::new(client, peer, b"220 hi\r\n".to_vec(), marks.clone());
 
+        // The replayed greeting is read first, and heard like anything else read.
         let mut greeting = [0u8; 8];
         wire.read_exact(&mut greeting).await.unwrap();
         assert_eq!(&greeting, b"220 hi\r\n");
+        assert_eq!(marks.heard.lock().unwrap().as_deref(), Some(&b"220 hi\r\n"[..]));
 
         // A dot-stuffed line inside a body, then a command: neither is the end of data.
         wire.write_all(b"Subject: x\r\n\r\n..\r\n").await.unwrap();
         wire.flush().await.unwrap();
-        assert!(!end_sent.load(Ordering::SeqCst));
+        assert!(!end_sent(&marks));
         wire.write_all(b"RSET\r\n").await.unwrap();
         wire.flush().await.unwrap();
-        assert!(!end_sent.load(Ordering::SeqCst));
+        assert!(!end_sent(&marks));
 
         // The end of data split over writes (as lettre does) counts once flushed.
         wire.write_all(b"\r\n.").await.unwrap();
         wire.write_all(b"\r\n").await.unwrap();
-        assert!(!end_sent.load(Ordering::SeqCst), "written but not yet flushed");
+        assert!(!end_sent(&marks), "written but not yet flushed");
         wire.flush().await.unwrap();
-        assert!(end_sent.load(Ordering::SeqCst));
+        assert!(end_sent(&marks));
 
         let mut seen = vec![0u8; 29];
         server.read_exact(&mut seen).await.unwrap();
         assert!(seen.ends_with(b"RSET\r\n\r\n.\r\n"));
+    }
+
+    #[test]
+    fn extensions_are_read_from_the_ehlo_reply_only() {
+        let heard = b"220 mx.example.fi ESMTP PIPELINING\r\n250-mx.example.fi\r\n250-SIZE 10240000\r\n250-pipelining\r\n250 8BITMIME\r\n";
+        assert!(offers(heard, "PIPELINING"));
+        assert!(offers(heard, "SIZE"));
+        assert!(!offers(
+            b"220 mx PIPELINING\r\n250-mx\r\n250-PIPELININGX\r\n250 8BITMIME\r\n",
+            "PIPELINING"
+        ));
     }
 }
