@@ -54,6 +54,9 @@ impl Default for SmtpOptions {
     }
 }
 
+/// Sends each message over a pooled SMTP session. A `send` cancelled part-way (its future
+/// dropped) closes its session, and if the message had already gone out its outcome is unknown:
+/// shut down by letting the sends in flight finish, each bounded by the command timeout.
 pub struct SmtpTransport {
     pool: Arc<Pool>,
     /// For Debug and logs: the URL with its password masked.
