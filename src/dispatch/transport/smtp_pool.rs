@@ -94,7 +94,8 @@ impl Pool {
     }
 
     /// Returns a session that is in step with its server, ready for the next MAIL FROM.
-    pub fn keep(&self, lease: Lease) {
+    pub fn keep(&self, mut lease: Lease) {
+        lease.session.rest();
         self.idle.lock().expect("idle list lock").push(lease.session);
     }
 
