@@ -32,8 +32,9 @@ pub struct SendReceipt {
 /// `response` is the other side's text, never one of our secrets.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SendError {
-    /// Try again later: a 4xx reply, a refused or dropped connection, a timeout, a full disk;
-    /// in every case the other side cannot have taken the message.
+    /// Try again later: a 4xx reply, a refused or dropped connection, a timeout, a full disk.
+    /// A retry cannot deliver twice: nothing was taken, or (the HTTP API) the other side drops
+    /// a repeat by its idempotency key.
     #[error("temporary failure: {response}")]
     Temporary { response: String },
     /// The message was handed over whole but the answer never came: for SMTP, the connection
