@@ -189,6 +189,8 @@ async fn a_refused_connection_is_temporary() {
 enum Quirk {
     /// Says 354 to DATA even when every recipient was refused, then waits for a message.
     DataWithoutRecipients,
+    /// Reads each message's body and then never answers, keeping the connection open.
+    SilentAfterBody,
     /// After reading the body of the n-th message (counted over all sessions), before replying:
     /// the message may or may not have been accepted (RFC 1047).
     AfterBody(usize),
@@ -254,6 +256,10 @@ async fn spawn_scripted_peer(quirk: Quirk) -> (SocketAddr, Arc<Mutex<Seen>>) {
                                 seen.bodies += 1;
                                 seen.bodies
                             };
+                            if quirk == Quirk::SilentAfterBody {
+                                while let Ok(Some(_)) = lines.next_line().await {}
+                                return;
+                            }
                             if quirk == Quirk::AfterBody(n) || quirk == Quirk::DataWithoutRecipients && recipients == 0
                             {
                                 return;
@@ -357,4 +363,14 @@ async fn a_server_that_says_go_ahead_after_refusing_every_recipient_gets_no_mess
     smtp.send(&message(2, "reader@example.fi")).await.unwrap();
     let seen = seen.lock().unwrap();
     assert_eq!((seen.bodies, seen.sessions), (1, 2));
+}
+
+#[tokio::test]
+async fn no_reply_to_the_final_dot_within_the_timeout_is_uncertain() {
+    let (addr, seen) = spawn_scripted_peer(Quirk::SilentAfterBody).await;
+    let smtp = SmtpTransport::from_url(&format!("smtp://{addr}?pool=1&timeout=1"), SmtpOptions::default()).unwrap();
+    let err = smtp.send(&message(1, "a@example.fi")).await.unwrap_err();
+    assert!(matches!(err, SendError::Uncertain { .. }), "{err:?}");
+    assert!(err.response().contains("no reply within"), "{err:?}");
+    assert_eq!(seen.lock().unwrap().bodies, 1);
 }
