@@ -183,41 +183,90 @@ async fn a_refused_connection_is_temporary() {
     assert!(matches!(err, SendError::Temporary { .. }), "{err:?}");
 }
 
-/// A server that speaks just enough SMTP, and hangs up without a reply after receiving the body
-/// of its second message: the connection drop in the middle of a batch.
-async fn spawn_dropping_peer() -> (SocketAddr, Arc<Mutex<usize>>) {
+/// How a scripted server misbehaves. All of them refuse `ghost@…` (550 5.1.1) and, like
+/// Postfix, answer DATA with 554 when no recipient was accepted.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Quirk {
+    /// Says 354 to DATA even when every recipient was refused, then waits for a message.
+    DataWithoutRecipients,
+    /// Reads each message's body and then never answers, keeping the connection open.
+    SilentAfterBody,
+    /// After reading the body of the n-th message (counted over all sessions), before replying:
+    /// the message may or may not have been accepted (RFC 1047).
+    AfterBody(usize),
+    /// On every RCPT TO: no message ever reaches DATA.
+    AtRcpt,
+    /// Right after replying 250 to each message: a session the server closes between messages.
+    AfterEachReply,
+}
+
+/// What a scripted server saw: sessions opened and message bodies read in full.
+#[derive(Default)]
+struct Seen {
+    sessions: usize,
+    bodies: usize,
+}
+
+/// A server that speaks just enough SMTP to misbehave in one chosen way.
+async fn spawn_scripted_peer(quirk: Quirk) -> (SocketAddr, Arc<Mutex<Seen>>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let bodies = Arc::new(Mutex::new(0usize));
-    let counter = bodies.clone();
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    let shared = seen.clone();
     tokio::spawn(async move {
         loop {
             let (socket, _) = listener.accept().await.unwrap();
-            let counter = counter.clone();
+            shared.lock().unwrap().sessions += 1;
+            let seen = shared.clone();
             tokio::spawn(async move {
                 let (read, mut write) = socket.into_split();
                 let mut lines = BufReader::new(read).lines();
-                write.write_all(b"220 dropper.test ESMTP\r\n").await.unwrap();
+                let mut recipients = 0;
+                write.write_all(b"220 scripted.test ESMTP\r\n").await.unwrap();
                 while let Ok(Some(line)) = lines.next_line().await {
                     let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
                     let reply: &[u8] = match verb.as_str() {
-                        "EHLO" | "HELO" => b"250 dropper.test\r\n",
-                        "MAIL" | "RCPT" | "RSET" | "NOOP" => b"250 2.0.0 Ok\r\n",
+                        "EHLO" => b"250-scripted.test\r\n250-PIPELINING\r\n250 8BITMIME\r\n",
+                        "RCPT" if quirk == Quirk::AtRcpt => return,
+                        "RCPT" if line.contains("<ghost@") => b"550 5.1.1 <ghost@>: User unknown\r\n",
+                        "RCPT" => {
+                            recipients += 1;
+                            b"250 2.1.5 Ok\r\n"
+                        }
+                        "MAIL" | "RSET" | "NOOP" => {
+                            recipients = 0;
+                            b"250 2.0.0 Ok\r\n"
+                        }
+                        "DATA" if recipients == 0 && quirk != Quirk::DataWithoutRecipients => {
+                            b"554 5.5.1 Error: no valid recipients\r\n"
+                        }
                         "QUIT" => b"221 2.0.0 Bye\r\n",
                         "DATA" => {
                             write.write_all(b"354 go ahead\r\n").await.unwrap();
-                            while let Ok(Some(body)) = lines.next_line().await {
-                                if body == "." {
-                                    break;
+                            loop {
+                                match lines.next_line().await {
+                                    Ok(Some(body)) if body == "." => break,
+                                    Ok(Some(_)) => {}
+                                    // Closed before the final dot: no message (RFC 5321 §4.1.1.4).
+                                    _ => return,
                                 }
                             }
                             let n = {
-                                let mut n = counter.lock().unwrap();
-                                *n += 1;
-                                *n
+                                let mut seen = seen.lock().unwrap();
+                                seen.bodies += 1;
+                                seen.bodies
                             };
-                            if n == 2 {
-                                return; // hang up without answering
+                            if quirk == Quirk::SilentAfterBody {
+                                while let Ok(Some(_)) = lines.next_line().await {}
+                                return;
+                            }
+                            if quirk == Quirk::AfterBody(n) || quirk == Quirk::DataWithoutRecipients && recipients == 0
+                            {
+                                return;
+                            }
+                            if quirk == Quirk::AfterEachReply {
+                                let _ = write.write_all(b"250 2.0.0 Ok: queued\r\n").await;
+                                return;
                             }
                             b"250 2.0.0 Ok: queued\r\n"
                         }
@@ -230,16 +279,98 @@ async fn spawn_dropping_peer() -> (SocketAddr, Arc<Mutex<usize>>) {
             });
         }
     });
-    (addr, bodies)
+    (addr, seen)
+}
+
+fn transport_with_pool(addr: SocketAddr, pool: u32) -> SmtpTransport {
+    SmtpTransport::from_url(&format!("smtp://{addr}?pool={pool}&timeout=5"), SmtpOptions::default()).unwrap()
 }
 
 #[tokio::test]
-async fn a_connection_dropped_mid_batch_is_temporary_and_the_pool_recovers() {
-    let (addr, bodies) = spawn_dropping_peer().await;
-    let smtp = SmtpTransport::from_url(&format!("smtp://{addr}?pool=1&timeout=5"), SmtpOptions::default()).unwrap();
+async fn a_connection_lost_after_the_body_is_uncertain_never_temporary() {
+    let (addr, seen) = spawn_scripted_peer(Quirk::AfterBody(2)).await;
+    let smtp = transport_with_pool(addr, 1);
     smtp.send(&message(1, "a@example.fi")).await.unwrap();
+
+    // The server read the whole message and may have queued it: a retry could deliver it twice.
     let err = smtp.send(&message(2, "b@example.fi")).await.unwrap_err();
-    assert!(matches!(err, SendError::Temporary { .. }), "{err:?}");
+    assert!(matches!(err, SendError::Uncertain { .. }), "{err:?}");
+    assert!(!err.is_temporary());
+    assert_eq!(seen.lock().unwrap().bodies, 2, "sent once, not silently again");
+
+    // The broken session is replaced and the next delivery goes through.
     smtp.send(&message(3, "c@example.fi")).await.unwrap();
-    assert_eq!(*bodies.lock().unwrap(), 3);
+    assert_eq!(seen.lock().unwrap().bodies, 3);
+}
+
+#[tokio::test]
+async fn a_connection_lost_before_data_is_temporary() {
+    let (addr, seen) = spawn_scripted_peer(Quirk::AtRcpt).await;
+    let smtp = transport_with_pool(addr, 1);
+    let err = smtp.send(&message(1, "a@example.fi")).await.unwrap_err();
+    assert!(matches!(err, SendError::Temporary { .. }), "{err:?}");
+    assert_eq!(seen.lock().unwrap().bodies, 0);
+}
+
+#[tokio::test]
+async fn a_session_the_server_closed_is_replaced_without_failing_the_message() {
+    let (addr, seen) = spawn_scripted_peer(Quirk::AfterEachReply).await;
+    let smtp = transport_with_pool(addr, 1);
+    for i in 1..=3 {
+        // From the second message on, the pooled session is dead: MAIL FROM fails before any of
+        // the message is sent, so the transport tries once more on a new session.
+        let receipt = smtp.send(&message(i, "a@example.fi")).await.unwrap();
+        assert!(receipt.response.starts_with("250"), "{receipt:?}");
+    }
+    let seen = seen.lock().unwrap();
+    assert_eq!((seen.bodies, seen.sessions), (3, 3));
+}
+
+#[tokio::test]
+async fn concurrent_sends_use_one_session_each_up_to_the_pool_size() {
+    let (addr, seen) = spawn_scripted_peer(Quirk::AfterBody(usize::MAX)).await;
+    let smtp = transport_with_pool(addr, 3);
+    let sent: Vec<OutgoingMessage> = (1..=30).map(|i| message(i, &format!("r{i}@example.fi"))).collect();
+    for batch in sent.chunks(10) {
+        let results = futures::future::join_all(batch.iter().map(|m| smtp.send(m))).await;
+        assert!(results.iter().all(Result::is_ok), "{results:?}");
+    }
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.bodies, 30);
+    // Ten sends in flight: three sessions opened at once, then reused, never a fourth.
+    assert_eq!(seen.sessions, 3);
+}
+
+#[tokio::test]
+async fn a_refused_recipient_in_a_pipelined_group_leaves_the_session_usable() {
+    let (addr, seen) = spawn_scripted_peer(Quirk::AfterBody(usize::MAX)).await;
+    let smtp = transport_with_pool(addr, 1);
+    let err = smtp.send(&message(1, "ghost@example.fi")).await.unwrap_err();
+    assert!(matches!(err, SendError::RecipientUnknown { .. }), "{err:?}");
+    assert!(err.response().starts_with("550 5.1.1"), "{err:?}");
+    smtp.send(&message(2, "reader@example.fi")).await.unwrap();
+    let seen = seen.lock().unwrap();
+    assert_eq!((seen.bodies, seen.sessions), (1, 1), "RSET, then the same session");
+}
+
+#[tokio::test]
+async fn a_server_that_says_go_ahead_after_refusing_every_recipient_gets_no_message() {
+    let (addr, seen) = spawn_scripted_peer(Quirk::DataWithoutRecipients).await;
+    let smtp = transport_with_pool(addr, 1);
+    let err = smtp.send(&message(1, "ghost@example.fi")).await.unwrap_err();
+    assert!(matches!(err, SendError::RecipientUnknown { .. }), "{err:?}");
+    // The session waits for data it must not get: it is closed, and a new one takes the next.
+    smtp.send(&message(2, "reader@example.fi")).await.unwrap();
+    let seen = seen.lock().unwrap();
+    assert_eq!((seen.bodies, seen.sessions), (1, 2));
+}
+
+#[tokio::test]
+async fn no_reply_to_the_final_dot_within_the_timeout_is_uncertain() {
+    let (addr, seen) = spawn_scripted_peer(Quirk::SilentAfterBody).await;
+    let smtp = SmtpTransport::from_url(&format!("smtp://{addr}?pool=1&timeout=1"), SmtpOptions::default()).unwrap();
+    let err = smtp.send(&message(1, "a@example.fi")).await.unwrap_err();
+    assert!(matches!(err, SendError::Uncertain { .. }), "{err:?}");
+    assert!(err.response().contains("no reply within"), "{err:?}");
+    assert_eq!(seen.lock().unwrap().bodies, 1);
 }

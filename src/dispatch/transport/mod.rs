@@ -5,6 +5,8 @@ pub mod http;
 pub mod outbox;
 pub mod retry;
 pub mod smtp;
+mod smtp_pool;
+mod smtp_session;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -31,12 +33,16 @@ pub struct SendReceipt {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SendError {
     /// Try again later: a 4xx reply, a refused or dropped connection, a timeout, a full disk.
-    ///
-    /// A connection lost after the message body was sent but before the server's reply may hide
-    /// a message that was in fact accepted (RFC 1047); SMTP gives no way to tell, so like every
-    /// MTA we retry, and a rare duplicate is the price.
+    /// A retry cannot deliver twice: nothing was taken, or (the HTTP API) the other side drops
+    /// a repeat by its idempotency key.
     #[error("temporary failure: {response}")]
     Temporary { response: String },
+    /// The message was handed over whole but the answer never came: for SMTP, the connection
+    /// was lost after the final `.` and before the server's reply. The server may well have
+    /// accepted it (RFC 1047), so sending again may deliver it twice; record the delivery as
+    /// uncertain and leave any resend to a person, never to the retry loop.
+    #[error("outcome unknown: {response}")]
+    Uncertain { response: String },
     /// Do not retry this message: a 5xx reply other than an unknown recipient, or a request
     /// the API refused.
     #[error("permanent failure: {response}")]
@@ -50,6 +56,7 @@ impl SendError {
     pub fn response(&self) -> &str {
         match self {
             SendError::Temporary { response }
+            | SendError::Uncertain { response }
             | SendError::Permanent { response }
             | SendError::RecipientUnknown { response } => response,
         }

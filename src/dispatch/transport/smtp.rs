@@ -1,24 +1,29 @@
-//! SMTP through lettre, with a pool of connections kept open between messages.
+//! SMTP with our own pool of sessions, lettre speaking the protocol on each.
 //!
 //! URL forms (the password never appears in logs or errors):
 //! - `smtp://host[:25]`: plain text, for a relay on the same host or tests;
 //! - `smtp+starttls://host[:587]` or `smtp://host?tls=starttls`: STARTTLS required;
 //! - `smtps://host[:465]`: TLS from the first byte (RFC 8314);
 //! - `user:pass@` before the host: authentication (percent-encode reserved characters);
-//! - query `pool=N` (connections kept open, default 4), `timeout=SECONDS` per command
+//! - query `pool=N` (sessions open at once, default 4), `timeout=SECONDS` per command
 //!   (default 30), `helo=NAME` (name sent in EHLO).
+//!
+//! Each concurrent `send` gets a session of its own, so N sends in flight use N connections.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use lettre::address::{Address, Envelope as LettreEnvelope};
-use lettre::transport::smtp::PoolConfig;
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use tokio_rustls::TlsConnector;
+use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName};
+use tokio_rustls::rustls::{self, ClientConfig, RootCertStore};
 
+use super::smtp_pool::Pool;
+use super::smtp_session::{Endpoint, Security, TransactionError};
 use super::{SendError, SendReceipt, Transport, TransportConfigError};
 use crate::config::mask_url;
 use crate::dispatch::message::OutgoingMessage;
@@ -29,6 +34,9 @@ pub struct SmtpOptions {
     pub pool_size: u32,
     pub timeout: Duration,
     pub hello_name: Option<String>,
+    /// Certificate authorities trusted for TLS besides the system's: an organisation's own CA
+    /// on an internal relay, or a throwaway one in tests.
+    pub extra_root_certificates: Vec<CertificateDer<'static>>,
 }
 
 impl Default for SmtpOptions {
@@ -41,12 +49,16 @@ impl Default for SmtpOptions {
             // retried later than waited on with a lease running out.
             timeout: Duration::from_secs(30),
             hello_name: None,
+            extra_root_certificates: Vec::new(),
         }
     }
 }
 
+/// Sends each message over a pooled SMTP session. A `send` cancelled part-way (its future
+/// dropped) closes its session, and if the message had already gone out its outcome is unknown:
+/// shut down by letting the sends in flight finish, each bounded by the command timeout.
 pub struct SmtpTransport {
-    inner: AsyncSmtpTransport<Tokio1Executor>,
+    pool: Arc<Pool>,
     /// For Debug and logs: the URL with its password masked.
     shown: String,
 }
@@ -58,22 +70,23 @@ impl fmt::Debug for SmtpTransport {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Security {
+enum Protection {
     Plain,
     StartTls,
     Implicit,
 }
 
 impl SmtpTransport {
-    /// Must be called inside a Tokio runtime: lettre's pool spawns its idle-connection reaper.
+    /// Opens no connection yet. Inside a Tokio runtime it starts a task that closes sessions
+    /// left idle; outside one, idle sessions are closed when next used.
     pub fn from_url(raw: &str, defaults: SmtpOptions) -> Result<SmtpTransport, TransportConfigError> {
         let shown = mask_url(raw);
         let fail = |why: &str| TransportConfigError(format!("smtp_url `{shown}`: {why}"));
         let url = url::Url::parse(raw).map_err(|_| fail("is not a URL"))?;
-        let mut security = match url.scheme() {
-            "smtp" => Security::Plain,
-            "smtp+starttls" => Security::StartTls,
-            "smtps" => Security::Implicit,
+        let mut protection = match url.scheme() {
+            "smtp" => Protection::Plain,
+            "smtp+starttls" => Protection::StartTls,
+            "smtps" => Protection::Implicit,
             _ => return Err(fail("scheme must be smtp, smtp+starttls or smtps")),
         };
         let host = url
@@ -85,10 +98,10 @@ impl SmtpTransport {
         for (key, value) in url.query_pairs() {
             match key.as_ref() {
                 "tls" => {
-                    security = match value.as_ref() {
-                        "starttls" | "required" => Security::StartTls,
-                        "implicit" | "wrapper" => Security::Implicit,
-                        "none" => Security::Plain,
+                    protection = match value.as_ref() {
+                        "starttls" | "required" => Protection::StartTls,
+                        "implicit" | "wrapper" => Protection::Implicit,
+                        "none" => Protection::Plain,
                         _ => return Err(fail("tls must be none, starttls or implicit")),
                     }
                 }
@@ -115,47 +128,64 @@ impl SmtpTransport {
                 }
             }
         }
-        let port = url.port().unwrap_or(match security {
-            Security::Plain => 25,
-            Security::StartTls => 587,
-            Security::Implicit => 465,
+        let port = url.port().unwrap_or(match protection {
+            Protection::Plain => 25,
+            Protection::StartTls => 587,
+            Protection::Implicit => 465,
         });
-        let tls = match security {
-            Security::Plain => Tls::None,
-            Security::StartTls | Security::Implicit => {
-                let parameters = TlsParameters::new(host.clone()).map_err(|_| fail("cannot set up TLS"))?;
-                if security == Security::StartTls {
-                    Tls::Required(parameters)
+        let security = match protection {
+            Protection::Plain => Security::Plain,
+            Protection::StartTls | Protection::Implicit => {
+                let name = ServerName::try_from(host.clone()).map_err(|_| fail("host is not a TLS server name"))?;
+                let connector = tls_connector(&options.extra_root_certificates);
+                if protection == Protection::StartTls {
+                    Security::StartTls(connector, name)
                 } else {
-                    Tls::Wrapper(parameters)
+                    Security::Implicit(connector, name)
                 }
             }
         };
-        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
-            .port(port)
-            .tls(tls)
-            .timeout(Some(options.timeout))
-            .pool_config(PoolConfig::new().max_size(options.pool_size));
-        if let Some(name) = options.hello_name {
-            builder = builder.hello_name(ClientId::Domain(name));
-        }
-        if !url.username().is_empty() {
+        let credentials = if url.username().is_empty() {
+            None
+        } else {
             let decode = |s: &str| {
                 percent_decode(s).ok_or_else(|| fail("user name or password is not valid percent-encoded UTF-8"))
             };
             let user = decode(url.username())?;
             let password = decode(url.password().unwrap_or(""))?;
-            if security == Security::Plain {
+            if protection == Protection::Plain {
                 // Credentials in clear text over the network would be readable by anyone on path.
                 return Err(fail("a user name needs tls=starttls, smtp+starttls:// or smtps://"));
             }
-            builder = builder.credentials(Credentials::new(user, password));
-        }
+            Some(Credentials::new(user, password))
+        };
+        let endpoint = Endpoint {
+            host,
+            port,
+            security,
+            credentials,
+            hello: options.hello_name.map(ClientId::Domain).unwrap_or_default(),
+            timeout: options.timeout,
+        };
         Ok(SmtpTransport {
-            inner: builder.build(),
+            pool: Pool::new(endpoint, options.pool_size),
             shown,
         })
     }
+}
+
+/// Server certificates are checked against the system's roots (and any extra ones), as a mail
+/// client would: with credentials on the line, an unauthenticated server is not good enough.
+fn tls_connector(extra_roots: &[CertificateDer<'static>]) -> TlsConnector {
+    let mut roots = RootCertStore::empty();
+    roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
+    roots.add_parsable_certificates(extra_roots.iter().cloned());
+    let config = ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .expect("ring supports the default TLS versions")
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    TlsConnector::from(Arc::new(config))
 }
 
 fn percent_decode(s: &str) -> Option<String> {
@@ -194,62 +224,87 @@ impl Transport for SmtpTransport {
         .map_err(|e| SendError::Permanent {
             response: e.to_string(),
         })?;
-        match self.inner.send_raw(&envelope, &message.bytes).await {
-            Ok(response) => {
-                let text = response.message().collect::<Vec<_>>().join(" ");
-                Ok(SendReceipt {
-                    response: format!("{} {text}", response.code()),
-                })
+        // A reused session may have been closed by the server since its last use; if it fails
+        // before the end of data nothing was delivered, so one more try on a new session is safe
+        // and saves the delivery a retry hours later.
+        let mut fresh_only = false;
+        loop {
+            let mut lease = self
+                .pool
+                .lease()
+                .await
+                .map_err(|response| SendError::Temporary { response })?;
+            let outcome = lease.session.deliver(&envelope, &message.bytes).await;
+            match outcome {
+                Ok(response) => {
+                    self.pool.keep(lease);
+                    let text = response.message().collect::<Vec<_>>().join(" ");
+                    return Ok(SendReceipt {
+                        response: format!("{} {text}", response.code()),
+                    });
+                }
+                // 421: the server is closing the session (RFC 5321 §3.8), e.g. after its limit
+                // of messages per connection; like a dead session, nothing was taken.
+                Err(TransactionError::Refused(error)) if is_closing(&error) && lease.reused && !fresh_only => {
+                    fresh_only = true;
+                }
+                Err(TransactionError::LostBeforeEnd(_)) if lease.reused && !fresh_only => fresh_only = true,
+                Err(TransactionError::Refused(error)) => {
+                    if !is_closing(&error) && lease.session.reset().await {
+                        self.pool.keep(lease);
+                    }
+                    return Err(classify(&error));
+                }
+                Err(TransactionError::Unsendable(response)) => {
+                    self.pool.keep(lease);
+                    return Err(SendError::Permanent { response });
+                }
+                Err(TransactionError::LostBeforeEnd(response)) => return Err(SendError::Temporary { response }),
+                Err(TransactionError::LostAfterEnd(response)) => {
+                    return Err(SendError::Uncertain {
+                        response: format!("connection lost after the message was sent, before the reply: {response}"),
+                    });
+                }
             }
-            Err(error) => Err(classify(&error)),
         }
     }
 }
 
-/// Maps lettre's error to what the dispatcher does next.
+fn is_closing(error: &lettre::transport::smtp::Error) -> bool {
+    error.status().is_some_and(|code| code.to_string() == "421")
+}
+
+/// Maps the server's negative reply to what the dispatcher does next.
 fn classify(error: &lettre::transport::smtp::Error) -> SendError {
     // lettre keeps the server's reply text as the error's source.
     let text = std::error::Error::source(error)
         .map(|s| s.to_string())
         .unwrap_or_default();
-    if let Some(code) = error.status() {
-        let response = format!("{code} {text}").trim_end().to_string();
-        if error.is_transient() {
-            return SendError::Temporary { response };
-        }
-        // RFC 3463 §3.2: X.1.X is the addressing subject; 5.1.1 bad mailbox, 5.1.2 bad domain,
-        // 5.1.3 bad syntax, 5.1.6 moved, 5.1.10 null MX. Without an enhanced code a 550 may as
-        // well be a policy refusal, so only the enhanced code marks the address as unknown.
-        if text.starts_with("5.1.") {
-            return SendError::RecipientUnknown { response };
-        }
-        return SendError::Permanent { response };
-    }
-    if error.is_timeout() {
+    let Some(code) = error.status() else {
+        // Only replies reach here; anything else is no answer at all, which a retry may fix.
         return SendError::Temporary {
-            response: "timed out waiting for the SMTP server".into(),
-        };
-    }
-    if error.is_client() {
-        // lettre refuses before sending, e.g. a UTF-8 address to a server without SMTPUTF8:
-        // the same message would be refused again.
-        return SendError::Permanent {
             response: error.to_string(),
         };
+    };
+    let response = format!("{code} {text}").trim_end().to_string();
+    if error.is_transient() {
+        return SendError::Temporary { response };
     }
-    // Connection refused or dropped, TLS failure, an unreadable reply: the server may be back later.
-    SendError::Temporary {
-        response: error.to_string(),
+    // RFC 3463 §3.2: X.1.X is the addressing subject; 5.1.1 bad mailbox, 5.1.2 bad domain,
+    // 5.1.3 bad syntax, 5.1.6 moved, 5.1.10 null MX. Without an enhanced code a 550 may as
+    // well be a policy refusal, so only the enhanced code marks the address as unknown.
+    if text.starts_with("5.1.") {
+        return SendError::RecipientUnknown { response };
     }
+    SendError::Permanent { response }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    // lettre's pool starts its idle reaper on the runtime, so building needs one.
-    #[tokio::test]
-    async fn url_forms_are_understood() {
+    #[test]
+    fn url_forms_are_understood() {
         for url in [
             "smtp://127.0.0.1:2525",
             "smtp://mail.example.fi?tls=starttls&pool=8&timeout=10&helo=briefcast.example.fi",
@@ -261,8 +316,8 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn bad_urls_are_named_without_their_password() {
+    #[test]
+    fn bad_urls_are_named_without_their_password() {
         for (url, why) in [
             ("smtp://news:hunter2@smtp.example.fi", "a user name needs tls=starttls"),
             (
