@@ -270,6 +270,7 @@ impl Dispatcher {
             }
             Err(SendError::Permanent { response }) => Outcome::Failed { response },
             Err(SendError::RecipientUnknown { response }) => Outcome::Bounced { response },
+            Err(SendError::Uncertain { response }) => Outcome::Uncertain { response },
         }
     }
 }

@@ -219,6 +219,9 @@ pub enum Outcome {
     Bounced { response: String },
     /// The address must not be mailed (unknown recipient, complaint...): it is suppressed.
     Suppressed { reason: String },
+    /// The connection died after the whole message was handed over and before the server
+    /// answered (RFC 1047): it may have been delivered, so only ops may send it again.
+    Uncertain { response: String },
 }
 
 impl Outcome {
@@ -229,6 +232,7 @@ impl Outcome {
             Outcome::Failed { .. } => DeliveryStatus::Failed,
             Outcome::Bounced { .. } => DeliveryStatus::Bounced,
             Outcome::Suppressed { .. } => DeliveryStatus::Suppressed,
+            Outcome::Uncertain { .. } => DeliveryStatus::Uncertain,
         }
     }
 
@@ -238,7 +242,8 @@ impl Outcome {
             Outcome::Sent { response, .. }
             | Outcome::Deferred { response, .. }
             | Outcome::Failed { response }
-            | Outcome::Bounced { response } => response,
+            | Outcome::Bounced { response }
+            | Outcome::Uncertain { response } => response,
             Outcome::Suppressed { reason } => reason,
         }
     }
