@@ -1,14 +1,64 @@
-//! `serve --demo`: seeds a fresh deployment with the sample roster so a newcomer sees real data.
+//! `serve --demo`: a fresh deployment seeded with the whole loop, so a newcomer sees it work on
+//! the embedded defaults: the sample roster, one segment and schedule per cadence, the storm
+//! brief approved, an edition per cadence sent into the outbox at once, and the sample replies
+//! coming back into the question log once those messages are out.
 
-use crate::access::Actor;
-use crate::audience;
-use crate::store::{InfluencerQuery, Store};
+use std::collections::HashMap;
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono::{DateTime, TimeDelta, Utc};
+use tokio_util::sync::CancellationToken;
+
+use crate::access::{Actor, Role};
+use crate::audience::{self, Segment, SegmentFilter};
+use crate::brief::Brief;
+use crate::clock::Clock;
+use crate::desk;
+use crate::edition::DeliveryStatus;
+use crate::inbound::intake::{self, ReplyTokens};
+use crate::language::Cadence;
+use crate::pack::Content;
+use crate::schedule::{NewSchedule, Schedule};
+use crate::store::{DeliveryQuery, Fired, InfluencerQuery, Store};
+use crate::token::{Purpose, TokenKey};
 
 /// The sample roster, embedded so that the demo works wherever the binary runs.
 pub const SAMPLE_ROSTER: &[u8] = include_bytes!("../content/demo/influencers.csv");
+const STORM: &str = include_str!("../content/demo/storm-72h.toml");
 
-/// Seeds what is missing; a second start changes nothing.
-pub async fn seed(store: &dyn Store, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<()> {
+/// The sample replies, each from the reader whose delivery it answers.
+const REPLIES: [(&str, &str, Purpose); 5] = [
+    (
+        "aino.virtanen@example.com",
+        include_str!("../content/demo/replies/01-plain-fi-quoted.eml"),
+        Purpose::Reply,
+    ),
+    (
+        "sara.oberg@example.com",
+        include_str!("../content/demo/replies/02-outlook-sv-html.eml"),
+        Purpose::Reply,
+    ),
+    (
+        "jukka.aijala@example.net",
+        include_str!("../content/demo/replies/03-autoreply-fi-header.eml"),
+        Purpose::Reply,
+    ),
+    (
+        "kalle.lindqvist@example.com",
+        include_str!("../content/demo/replies/04-autoreply-sv-noheader.eml"),
+        Purpose::Reply,
+    ),
+    (
+        "priya.nair@example.org",
+        include_str!("../content/demo/replies/05-bounce-dsn.eml"),
+        Purpose::Bounce,
+    ),
+];
+
+/// Seeds what a first start lacks; a deployment that already has a roster is left alone.
+/// Returns whether it seeded, so the caller knows to replay the sample replies.
+pub async fn seed(store: &dyn Store, content: &Content, now: DateTime<Utc>) -> anyhow::Result<bool> {
     let empty = store
         .list_influencers(&InfluencerQuery {
             limit: Some(1),
@@ -16,13 +66,110 @@ pub async fn seed(store: &dyn Store, now: chrono::DateTime<chrono::Utc>) -> anyh
         })
         .await?
         .is_empty();
-    if empty {
-        let report = audience::import(store, SAMPLE_ROSTER, &Actor("demo".into()), now).await?;
-        tracing::info!(
-            new = report.new,
-            rejected = report.rejected.len(),
-            "demo: sample roster imported (its rejected rows are deliberate examples of bad input)"
-        );
+    if !empty {
+        return Ok(false);
+    }
+    let coordinator = Actor("demo:coordinator".into());
+    let report = audience::import(store, SAMPLE_ROSTER, &coordinator, now).await?;
+    tracing::info!(
+        new = report.new,
+        rejected = report.rejected.len(),
+        "demo: sample roster imported (its rejected rows are deliberate examples of bad input)"
+    );
+
+    let mut schedules = Vec::new();
+    for (cadence, cron) in [
+        (Cadence::Daily, "0 9 * * *"),
+        (Cadence::Weekly, "0 9 * * 1"),
+        (Cadence::Monthly, "0 9 1 * *"),
+    ] {
+        let segment_name = format!("{cadence}-readers");
+        let segment = Segment::new(
+            &segment_name,
+            SegmentFilter {
+                cadences: vec![cadence],
+                ..Default::default()
+            },
+        )?;
+        store.add_segment(&segment, &coordinator, now).await?;
+        let schedule = Schedule::new(NewSchedule {
+            name: cadence.to_string(),
+            cron: cron.into(),
+            time_zone: None,
+            cadence,
+            segment: segment_name,
+        })?;
+        schedules.push(store.add_schedule(&schedule, &coordinator, now).await?);
+    }
+
+    // The storm brief as a ministry would send it today: out of embargo now, valid for a week,
+    // for every cadence so that each demo edition carries it.
+    let mut brief = Brief::from_toml(STORM).context("the demo brief")?;
+    brief.meta.embargo = Some((now - TimeDelta::minutes(1)).fixed_offset());
+    brief.meta.expires = Some((now + TimeDelta::days(7)).fixed_offset());
+    brief.meta.cadences = Cadence::ALL.to_vec();
+    let stored = store.insert_brief(&brief, None, &coordinator, now).await?;
+    let approver = Actor("demo:approver".into());
+    desk::approve(store, content, stored.id, &approver, Role::Approver, true, now).await?;
+
+    for schedule in &schedules {
+        match store.fire_run(schedule.id, now, now).await? {
+            Fired::Edition {
+                edition, recipients, ..
+            } => {
+                tracing::info!(schedule = schedule.schedule.name(), %edition, recipients, "demo: edition queued")
+            }
+            other => tracing::warn!(schedule = schedule.schedule.name(), ?other, "demo: no edition"),
+        }
+    }
+    Ok(true)
+}
+
+/// Once the demo editions are out, feeds the sample replies through the inbound path as if
+/// they had been mailed back: questions, auto-replies and a bounce, each tied to its delivery.
+pub async fn replay_replies(
+    store: &dyn Store,
+    tokens: &TokenKey,
+    verifier: &dyn ReplyTokens,
+    clock: &dyn Clock,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    let sent = loop {
+        let sent = sent_deliveries(store).await?;
+        if REPLIES.iter().all(|(email, _, _)| sent.contains_key(*email)) {
+            break sent;
+        }
+        if tokio::time::Instant::now() > deadline {
+            anyhow::bail!("the demo editions were not sent within two minutes; no sample replies replayed");
+        }
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_millis(500)) => {}
+            () = shutdown.cancelled() => return Ok(()),
+        }
+    };
+    for (email, raw, purpose) in REPLIES {
+        let (delivery, message_id) = &sent[email];
+        let raw = raw
+            .replace("{{TOKEN}}", &tokens.sign(purpose, *delivery))
+            .replace("{{MESSAGE_ID}}", &format!("<{message_id}>"));
+        let received = intake::receive(store, verifier, "webhook", None, raw.as_bytes(), clock.now()).await?;
+        tracing::info!(from = email, kind = ?received.reply.kind, "demo: sample reply received");
     }
     Ok(())
+}
+
+/// Address → (delivery id, Message-ID) of every sent delivery of the demo editions.
+async fn sent_deliveries(store: &dyn Store) -> anyhow::Result<HashMap<String, (i64, String)>> {
+    let query = DeliveryQuery {
+        status: Some(DeliveryStatus::Sent),
+        limit: 1000,
+        ..Default::default()
+    };
+    Ok(store
+        .deliveries(&query)
+        .await?
+        .into_iter()
+        .filter_map(|d| Some((d.email?, (d.id.0, d.message_id?))))
+        .collect())
 }

@@ -145,6 +145,31 @@ fn serve_demo_seeds_the_roster_and_stops_on_sigterm() {
     let list: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
     assert_eq!(list.as_array().unwrap().len(), 17, "the demo seeded the sample roster");
 
+    // An edition per cadence lands in the outbox, one message per subscriber, and the sample
+    // replies come back into the question log: two questions, the auto-replies and the bounce not.
+    let outbox = dir.path().join("briefcast-data/outbox");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let messages = std::fs::read_dir(&outbox).map(|d| d.count()).unwrap_or(0);
+        let questions = briefcast(dir.path(), &["--json", "questions"]);
+        let questions: serde_json::Value = serde_json::from_slice(&questions.stdout).unwrap_or_default();
+        let asked = questions.as_array().map_or(0, Vec::len);
+        if messages == 17 && asked == 2 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "demo loop incomplete: {messages} messages, {asked} questions"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let priya = briefcast(dir.path(), &["--json", "influencers", "show", "priya.nair@example.org"]);
+    let priya: serde_json::Value = serde_json::from_slice(&priya.stdout).unwrap();
+    assert_eq!(
+        priya["suppressed"], "bounced",
+        "the sample bounce suppressed her address"
+    );
+
     let killed = Command::new("kill")
         .args(["-TERM", &daemon.id().to_string()])
         .status()

@@ -245,13 +245,30 @@ async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
 
 async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     let app = App::build(config, Arc::new(SystemClock)).await?;
-    if demo {
-        crate::demo::seed(app.state.store.as_ref(), app.state.clock.now())
-            .await
-            .context("seeding the demo")?;
-    }
     let shutdown = CancellationToken::new();
     tokio::spawn(crate::shutdown::cancel_on_signal(shutdown.clone()));
+    if demo {
+        let state = app.state.clone();
+        let seeded = crate::demo::seed(state.store.as_ref(), &state.content, state.clock.now())
+            .await
+            .context("seeding the demo")?;
+        if seeded {
+            let stop = shutdown.clone();
+            tokio::spawn(async move {
+                let replayed = crate::demo::replay_replies(
+                    state.store.as_ref(),
+                    &state.tokens,
+                    state.reply_tokens.as_ref(),
+                    state.clock.as_ref(),
+                    stop,
+                )
+                .await;
+                if let Err(error) = replayed {
+                    tracing::warn!(error = format!("{error:#}"), "demo: sample replies not replayed");
+                }
+            });
+        }
+    }
     app.run_until_stopped(shutdown).await
 }
 
