@@ -30,9 +30,10 @@ fn message(n: usize) -> Vec<u8> {
 
 async fn prepared(store: &Arc<dyn Store>) {
     store.migrate().await.expect("migrate");
-    briefcast::demo::seed(store.as_ref(), chrono::Utc::now())
+    let actor = briefcast::access::Actor("bench".into());
+    briefcast::audience::import(store.as_ref(), briefcast::demo::SAMPLE_ROSTER, &actor, chrono::Utc::now())
         .await
-        .expect("demo roster");
+        .expect("sample roster");
 }
 
 async fn webhook(name: &str, store: Arc<dyn Store>, count: usize) {
