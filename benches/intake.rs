@@ -31,9 +31,14 @@ fn message(n: usize) -> Vec<u8> {
 async fn prepared(store: &Arc<dyn Store>) {
     store.migrate().await.expect("migrate");
     let actor = briefcast::access::Actor("bench".into());
-    briefcast::audience::import(store.as_ref(), briefcast::demo::SAMPLE_ROSTER, &actor, chrono::Utc::now())
-        .await
-        .expect("sample roster");
+    briefcast::audience::import(
+        store.as_ref(),
+        briefcast::demo::SAMPLE_ROSTER,
+        &actor,
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("sample roster");
 }
 
 async fn webhook(name: &str, store: Arc<dyn Store>, count: usize) {

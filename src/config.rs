@@ -19,6 +19,16 @@ pub const SETTINGS: &[(&str, bool, &str)] = &[
         false,
         "folder for the SQLite database, the outbox and the generated secret",
     ),
+    (
+        "content_dir",
+        false,
+        "templates and platform limits; built-in copies stand in for what it lacks",
+    ),
+    (
+        "locales_dir",
+        false,
+        "Fluent strings, one folder per language; built-in copies stand in for what it lacks",
+    ),
     ("database_url", true, "sqlite://… or postgres://…"),
     ("http_addr", false, "address the HTTP API listens on"),
     ("public_url", false, "base URL of links in messages"),
@@ -465,6 +475,40 @@ mod tests {
         let described = c.describe();
         let http = described.iter().find(|(k, _, _)| k == "http_addr").unwrap();
         assert_eq!(http.2, "environment BRIEFCAST_HTTP_ADDR");
+    }
+
+    #[test]
+    fn every_setting_with_a_default_can_be_set() {
+        for (key, _, _) in SETTINGS {
+            let var = format!("BRIEFCAST_{}", key.to_ascii_uppercase());
+            let value = match *key {
+                "database_url" => "sqlite://x.db",
+                "http_addr" => "127.0.0.1:9",
+                "public_url" => "https://example.fi",
+                "log_format" => "json",
+                "two_person_rule" => "false",
+                "missing_language" => "fallback",
+                "fallback_language" => "sv",
+                "secret" => "0123456789abcdef0123456789abcdef",
+                "schedule_grace" => "30m",
+                "retention_days" => "30",
+                _ => "x",
+            };
+            let c = Config::from_sources(None, env(&[(&var, value)]));
+            assert!(c.is_ok(), "{var}: {:?}", c.err());
+        }
+        let described: Vec<String> = Config::from_sources(None, env(&[]))
+            .unwrap()
+            .describe()
+            .into_iter()
+            .map(|d| d.0)
+            .collect();
+        for key in ["content_dir", "locales_dir", "schedule_grace", "retention_days"] {
+            assert!(
+                described.iter().any(|k| k == key),
+                "{key} missing from `briefcast config`"
+            );
+        }
     }
 
     #[test]
