@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::access::{Actor, Role};
 use crate::brief::{self, Brief, BriefFormat, BriefStatus, LifecycleError, ParseError, Problem, validate};
+use crate::edition::BriefId;
 use crate::language::Language;
 use crate::pack::{Content, LanguagePolicy, Preview, Recipient, RenderError};
 use crate::store::{Store, StoreError, StoredBrief};
@@ -129,9 +130,15 @@ pub async fn approve(
     if !problems.is_empty() {
         return Err(DeskError::Problems { id, problems });
     }
-    Ok(store
+    let approved = store
         .transition_brief(id, current.status, BriefStatus::Approved, approver, now)
-        .await?)
+        .await?;
+    if approved.brief.is_urgent() && approved.brief.is_sendable_at(now) {
+        // An urgent brief does not wait for a schedule: approving it sends it.
+        let flash = store.create_flash(BriefId(id), approver, now).await?;
+        tracing::info!(brief = id, edition = %flash.edition, recipients = flash.recipients, "urgent brief approved: flash edition");
+    }
+    Ok(approved)
 }
 
 pub async fn withdraw(store: &dyn Store, id: i64, actor: &Actor, now: DateTime<Utc>) -> Result<StoredBrief, DeskError> {

@@ -283,3 +283,114 @@ async fn a_reader_changes_language_and_cadence_from_the_link() {
         assert_eq!(aino["suppressed"], Value::Null);
     }
 }
+
+const BOIL_WATER: &str = include_str!("fixtures/briefs/boil-water-urgent.toml");
+
+/// Approving the urgent boil-water brief (Finnish and Swedish only) sends it at once; returns
+/// what the peer received once every delivery has settled, and the delivery log.
+async fn approve_urgent_and_collect(
+    app: &TestApp,
+    received: &std::sync::Arc<std::sync::Mutex<Vec<common::Received>>>,
+) -> (Vec<common::Received>, Value) {
+    let import = app
+        .post("/api/v1/influencers/import", &app.coordinator)
+        .body(SAMPLE_ROSTER)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(import.status(), StatusCode::OK);
+    let (_, brief) = json_of(
+        app.post("/api/v1/briefs", &app.coordinator)
+            .header("content-type", "application/toml")
+            .body(BOIL_WATER)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let id = brief["id"].as_i64().unwrap();
+    let (status, body) = json_of(
+        app.post(&format!("/api/v1/briefs/{id}/approve"), &app.approver)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let (_, log) = json_of(app.get("/api/v1/deliveries?limit=100", &app.ops).send().await.unwrap()).await;
+        let deliveries = log["deliveries"].as_array().cloned().unwrap_or_default();
+        let settled = deliveries.len() == 17
+            && deliveries
+                .iter()
+                .all(|d| d["status"] == "sent" || d["status"] == "cancelled");
+        if settled {
+            return (received.lock().unwrap().clone(), log);
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the flash edition never settled: {log}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn an_urgent_brief_goes_out_on_approval_and_is_held_from_readers_of_a_missing_language() {
+    for b in backends().await {
+        let (smtp_url, received) = spawn_smtp_peer();
+        let app = spawn_app_with(&b, &[("BRIEFCAST_SMTP_URL", &smtp_url)]).await;
+        let (messages, log) = approve_urgent_and_collect(&app, &received).await;
+        assert_eq!(messages.len(), 14, "{}: the 10 Finnish and 4 Swedish readers", b.name);
+        let english = [
+            "oliver.smith@example.com",
+            "priya.nair@example.org",
+            "ines.garcia@example.com",
+        ];
+        assert!(
+            messages.iter().all(|m| !english.contains(&m.rcpt_to[0].as_str())),
+            "no English reader got a mix"
+        );
+        let held: Vec<&Value> = log["deliveries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["status"] == "cancelled")
+            .collect();
+        assert_eq!(held.len(), 3, "{log}");
+        assert!(
+            held.iter()
+                .all(|d| d["language"] == "en" && d["last_response"].as_str().unwrap().starts_with("held:")),
+            "{held:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn under_the_fallback_policy_english_readers_get_the_finnish_text_with_a_note() {
+    for b in backends().await {
+        let (smtp_url, received) = spawn_smtp_peer();
+        let settings = [
+            ("BRIEFCAST_SMTP_URL", smtp_url.as_str()),
+            ("BRIEFCAST_MISSING_LANGUAGE", "fallback"),
+            ("BRIEFCAST_FALLBACK_LANGUAGE", "fi"),
+        ];
+        let app = spawn_app_with(&b, &settings).await;
+        let (messages, _) = approve_urgent_and_collect(&app, &received).await;
+        assert_eq!(
+            messages.len(),
+            17,
+            "{}: everyone, English readers in the fallback language",
+            b.name
+        );
+        let oliver = messages
+            .iter()
+            .find(|m| m.rcpt_to[0] == "oliver.smith@example.com")
+            .unwrap();
+        let parsed = MessageParser::default().parse(&oliver.bytes).unwrap();
+        let text = parsed.body_text(0).unwrap_or_default();
+        assert!(text.contains("Keittokehotus"), "the Finnish brief text: {text}");
+        assert!(text.contains("not yet available"), "with a note in English: {text}");
+    }
+}

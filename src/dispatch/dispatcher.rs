@@ -198,9 +198,9 @@ impl Dispatcher {
 
     async fn deliver(&self, delivery: &ClaimedDelivery, edition: Composed) -> Outcome {
         let Some(edition) = edition else {
-            return Outcome::Failed {
+            return Outcome::Held {
                 response: format!(
-                    "nothing to send in {}: every brief of the edition is held by the missing-language policy",
+                    "held: no brief of this edition is available in {} and the missing-language policy holds it",
                     delivery.language
                 ),
             };

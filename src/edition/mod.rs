@@ -222,6 +222,9 @@ pub enum Outcome {
     /// The connection died after the whole message was handed over and before the server
     /// answered (RFC 1047): it may have been delivered, so only ops may send it again.
     Uncertain { response: String },
+    /// Nothing was sent on purpose: every brief of the edition is held from the reader's
+    /// language by the missing-language policy.
+    Held { response: String },
 }
 
 impl Outcome {
@@ -233,6 +236,7 @@ impl Outcome {
             Outcome::Bounced { .. } => DeliveryStatus::Bounced,
             Outcome::Suppressed { .. } => DeliveryStatus::Suppressed,
             Outcome::Uncertain { .. } => DeliveryStatus::Uncertain,
+            Outcome::Held { .. } => DeliveryStatus::Cancelled,
         }
     }
 
@@ -243,7 +247,8 @@ impl Outcome {
             | Outcome::Deferred { response, .. }
             | Outcome::Failed { response }
             | Outcome::Bounced { response }
-            | Outcome::Uncertain { response } => response,
+            | Outcome::Uncertain { response }
+            | Outcome::Held { response } => response,
             Outcome::Suppressed { reason } => reason,
         }
     }

@@ -152,7 +152,12 @@ impl DeliveryStatus {
             Queued | Deferred => matches!(to, Sending | Suppressed | Expired | Cancelled),
             // A lease ends in an outcome, or runs out into uncertainty; never straight back to
             // queued, because the send may have happened.
-            Sending => matches!(to, Sent | Deferred | Failed | Bounced | Suppressed | Uncertain),
+            // Cancelled from sending: the reader's language had nothing to carry (the language
+            // policy held every brief), decided before any send.
+            Sending => matches!(
+                to,
+                Sent | Deferred | Failed | Bounced | Suppressed | Uncertain | Cancelled
+            ),
             // A late outcome from the very attempt that went uncertain settles what happened.
             Uncertain => matches!(to, Queued | Sent | Deferred | Failed | Bounced | Suppressed),
             Failed => matches!(to, Queued),

@@ -612,7 +612,7 @@ async fn record_one(tx: &mut Tx, lease: &Lease, transport: &str, outcome: &Outco
         Outcome::Deferred { next_attempt_at, .. } => {
             q.push(", next_attempt_at = ").push_bind(*next_attempt_at);
         }
-        Outcome::Failed { .. } | Outcome::Bounced { .. } | Outcome::Suppressed { .. } | Outcome::Uncertain { .. } => {}
+        Outcome::Failed { .. } | Outcome::Bounced { .. } | Outcome::Suppressed { .. } | Outcome::Uncertain { .. } | Outcome::Held { .. } => {}
     }
     q.push(" WHERE id = ")
         .push_bind(lease.delivery.0)
