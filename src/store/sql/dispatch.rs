@@ -144,7 +144,7 @@ impl DispatchStore for ThisStore {
             schedule: Some(schedule),
             due_at,
             briefs,
-            recipients: Recipients::Segment(filter),
+            recipients: Recipients::Subscribers { segment: filter, cadence },
         };
         let created = insert_edition(&mut tx, &edition, now).await?;
         sqlx::query("UPDATE schedule_runs SET outcome = 'fired', edition_id = $1 WHERE schedule_id = $2 AND due_at = $3")
@@ -716,7 +716,8 @@ async fn log_events(tx: &mut Tx, ids: &[i64], status: &str, detail: &str, now: D
 
 /// The briefs an edition of `schedule` would carry at `now`: approved or queued, unexpired, past
 /// embargo, meant for `cadence`, not superseded by a newer approved version, and not carried by
-/// any earlier edition of this schedule. Urgent first, then oldest first.
+/// any earlier edition of this schedule. A brief that went out in a flash edition has reached
+/// every subscriber already and is not carried again. Urgent first, then oldest first.
 async fn briefs_due(
     conn: &mut <Db as sqlx::Database>::Connection,
     schedule: ScheduleId,
@@ -731,7 +732,7 @@ async fn briefs_due(
          AND NOT EXISTS (SELECT 1 FROM briefs newer WHERE newer.supersedes_id = b.id \
                          AND newer.status IN ('approved', 'queued', 'sent')) \
          AND NOT EXISTS (SELECT 1 FROM edition_briefs eb JOIN editions e ON e.id = eb.edition_id \
-                         WHERE eb.brief_id = b.id AND e.schedule_id = $3) \
+                         WHERE eb.brief_id = b.id AND (e.schedule_id = $3 OR (e.kind = 'flash' AND e.status <> 'cancelled'))) \
          ORDER BY CASE WHEN b.priority = 'urgent' THEN 0 ELSE 1 END, b.id",
     )
     .bind(now)
@@ -797,6 +798,10 @@ async fn insert_edition(tx: &mut Tx, edition: &NewEdition, now: DateTime<Utc>) -
     q.push_bind(id).push(", id, language, 'queued', 0, ").push_bind(now).push(" FROM influencers WHERE 1 = 1");
     match &edition.recipients {
         Recipients::Segment(filter) => push_segment_filter(&mut q, filter),
+        Recipients::Subscribers { segment, cadence } => {
+            push_segment_filter(&mut q, segment);
+            q.push(" AND cadence = ").push_bind(cadence.as_str());
+        }
         Recipients::AllNotYetCarrying => {
             push_segment_filter(&mut q, &SegmentFilter::default());
             if !edition.briefs.is_empty() {
