@@ -230,7 +230,7 @@ impl DispatchStore for ThisStore {
 
         let mut q = QueryBuilder::<Db>::new(
             "UPDATE deliveries SET status = 'suppressed', last_response = 'the address is suppressed or erased: not sent' \
-             WHERE (influencer_id IS NULL OR EXISTS (SELECT 1 FROM influencers i JOIN suppressions s \
+             WHERE status IN ('queued', 'deferred') AND (influencer_id IS NULL OR EXISTS (SELECT 1 FROM influencers i JOIN suppressions s \
              ON s.email_hash = i.email_hash WHERE i.id = deliveries.influencer_id)) AND id IN (",
         );
         push_ids(&mut q, &ids);
