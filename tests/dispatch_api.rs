@@ -99,7 +99,8 @@ async fn a_coordinator_adds_a_schedule_and_sees_its_next_runs() {
 #[tokio::test]
 async fn ops_follow_an_edition_and_act_on_it() {
     for db in databases().await {
-        generated_roster(&db, 5).await;
+        dispatch_support::subscribers(&db, "daily", 5, "daily").await;
+        dispatch_support::subscribers(&db, "monthly", 2, "monthly").await;
         segment(&db, "everyone", SegmentFilter::default()).await;
         let app = spawn_app(&db.backend).await;
         let body = json!({ "name": "daily", "cron": "0 9 * * *", "cadence": "daily", "segment": "everyone" });

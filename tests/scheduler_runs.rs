@@ -11,7 +11,7 @@ use briefcast::schedule::{Grace, NewSchedule, Schedule};
 use briefcast::scheduler::{self, RunResult};
 use briefcast::store::{Fired, StoreError, StoredSchedule};
 use chrono::{DateTime, TimeDelta, Utc};
-use dispatch_support::{Db, NewBrief, actor, at, brief, databases, generated_roster, runs, segment};
+use dispatch_support::{Db, NewBrief, actor, at, brief, databases, runs, segment, subscribers};
 
 async fn schedule(db: &Db, name: &str, cron: &str, cadence: Cadence, created: DateTime<Utc>) -> StoredSchedule {
     let schedule = Schedule::new(NewSchedule {
@@ -25,8 +25,11 @@ async fn schedule(db: &Db, name: &str, cron: &str, cadence: Cadence, created: Da
     db.store().add_schedule(&schedule, &actor(), created).await.unwrap()
 }
 
+/// Three daily readers, two weekly, one monthly: a schedule reaches its own cadence's readers.
 async fn setup(db: &Db) {
-    generated_roster(db, 3).await;
+    subscribers(db, "daily", 3, "daily").await;
+    subscribers(db, "weekly", 2, "weekly").await;
+    subscribers(db, "monthly", 1, "monthly").await;
     segment(db, "everyone", SegmentFilter::default()).await;
 }
 
@@ -231,6 +234,7 @@ async fn a_run_with_nothing_new_to_carry_is_recorded_empty() {
         let editions = db.store().editions(10, 0).await.unwrap();
         assert_eq!(editions.len(), 1);
         assert_eq!(editions[0].schedule.as_deref(), Some("weekly"));
+        assert_eq!(editions[0].deliveries, 2, "{}: the weekly readers only", db.name());
         assert_eq!(editions[0].briefs[0].brief, b);
     }
 }
@@ -285,6 +289,16 @@ async fn only_live_unsent_briefs_of_the_cadence_are_due() {
             },
         )
         .await;
+        // An urgent brief already flashed to everyone is not carried again by the weekly letter.
+        let flashed = brief(
+            &db,
+            NewBrief {
+                priority: "urgent",
+                ..NewBrief::approved("flashed", "weekly")
+            },
+        )
+        .await;
+        db.store().create_flash(flashed, &actor(), now).await.unwrap();
         let due = db
             .store()
             .briefs_due_for(weekly.id, Cadence::Weekly, now)

@@ -77,7 +77,10 @@ pub(super) async fn run(config: &Config, out: Output, command: EditionCommand) -
                         is_correction: false,
                     })
                     .collect(),
-                recipients: Recipients::Segment(segment.segment.filter),
+                recipients: Recipients::Subscribers {
+                    segment: segment.segment.filter,
+                    cadence: stored.schedule.cadence(),
+                },
             };
             let created = store.create_edition(&edition, &Actor::cli(), now).await?;
             print_created(&out, &created);

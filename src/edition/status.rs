@@ -1,6 +1,7 @@
-//! The states of editions and deliveries, and which moves between them are allowed. The store
-//! builds its `WHERE status IN (...)` guards from these tables, so a move the domain forbids is
-//! also one the database never makes.
+//! The states of editions and deliveries, and which moves between them are allowed. Every store
+//! update is guarded by the status it moves from (`WHERE status IN (...)`), following these
+//! tables (the resend, outcome and edition guards are built from them), so a move the domain
+//! forbids is also one the database never makes, even when two daemons race.
 
 use std::fmt;
 use std::str::FromStr;

@@ -109,6 +109,9 @@ pub struct EditionBrief {
 pub enum Recipients {
     /// The members of a segment.
     Segment(SegmentFilter),
+    /// The members of a segment who subscribed at this cadence: what a schedule sends to. A
+    /// reader who chose a monthly letter does not get the daily one because a segment matched.
+    Subscribers { segment: SegmentFilter, cadence: Cadence },
     /// Every subscriber of any cadence who has not yet had (or been queued) a delivery of an
     /// edition carrying any of the edition's briefs: the flash rule, at most once per brief.
     AllNotYetCarrying,
@@ -263,7 +266,8 @@ pub trait DispatchStore: Send + Sync {
     async fn schedule(&self, name: &str) -> StoreResult<Option<StoredSchedule>>;
 
     /// Approved or queued, unexpired, past-embargo briefs for `cadence` that no edition of this
-    /// schedule has carried yet, oldest first.
+    /// schedule has carried yet and no flash edition has sent to everyone; urgent first, then
+    /// oldest first.
     async fn briefs_due_for(
         &self,
         schedule: ScheduleId,
@@ -280,8 +284,8 @@ pub trait DispatchStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> StoreResult<bool>;
 
-    /// Records the run and, in the same transaction, creates its edition from the briefs due and
-    /// the schedule's segment (or records it as empty). However many daemons call this for one
+    /// Records the run and, in the same transaction, creates its edition from the briefs due, for
+    /// the schedule's segment members subscribed at its cadence (or records the run as empty). However many daemons call this for one
     /// run, exactly one edition results.
     async fn fire_run(&self, schedule: ScheduleId, due_at: DateTime<Utc>, now: DateTime<Utc>) -> StoreResult<Fired>;
 

@@ -84,7 +84,10 @@ pub async fn create(
                             is_correction: false,
                         })
                         .collect(),
-                    recipients: Recipients::Segment(segment.segment.filter),
+                    recipients: Recipients::Subscribers {
+                        segment: segment.segment.filter,
+                        cadence: stored.schedule.cadence(),
+                    },
                 };
                 state.store.create_edition(&edition, &caller.actor, now).await?
             }

@@ -120,15 +120,20 @@ pub async fn roster(db: &Db, people: &[(&str, &str, &str, &str)]) {
     assert!(report.rejected.is_empty(), "{:?}", report.rejected);
 }
 
-/// `n` generated people, languages in turn fi, sv, en.
+/// `n` generated weekly readers, `person00000@example.fi` on, languages in turn fi, sv, en.
 pub async fn generated_roster(db: &Db, n: usize) {
+    subscribers(db, "person", n, "weekly").await;
+}
+
+/// `n` generated readers at one cadence, `{prefix}00000@example.fi` on, languages in turn.
+pub async fn subscribers(db: &Db, prefix: &str, n: usize, cadence: &str) {
     let languages = ["fi", "sv", "en"];
     let people: Vec<(String, &str)> = (0..n)
-        .map(|i| (format!("person{i:05}@example.fi"), languages[i % 3]))
+        .map(|i| (format!("{prefix}{i:05}@example.fi"), languages[i % 3]))
         .collect();
     let rows: Vec<(&str, &str, &str, &str)> = people
         .iter()
-        .map(|(e, l)| (e.as_str(), *l, "instagram", "weekly"))
+        .map(|(e, l)| (e.as_str(), *l, "instagram", cadence))
         .collect();
     roster(db, &rows).await;
 }

@@ -144,7 +144,7 @@ impl DispatchStore for ThisStore {
             schedule: Some(schedule),
             due_at,
             briefs,
-            recipients: Recipients::Segment(filter),
+            recipients: Recipients::Subscribers { segment: filter, cadence },
         };
         let created = insert_edition(&mut tx, &edition, now).await?;
         sqlx::query("UPDATE schedule_runs SET outcome = 'fired', edition_id = $1 WHERE schedule_id = $2 AND due_at = $3")
@@ -230,7 +230,7 @@ impl DispatchStore for ThisStore {
 
         let mut q = QueryBuilder::<Db>::new(
             "UPDATE deliveries SET status = 'suppressed', last_response = 'the address is suppressed or erased: not sent' \
-             WHERE (influencer_id IS NULL OR EXISTS (SELECT 1 FROM influencers i JOIN suppressions s \
+             WHERE status IN ('queued', 'deferred') AND (influencer_id IS NULL OR EXISTS (SELECT 1 FROM influencers i JOIN suppressions s \
              ON s.email_hash = i.email_hash WHERE i.id = deliveries.influencer_id)) AND id IN (",
         );
         push_ids(&mut q, &ids);
@@ -307,13 +307,18 @@ impl DispatchStore for ThisStore {
     }
 
     async fn record_outcomes(&self, transport: &str, reports: &[(&Lease, &Outcome)], now: DateTime<Utc>) -> StoreResult<Vec<Recorded>> {
+        // Rows are locked in id order, the order every other multi-row writer meets them in
+        // most often, so that two writers rarely wait on each other in a cycle.
+        let mut order: Vec<usize> = (0..reports.len()).collect();
+        order.sort_by_key(|&i| reports[i].0.delivery);
+        let mut recorded: Vec<Option<Recorded>> = vec![None; reports.len()];
         let mut tx = begin_write(&self.pool).await?;
-        let mut recorded = Vec::with_capacity(reports.len());
-        for (lease, outcome) in reports {
-            recorded.push(record_one(&mut tx, lease, transport, outcome, now).await?);
+        for i in order {
+            let (lease, outcome) = reports[i];
+            recorded[i] = Some(record_one(&mut tx, lease, transport, outcome, now).await?);
         }
         tx.commit().await?;
-        Ok(recorded)
+        Ok(recorded.into_iter().flatten().collect())
     }
 
     async fn expire_leases(&self, now: DateTime<Utc>) -> StoreResult<u64> {
@@ -716,7 +721,8 @@ async fn log_events(tx: &mut Tx, ids: &[i64], status: &str, detail: &str, now: D
 
 /// The briefs an edition of `schedule` would carry at `now`: approved or queued, unexpired, past
 /// embargo, meant for `cadence`, not superseded by a newer approved version, and not carried by
-/// any earlier edition of this schedule. Urgent first, then oldest first.
+/// any earlier edition of this schedule. A brief that went out in a flash edition has reached
+/// every subscriber already and is not carried again. Urgent first, then oldest first.
 async fn briefs_due(
     conn: &mut <Db as sqlx::Database>::Connection,
     schedule: ScheduleId,
@@ -731,7 +737,7 @@ async fn briefs_due(
          AND NOT EXISTS (SELECT 1 FROM briefs newer WHERE newer.supersedes_id = b.id \
                          AND newer.status IN ('approved', 'queued', 'sent')) \
          AND NOT EXISTS (SELECT 1 FROM edition_briefs eb JOIN editions e ON e.id = eb.edition_id \
-                         WHERE eb.brief_id = b.id AND e.schedule_id = $3) \
+                         WHERE eb.brief_id = b.id AND (e.schedule_id = $3 OR (e.kind = 'flash' AND e.status <> 'cancelled'))) \
          ORDER BY CASE WHEN b.priority = 'urgent' THEN 0 ELSE 1 END, b.id",
     )
     .bind(now)
@@ -797,6 +803,10 @@ async fn insert_edition(tx: &mut Tx, edition: &NewEdition, now: DateTime<Utc>) -
     q.push_bind(id).push(", id, language, 'queued', 0, ").push_bind(now).push(" FROM influencers WHERE 1 = 1");
     match &edition.recipients {
         Recipients::Segment(filter) => push_segment_filter(&mut q, filter),
+        Recipients::Subscribers { segment, cadence } => {
+            push_segment_filter(&mut q, segment);
+            q.push(" AND cadence = ").push_bind(cadence.as_str());
+        }
         Recipients::AllNotYetCarrying => {
             push_segment_filter(&mut q, &SegmentFilter::default());
             if !edition.briefs.is_empty() {
