@@ -7,10 +7,10 @@ use serde::Serialize;
 
 use crate::access::{Actor, Role};
 use crate::brief::{self, Brief, BriefFormat, BriefStatus, LifecycleError, ParseError, Problem, validate};
-use crate::edition::BriefId;
+use crate::edition::{BriefId, EditionKind};
 use crate::language::Language;
 use crate::pack::{Content, LanguagePolicy, Preview, Recipient, RenderError};
-use crate::store::{Store, StoreError, StoredBrief};
+use crate::store::{EditionBrief, NewEdition, Recipients, Store, StoreError, StoredBrief};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DeskError {
@@ -133,7 +133,26 @@ pub async fn approve(
     let approved = store
         .transition_brief(id, current.status, BriefStatus::Approved, approver, now)
         .await?;
-    if approved.brief.is_urgent() && approved.brief.is_sendable_at(now) {
+    if !approved.brief.is_sendable_at(now) {
+        return Ok(approved);
+    }
+    if let Some(superseded) = approved.supersedes_id {
+        // A correction goes at once to exactly the readers who may hold what it corrects; being a
+        // flash edition, no schedule carries it again to them afterwards.
+        let edition = NewEdition {
+            kind: EditionKind::Flash,
+            schedule: None,
+            due_at: now,
+            briefs: vec![EditionBrief {
+                brief: BriefId(id),
+                position: 1,
+                is_correction: true,
+            }],
+            recipients: Recipients::ReceivedBrief(BriefId(superseded)),
+        };
+        let created = store.create_edition(&edition, approver, now).await?;
+        tracing::info!(brief = id, superseded, edition = %created.edition, recipients = created.recipients, "correction approved: sent to the readers of the old version");
+    } else if approved.brief.is_urgent() {
         // An urgent brief does not wait for a schedule: approving it sends it.
         let flash = store.create_flash(BriefId(id), approver, now).await?;
         tracing::info!(brief = id, edition = %flash.edition, recipients = flash.recipients, "urgent brief approved: flash edition");

@@ -394,3 +394,93 @@ async fn under_the_fallback_policy_english_readers_get_the_finnish_text_with_a_n
         assert!(text.contains("not yet available"), "with a note in English: {text}");
     }
 }
+
+#[tokio::test]
+async fn a_correction_reaches_exactly_the_readers_of_the_old_version_marked_as_a_correction() {
+    for b in backends().await {
+        let (smtp_url, received) = spawn_smtp_peer();
+        let app = spawn_app_with(&b, &[("BRIEFCAST_SMTP_URL", &smtp_url)]).await;
+        prepare(&app).await;
+        app.post("/api/v1/editions", &app.coordinator)
+            .json(&json!({ "schedule": "daily" }))
+            .send()
+            .await
+            .unwrap();
+        eventually("the daily edition", || received.lock().unwrap().len() >= 6).await;
+        let first: HashSet<String> = received.lock().unwrap().iter().map(|m| m.rcpt_to[0].clone()).collect();
+
+        // The brief went out, so it is sent now, and only a correction can change it.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let (_, brief) = json_of(app.get("/api/v1/briefs/1", &app.coordinator).send().await.unwrap()).await;
+            if brief["status"] == "sent" {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{}: the brief never became sent: {brief}",
+                b.name
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        let corrected = STORM
+            .replace("noin vuorokauden", "noin kaksi vuorokautta")
+            .replace("ungefär ett dygn", "ungefär två dygn");
+        let (status, correction) = json_of(
+            app.post("/api/v1/briefs/1/correct", &app.coordinator)
+                .header("content-type", "application/toml")
+                .body(corrected)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{correction}");
+        let id = correction["id"].as_i64().unwrap();
+        let (status, body) = json_of(
+            app.post(&format!("/api/v1/briefs/{id}/approve"), &app.approver)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+
+        eventually("the correction", || received.lock().unwrap().len() >= 12).await;
+        let messages = received.lock().unwrap().clone();
+        let corrections = &messages[6..];
+        let second: HashSet<String> = corrections.iter().map(|m| m.rcpt_to[0].clone()).collect();
+        assert_eq!(second, first, "{}: exactly the readers of the old version", b.name);
+        for m in corrections {
+            let parsed = MessageParser::default().parse(&m.bytes).unwrap();
+            let text = parsed.body_text(0).unwrap_or_default();
+            let swedish = ["sara.oberg@example.com", "kalle.lindqvist@example.com"].contains(&m.rcpt_to[0].as_str());
+            let fixed = if swedish {
+                "ungefär två dygn"
+            } else {
+                "noin kaksi vuorokautta"
+            };
+            assert!(
+                text.contains(fixed),
+                "{}: the corrected text in their language: {text}",
+                m.rcpt_to[0]
+            );
+            let subject = parsed.subject().unwrap_or_default().to_lowercase();
+            assert!(
+                subject.contains("korjaus") || subject.contains("rättelse"),
+                "marked as a correction: {subject}"
+            );
+        }
+        // The next scheduled edition does not carry the correction to them again.
+        let (status, body) = json_of(
+            app.post("/api/v1/editions", &app.coordinator)
+                .json(&json!({ "schedule": "daily" }))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert_eq!(received.lock().unwrap().len(), 12);
+    }
+}

@@ -115,6 +115,9 @@ pub enum Recipients {
     /// Every subscriber of any cadence who has not yet had (or been queued) a delivery of an
     /// edition carrying any of the edition's briefs: the flash rule, at most once per brief.
     AllNotYetCarrying,
+    /// Everyone whose delivery of a brief was sent: a correction reaches exactly the readers who
+    /// may hold what it corrects.
+    ReceivedBrief(BriefId),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

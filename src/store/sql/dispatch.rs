@@ -313,10 +313,16 @@ impl DispatchStore for ThisStore {
         order.sort_by_key(|&i| reports[i].0.delivery);
         let mut recorded: Vec<Option<Recorded>> = vec![None; reports.len()];
         let mut tx = begin_write(&self.pool).await?;
+        let mut sent = Vec::new();
         for i in order {
             let (lease, outcome) = reports[i];
-            recorded[i] = Some(record_one(&mut tx, lease, transport, outcome, now).await?);
+            let result = record_one(&mut tx, lease, transport, outcome, now).await?;
+            if result == (Recorded::Recorded { status: DeliveryStatus::Sent }) {
+                sent.push(lease.delivery.0);
+            }
+            recorded[i] = Some(result);
         }
+        mark_briefs_sent(&mut tx, &sent, now).await?;
         tx.commit().await?;
         Ok(recorded.into_iter().flatten().collect())
     }
@@ -731,7 +737,7 @@ async fn briefs_due(
 ) -> StoreResult<Vec<EditionBrief>> {
     let rows = sqlx::query(
         "SELECT b.id, b.supersedes_id FROM briefs b \
-         WHERE b.status IN ('approved', 'queued') \
+         WHERE b.status IN ('approved', 'queued', 'sent') \
          AND (b.expires_at IS NULL OR b.expires_at > $1) AND (b.embargo_at IS NULL OR b.embargo_at <= $1) \
          AND b.cadences LIKE $2 \
          AND NOT EXISTS (SELECT 1 FROM briefs newer WHERE newer.supersedes_id = b.id \
@@ -807,6 +813,16 @@ async fn insert_edition(tx: &mut Tx, edition: &NewEdition, now: DateTime<Utc>) -
             push_segment_filter(&mut q, segment);
             q.push(" AND cadence = ").push_bind(cadence.as_str());
         }
+        Recipients::ReceivedBrief(old) => {
+            push_segment_filter(&mut q, &SegmentFilter::default());
+            // Sent, or uncertain (it may have arrived): either way the reader may hold the old text.
+            q.push(
+                " AND EXISTS (SELECT 1 FROM deliveries had JOIN edition_briefs eb ON eb.edition_id = had.edition_id \
+                 WHERE had.influencer_id = influencers.id AND had.status IN ('sent', 'uncertain') AND eb.brief_id = ",
+            )
+            .push_bind(old.0)
+            .push(")");
+        }
         Recipients::AllNotYetCarrying => {
             push_segment_filter(&mut q, &SegmentFilter::default());
             if !edition.briefs.is_empty() {
@@ -825,6 +841,44 @@ async fn insert_edition(tx: &mut Tx, edition: &NewEdition, now: DateTime<Utc>) -
     Ok(EditionCreated { edition: EditionId(id), recipients })
 }
 
+/// Approved briefs an edition carries are queued from now on (the lifecycle's approved → queued).
+async fn queue_briefs(tx: &mut Tx, actor: &Actor, edition: &NewEdition, now: DateTime<Utc>) -> StoreResult<()> {
+    if edition.briefs.is_empty() {
+        return Ok(());
+    }
+    let mut q = QueryBuilder::<Db>::new("UPDATE briefs SET status = 'queued', updated_at = ");
+    q.push_bind(now).push(" WHERE status = 'approved' AND id IN (");
+    push_ids(&mut q, &edition.briefs.iter().map(|b| b.brief.0).collect::<Vec<_>>());
+    q.push(") RETURNING id");
+    let queued: Vec<i64> = q.build_query_scalar().fetch_all(&mut **tx).await?;
+    for id in queued {
+        let detail = json!({ "from": "approved", "to": "queued" });
+        audit(tx, actor, "brief.queued", &format!("brief:{id}"), detail, now).await?;
+    }
+    Ok(())
+}
+
+/// Briefs carried by deliveries just recorded as sent become sent (queued → sent), once.
+async fn mark_briefs_sent(tx: &mut Tx, sent: &[i64], now: DateTime<Utc>) -> StoreResult<()> {
+    if sent.is_empty() {
+        return Ok(());
+    }
+    let mut q = QueryBuilder::<Db>::new("UPDATE briefs SET status = 'sent', updated_at = ");
+    q.push_bind(now).push(
+        " WHERE status IN ('approved', 'queued') AND id IN (SELECT eb.brief_id FROM edition_briefs eb \
+         JOIN deliveries d ON d.edition_id = eb.edition_id WHERE d.id IN (",
+    );
+    push_ids(&mut q, sent);
+    q.push(")) RETURNING id, status");
+    let rows = q.build().fetch_all(&mut **tx).await?;
+    for row in rows {
+        let id: i64 = row.try_get("id")?;
+        let detail = json!({ "to": "sent", "first_delivery_of": sent.first() });
+        audit(tx, &Actor("dispatcher".into()), "brief.sent", &format!("brief:{id}"), detail, now).await?;
+    }
+    Ok(())
+}
+
 async fn audit_edition(
     tx: &mut Tx,
     actor: &Actor,
@@ -833,6 +887,7 @@ async fn audit_edition(
     schedule: Option<&str>,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
+    queue_briefs(tx, actor, edition, now).await?;
     let detail = json!({
         "kind": edition.kind,
         "schedule": schedule,
