@@ -240,7 +240,7 @@ async fn a_run_with_nothing_new_to_carry_is_recorded_empty() {
 }
 
 #[tokio::test]
-async fn only_live_unsent_briefs_of_the_cadence_are_due() {
+async fn only_live_briefs_of_the_cadence_not_yet_carried_are_due() {
     for db in databases().await {
         setup(&db).await;
         let weekly = schedule(&db, "weekly", "0 9 * * 1", Cadence::Weekly, at("2026-11-01T00:00:00Z")).await;
@@ -262,7 +262,7 @@ async fn only_live_unsent_briefs_of_the_cadence_are_due() {
             },
         )
         .await;
-        for (slug, status) in [("draft", "draft"), ("withdrawn", "withdrawn"), ("sent", "sent")] {
+        for (slug, status) in [("draft", "draft"), ("withdrawn", "withdrawn")] {
             brief(
                 &db,
                 NewBrief {
@@ -272,6 +272,15 @@ async fn only_live_unsent_briefs_of_the_cadence_are_due() {
             )
             .await;
         }
+        // Sent by another schedule's edition: still due here, where it has not been carried.
+        let sent = brief(
+            &db,
+            NewBrief {
+                status: "sent",
+                ..NewBrief::approved("sent", "weekly")
+            },
+        )
+        .await;
         brief(&db, NewBrief::approved("monthly", "monthly")).await;
         brief(
             &db,
@@ -306,7 +315,7 @@ async fn only_live_unsent_briefs_of_the_cadence_are_due() {
             .unwrap();
         assert_eq!(
             due,
-            vec![urgent, approved, queued],
+            vec![urgent, approved, queued, sent],
             "{}: urgent first, then oldest",
             db.name()
         );
