@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::dispatch::dispatcher::{Dispatcher, Pace};
-use crate::dispatch::message::Letterhead;
+use crate::dispatch::message::{DkimSigner, Letterhead};
 use crate::dispatch::transport::{Transport, transport_from_url};
 use crate::inbound::imap::MailboxUrl;
 use crate::inbound::intake::{self, ReplyTokens};
@@ -48,8 +48,8 @@ impl App {
         let secret = config.link_secret()?;
         let tokens = Arc::new(TokenKey::new(&secret));
         let outbox = config.data_dir.join("outbox");
-        let transport =
-            transport_from_url(config.smtp_url.as_deref(), &outbox, None).context("setting up the mail transport")?;
+        let transport = transport_from_url(config.smtp_url.as_deref(), &outbox, config.mail_api()?)
+            .context("setting up the mail transport")?;
         let imap = config
             .imap_url
             .as_deref()
@@ -69,7 +69,7 @@ impl App {
             &config.reply_domain,
             &config.public_url,
             TokenKey::new(&secret),
-            None,
+            dkim(&config)?,
         )
         .context("setting up outgoing messages")?;
         let state = AppState {
@@ -201,4 +201,25 @@ fn spawn_inbound(
         shutdown.clone(),
     )));
     tasks
+}
+
+/// The DKIM signer the configuration asks for, if any. The domain defaults to the sender's, the
+/// one receivers align the signature with (DMARC).
+fn dkim(config: &Config) -> anyhow::Result<Option<DkimSigner>> {
+    let Some(path) = &config.dkim_key_file else {
+        return Ok(None);
+    };
+    let pem = std::fs::read_to_string(path).with_context(|| format!("dkim_key_file: reading {}", path.display()))?;
+    let domain = match &config.dkim_domain {
+        Some(domain) => domain.clone(),
+        None => config
+            .from
+            .rsplit_once('@')
+            .map(|(_, rest)| rest.trim_end_matches('>').trim().to_string())
+            .filter(|d| !d.is_empty())
+            .context("dkim_domain is unset and `from` has no domain to sign for")?,
+    };
+    let signer = DkimSigner::from_pem(&config.dkim_selector, &domain, &pem)
+        .with_context(|| format!("dkim_key_file: {}", path.display()))?;
+    Ok(Some(signer))
 }

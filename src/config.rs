@@ -39,6 +39,23 @@ pub const SETTINGS: &[(&str, bool, &str)] = &[
     ),
     ("from", false, "sender of editions"),
     (
+        "mail_api_url",
+        false,
+        "HTTP mail API endpoint taking a JSON POST per message; unset: SMTP or the outbox",
+    ),
+    ("mail_api_token", true, "bearer token for the HTTP mail API"),
+    (
+        "dkim_key_file",
+        false,
+        "PEM private key (RSA or Ed25519) that DKIM-signs every message; unset: unsigned",
+    ),
+    (
+        "dkim_selector",
+        false,
+        "DKIM selector, published as SELECTOR._domainkey.DOMAIN",
+    ),
+    ("dkim_domain", false, "DKIM signing domain; unset: the domain of `from`"),
+    (
         "reply_domain",
         false,
         "domain of the questions+TOKEN@ and bounces+TOKEN@ addresses",
@@ -128,6 +145,11 @@ pub struct Config {
     pub public_url: String,
     pub smtp_url: Option<String>,
     pub from: String,
+    pub mail_api_url: Option<String>,
+    mail_api_token: Option<String>,
+    pub dkim_key_file: Option<PathBuf>,
+    pub dkim_selector: String,
+    pub dkim_domain: Option<String>,
     pub reply_domain: String,
     secret: Option<String>,
     pub imap_url: Option<String>,
@@ -217,6 +239,7 @@ impl Config {
         default("http_addr", "127.0.0.1:8080".into());
         default("from", "briefcast <news@localhost>".into());
         default("reply_domain", "localhost".into());
+        default("dkim_selector", "briefcast".into());
         // Half a year: long enough to answer a crisis's questions and audit them, short enough
         // that raw mail (names, signatures, phone numbers) does not pile up.
         default("retention_days", "180".into());
@@ -302,6 +325,11 @@ impl Config {
             public_url,
             smtp_url: get("smtp_url").filter(|s| !s.is_empty()),
             from: get("from").unwrap_or_default(),
+            mail_api_url: get("mail_api_url").filter(|s| !s.is_empty()),
+            mail_api_token: get("mail_api_token").filter(|s| !s.is_empty()),
+            dkim_key_file: get("dkim_key_file").filter(|s| !s.is_empty()).map(PathBuf::from),
+            dkim_selector: get("dkim_selector").unwrap_or_default(),
+            dkim_domain: get("dkim_domain").filter(|s| !s.is_empty()),
             reply_domain: get("reply_domain").unwrap_or_default(),
             secret,
             imap_url: get("imap_url").filter(|s| !s.is_empty()),
@@ -335,6 +363,20 @@ impl Config {
         Ok(secret)
     }
 
+    /// The HTTP mail API, when configured; its token is required with its URL.
+    pub fn mail_api(&self) -> anyhow::Result<Option<crate::dispatch::transport::HttpApiSettings>> {
+        let Some(url) = &self.mail_api_url else { return Ok(None) };
+        let token = self
+            .mail_api_token
+            .clone()
+            .ok_or_else(|| anyhow!("mail_api_url is set but mail_api_token is not: the API needs its bearer token"))?;
+        Ok(Some(crate::dispatch::transport::HttpApiSettings {
+            url: url.clone(),
+            token,
+            timeout: std::time::Duration::from_secs(30),
+        }))
+    }
+
     /// Whether `public_url` was left to its default, so it should follow the address actually bound.
     pub fn public_url_is_default(&self) -> bool {
         self.sources
@@ -348,7 +390,7 @@ impl Config {
             .iter()
             .map(|(key, secret, _)| match self.sources.get(key) {
                 Some((value, source)) => {
-                    let shown = if *key == "secret" {
+                    let shown = if *key == "secret" || *key == "mail_api_token" {
                         "********".to_string()
                     } else if *secret {
                         mask_url(value)

@@ -484,3 +484,52 @@ async fn a_correction_reaches_exactly_the_readers_of_the_old_version_marked_as_a
         assert_eq!(received.lock().unwrap().len(), 12);
     }
 }
+
+/// The Ed25519 example key of RFC 8410 §10.3.
+const ED25519_PEM: &str = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC\n-----END PRIVATE KEY-----\n";
+
+#[tokio::test]
+async fn with_a_dkim_key_configured_every_message_is_signed_over_its_unsubscribe_headers() {
+    for b in backends().await {
+        let key = b.dir.path().join("dkim.pem");
+        std::fs::write(&key, ED25519_PEM).unwrap();
+        let (smtp_url, received) = spawn_smtp_peer();
+        let settings = [
+            ("BRIEFCAST_SMTP_URL", smtp_url.as_str()),
+            ("BRIEFCAST_FROM", "Koronafaktat <news@news.example.fi>"),
+            ("BRIEFCAST_DKIM_KEY_FILE", key.to_str().unwrap()),
+        ];
+        let app = spawn_app_with(&b, &settings).await;
+        prepare(&app).await;
+        app.post("/api/v1/editions", &app.coordinator)
+            .json(&json!({ "schedule": "daily" }))
+            .send()
+            .await
+            .unwrap();
+        eventually("the edition", || received.lock().unwrap().len() >= 6).await;
+        for m in received.lock().unwrap().iter() {
+            let parsed = MessageParser::default().parse(&m.bytes).unwrap();
+            let signature: String = parsed
+                .header_raw("DKIM-Signature")
+                .unwrap_or_default()
+                .split_whitespace()
+                .collect();
+            assert!(
+                signature.contains("d=news.example.fi;") && signature.contains("s=briefcast;"),
+                "{}: {signature}",
+                b.name
+            );
+            let signed = signature
+                .split("h=")
+                .nth(1)
+                .unwrap()
+                .split(';')
+                .next()
+                .unwrap()
+                .to_lowercase();
+            for header in ["from", "subject", "list-unsubscribe", "list-unsubscribe-post"] {
+                assert!(signed.split(':').any(|h| h == header), "{header} not signed: {signed}");
+            }
+        }
+    }
+}
