@@ -432,3 +432,32 @@ async fn a_broken_schedule_does_not_silence_the_others() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_schedule_sent_by_hand_carries_each_brief_once_however_many_press_at_once() {
+    for db in databases().await {
+        setup(&db).await;
+        let morning = schedule(&db, "morning", "0 9 * * *", Cadence::Daily, at("2026-11-20T12:00:00Z")).await;
+        let storm = brief(&db, NewBrief::approved("storm", "daily")).await;
+        let now = at("2026-11-21T05:00:00Z");
+        let other = db.second_daemon().await;
+        let coordinator = actor();
+        let (a, b) = tokio::join!(
+            db.store().send_now(morning.id, &coordinator, now),
+            other.send_now(morning.id, &coordinator, now),
+        );
+        let sent: Vec<_> = [a.unwrap(), b.unwrap()].into_iter().flatten().collect();
+        assert_eq!(sent.len(), 1, "{}: two presses, one edition", db.name());
+        assert_eq!(sent[0].recipients, 3, "the daily readers");
+        let editions = db.store().editions(10, 0).await.unwrap();
+        assert_eq!(editions.len(), 1);
+        assert_eq!(editions[0].kind, briefcast::edition::EditionKind::Manual);
+        assert_eq!(editions[0].briefs[0].brief, storm);
+
+        // The 09:00 run that follows has nothing left to carry.
+        let report = scheduler::run_once(db.store(), at("2026-11-21T07:00:00Z"), Grace::DEFAULT)
+            .await
+            .unwrap();
+        assert_eq!(report.runs[0].result, RunResult::Fired(Fired::Empty), "{}", db.name());
+    }
+}

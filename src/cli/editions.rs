@@ -8,8 +8,8 @@ use super::{Output, open_store};
 use crate::access::Actor;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
-use crate::edition::{BriefId, EditionAction, EditionId, EditionKind, Progress};
-use crate::store::{EditionBrief, EditionCreated, EditionSummary, NewEdition, Recipients};
+use crate::edition::{BriefId, EditionAction, EditionId, Progress};
+use crate::store::{EditionCreated, EditionSummary};
 
 #[derive(Debug, Subcommand)]
 pub(super) enum EditionCommand {
@@ -53,36 +53,11 @@ pub(super) async fn run(config: &Config, out: Output, command: EditionCommand) -
                 .schedule(&schedule)
                 .await?
                 .with_context(|| format!("no schedule named `{schedule}`"))?;
-            let segment = store.segment(stored.schedule.segment()).await?.with_context(|| {
+            let created = store.send_now(stored.id, &Actor::cli(), now).await?.with_context(|| {
                 format!(
-                    "segment `{}` of schedule `{schedule}` is gone",
-                    stored.schedule.segment()
+                    "schedule `{schedule}` has no approved, unexpired brief it has not carried yet: nothing to send"
                 )
             })?;
-            let briefs = store.briefs_due_for(stored.id, stored.schedule.cadence(), now).await?;
-            anyhow::ensure!(
-                !briefs.is_empty(),
-                "schedule `{schedule}` has no approved, unexpired brief it has not carried yet: nothing to send"
-            );
-            let edition = NewEdition {
-                kind: EditionKind::Manual,
-                schedule: Some(stored.id),
-                due_at: now,
-                briefs: briefs
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, brief)| EditionBrief {
-                        brief,
-                        position: i as u32 + 1,
-                        is_correction: false,
-                    })
-                    .collect(),
-                recipients: Recipients::Subscribers {
-                    segment: segment.segment.filter,
-                    cadence: stored.schedule.cadence(),
-                },
-            };
-            let created = store.create_edition(&edition, &Actor::cli(), now).await?;
             print_created(&out, &created);
         }
         EditionCommand::Flash { brief } => {

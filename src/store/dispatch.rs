@@ -292,6 +292,16 @@ pub trait DispatchStore: Send + Sync {
     /// run, exactly one edition results.
     async fn fire_run(&self, schedule: ScheduleId, due_at: DateTime<Utc>, now: DateTime<Utc>) -> StoreResult<Fired>;
 
+    /// A schedule's edition sent now, by hand: the briefs it has not carried yet, to its
+    /// segment's readers of its cadence, chosen and queued in one transaction. None when no
+    /// brief is due.
+    async fn send_now(
+        &self,
+        schedule: ScheduleId,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<EditionCreated>>;
+
     /// Creates an edition, its briefs and one queued delivery per recipient in one transaction,
     /// without loading the recipients into memory. Each delivery is in its influencer's language.
     async fn create_edition(

@@ -61,6 +61,10 @@ async fn lock_roster(tx: &mut sqlx::Transaction<'static, Db>) -> Result<(), sqlx
 /// whole edition.
 const CLAIM_LOCK: &str = " FOR UPDATE OF d SKIP LOCKED";
 
+/// Building an edition of a schedule locks the schedule's row (only it, not its segment), so
+/// two editions of one schedule made at once take turns choosing their briefs.
+const SCHEDULE_LOCK: &str = " FOR UPDATE OF s";
+
 /// Advisory lock key of the scheduler's leader.
 const SCHEDULER_LOCK: i64 = 0x0062_6373_6368_6564;
 

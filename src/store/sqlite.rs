@@ -53,6 +53,9 @@ async fn lock_roster(_tx: &mut sqlx::Transaction<'static, Db>) -> Result<(), sql
 /// claim the only writer until it commits.
 const CLAIM_LOCK: &str = "";
 
+/// Nor does reading a schedule to build its edition: the write lock serialises that too.
+const SCHEDULE_LOCK: &str = "";
+
 /// One process owns a SQLite file, so it leads its scheduler.
 async fn lead(_pool: &SqlitePool) -> Result<Option<crate::store::Leadership>, sqlx::Error> {
     Ok(Some(crate::store::Leadership {

@@ -8,8 +8,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{ApiError, AppState, Caller};
-use crate::edition::{BriefId, EditionAction, EditionId, EditionKind};
-use crate::store::{EditionBrief, NewEdition, Recipients};
+use crate::edition::{BriefId, EditionAction, EditionId};
 
 impl Caller {
     /// Ops, coordinators and approvers: watching editions and deliveries, pausing, resuming,
@@ -49,49 +48,27 @@ pub async fn create(
         )
     })?;
     let now = state.clock.now();
-    let created =
-        match request {
-            NewEditionRequest::Flash(brief) => state.store.create_flash(brief, &caller.actor, now).await?,
-            NewEditionRequest::Schedule(name) => {
-                let stored =
-                    state.store.schedule(&name).await?.ok_or_else(|| {
-                        ApiError::invalid("schedule", format!("schedule: no schedule named `{name}`"))
-                    })?;
-                let segment = state.store.segment(stored.schedule.segment()).await?.ok_or_else(|| {
-                    ApiError::invalid("schedule", format!("schedule: the segment of `{name}` is gone"))
-                })?;
-                let briefs = state
-                    .store
-                    .briefs_due_for(stored.id, stored.schedule.cadence(), now)
-                    .await?;
-                if briefs.is_empty() {
-                    return Err(ApiError::new(
+    let created = match request {
+        NewEditionRequest::Flash(brief) => state.store.create_flash(brief, &caller.actor, now).await?,
+        NewEditionRequest::Schedule(name) => {
+            let stored = state
+                .store
+                .schedule(&name)
+                .await?
+                .ok_or_else(|| ApiError::invalid("schedule", format!("schedule: no schedule named `{name}`")))?;
+            state
+                .store
+                .send_now(stored.id, &caller.actor, now)
+                .await?
+                .ok_or_else(|| {
+                    ApiError::new(
                         StatusCode::CONFLICT,
                         "nothing_to_send",
                         format!("schedule `{name}` has no approved, unexpired brief it has not carried yet"),
-                    ));
-                }
-                let edition = NewEdition {
-                    kind: EditionKind::Manual,
-                    schedule: Some(stored.id),
-                    due_at: now,
-                    briefs: briefs
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, brief)| EditionBrief {
-                            brief,
-                            position: i as u32 + 1,
-                            is_correction: false,
-                        })
-                        .collect(),
-                    recipients: Recipients::Subscribers {
-                        segment: segment.segment.filter,
-                        cadence: stored.schedule.cadence(),
-                    },
-                };
-                state.store.create_edition(&edition, &caller.actor, now).await?
-            }
-        };
+                    )
+                })?
+        }
+    };
     Ok((StatusCode::CREATED, Json(json!(created))))
 }
 

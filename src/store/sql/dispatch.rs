@@ -120,20 +120,7 @@ impl DispatchStore for ThisStore {
         if took == 0 {
             return Ok(Fired::AlreadyRecorded);
         }
-        let row = sqlx::query(
-            "SELECT s.name, s.cadence, g.filter FROM schedules s JOIN segments g ON g.id = s.segment_id WHERE s.id = $1",
-        )
-        .bind(schedule.0)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| StoreError::NotFound { what: format!("schedule {schedule} with its segment") })?;
-        let name: String = row.try_get("name")?;
-        let cadence: String = row.try_get("cadence")?;
-        let cadence: Cadence = cadence.parse().map_err(|e| StoreError::Corrupt(format!("schedules.cadence: {e}")))?;
-        let filter: String = row.try_get("filter")?;
-        let filter: SegmentFilter =
-            serde_json::from_str(&filter).map_err(|e| StoreError::Corrupt(format!("segment filter: {e}")))?;
-
+        let (name, cadence, filter) = schedule_target(&mut tx, schedule).await?;
         let briefs = briefs_due(&mut tx, schedule, cadence, now).await?;
         if briefs.is_empty() {
             tx.commit().await?;
@@ -156,6 +143,26 @@ impl DispatchStore for ThisStore {
         audit_edition(&mut tx, &scheduler_actor(), &edition, &created, Some(&name), now).await?;
         tx.commit().await?;
         Ok(Fired::Edition { edition: created.edition, briefs: edition.briefs.len(), recipients: created.recipients })
+    }
+
+    async fn send_now(&self, schedule: ScheduleId, actor: &Actor, now: DateTime<Utc>) -> StoreResult<Option<EditionCreated>> {
+        let mut tx = begin_write(&self.pool).await?;
+        let (name, cadence, filter) = schedule_target(&mut tx, schedule).await?;
+        let briefs = briefs_due(&mut tx, schedule, cadence, now).await?;
+        if briefs.is_empty() {
+            return Ok(None);
+        }
+        let edition = NewEdition {
+            kind: EditionKind::Manual,
+            schedule: Some(schedule),
+            due_at: now,
+            briefs,
+            recipients: Recipients::Subscribers { segment: filter, cadence },
+        };
+        let created = insert_edition(&mut tx, &edition, now).await?;
+        audit_edition(&mut tx, actor, &edition, &created, Some(&name), now).await?;
+        tx.commit().await?;
+        Ok(Some(created))
     }
 
     async fn create_edition(&self, edition: &NewEdition, actor: &Actor, now: DateTime<Utc>) -> StoreResult<EditionCreated> {
@@ -723,6 +730,27 @@ async fn log_events(tx: &mut Tx, ids: &[i64], status: &str, detail: &str, now: D
         q.build().execute(&mut **tx).await?;
     }
     Ok(())
+}
+
+/// A schedule's name, cadence and segment filter, with the schedule locked until the transaction
+/// ends: two editions of one schedule made at once (a run and a "send now") would otherwise both
+/// pick the same briefs.
+async fn schedule_target(tx: &mut Tx, schedule: ScheduleId) -> StoreResult<(String, Cadence, SegmentFilter)> {
+    let sql = format!(
+        "SELECT s.name, s.cadence, g.filter FROM schedules s JOIN segments g ON g.id = s.segment_id WHERE s.id = $1{SCHEDULE_LOCK}"
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(schedule.0)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound { what: format!("schedule {schedule} with its segment") })?;
+    let name: String = row.try_get("name")?;
+    let cadence: String = row.try_get("cadence")?;
+    let cadence: Cadence = cadence.parse().map_err(|e| StoreError::Corrupt(format!("schedules.cadence: {e}")))?;
+    let filter: String = row.try_get("filter")?;
+    let filter: SegmentFilter =
+        serde_json::from_str(&filter).map_err(|e| StoreError::Corrupt(format!("segment filter: {e}")))?;
+    Ok((name, cadence, filter))
 }
 
 /// The briefs an edition of `schedule` would carry at `now`: approved or queued, unexpired, past
