@@ -117,6 +117,18 @@ fn config_masks_secrets() {
     assert!(!text.contains("pa55word"));
 }
 
+/// A daemon the test started, killed if the test ends early so it never outlives the run.
+struct Daemon(std::process::Child);
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        if self.0.try_wait().ok().flatten().is_none() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
 #[test]
 fn serve_demo_seeds_the_roster_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
@@ -125,25 +137,41 @@ fn serve_demo_seeds_the_roster_and_stops_on_sigterm() {
         .local_addr()
         .unwrap()
         .port();
-    let mut daemon = Command::new(env!("CARGO_BIN_EXE_briefcast"))
-        .args(["serve", "--demo"])
-        .current_dir(dir.path())
-        .env("BRIEFCAST_HTTP_ADDR", format!("127.0.0.1:{port}"))
-        .env("RUST_LOG", "warn")
-        .spawn()
-        .unwrap();
+    let mut daemon = Daemon(
+        Command::new(env!("CARGO_BIN_EXE_briefcast"))
+            .args(["serve", "--demo"])
+            .current_dir(dir.path())
+            .env("BRIEFCAST_HTTP_ADDR", format!("127.0.0.1:{port}"))
+            .env("RUST_LOG", "warn")
+            .spawn()
+            .unwrap(),
+    );
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
             break;
         }
         assert!(Instant::now() < deadline, "the daemon did not start listening");
-        assert!(daemon.try_wait().unwrap().is_none(), "the daemon exited early");
+        assert!(daemon.0.try_wait().unwrap().is_none(), "the daemon exited early");
         std::thread::sleep(Duration::from_millis(50));
     }
-    let list = briefcast(dir.path(), &["--json", "influencers", "list"]);
-    let list: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
-    assert_eq!(list.as_array().unwrap().len(), 17, "the demo seeded the sample roster");
+    // The port accepts connections (into its backlog) before seeding is done, so everything
+    // below waits for its condition.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let list = briefcast(dir.path(), &["--json", "influencers", "list"]);
+        let seeded = serde_json::from_slice::<serde_json::Value>(&list.stdout)
+            .ok()
+            .and_then(|l| l.as_array().map(Vec::len));
+        if seeded == Some(17) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the demo never seeded the sample roster: {seeded:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
 
     // An edition per cadence lands in the outbox, one message per subscriber, and the sample
     // replies come back into the question log: two questions, the auto-replies and the bounce not.
@@ -171,11 +199,11 @@ fn serve_demo_seeds_the_roster_and_stops_on_sigterm() {
     );
 
     let killed = Command::new("kill")
-        .args(["-TERM", &daemon.id().to_string()])
+        .args(["-TERM", &daemon.0.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
-    let status = daemon.wait().unwrap();
+    let status = daemon.0.wait().unwrap();
     assert!(status.success(), "a clean stop exits 0, got {status}");
 }
 
