@@ -133,7 +133,10 @@ impl App {
                 std::process::id(),
                 &uuid::Uuid::new_v4().simple().to_string()[..8]
             ),
-            pace: Pace::default(),
+            pace: Pace {
+                limits: self.state.config.send_limits(),
+                ..Pace::default()
+            },
         };
         let inbound = spawn_inbound(&self.state, self.imap.clone(), &shutdown);
         let http = async {

@@ -39,6 +39,16 @@ pub const SETTINGS: &[(&str, bool, &str)] = &[
     ),
     ("from", false, "sender of editions"),
     (
+        "send_rate_per_second",
+        false,
+        "most messages per second through the transport, across all daemons; 0: no limit",
+    ),
+    (
+        "send_rate_per_hour",
+        false,
+        "most messages per hour through the transport, across all daemons; 0: no limit",
+    ),
+    (
         "mail_api_url",
         false,
         "HTTP mail API endpoint taking a JSON POST per message; unset: SMTP or the outbox",
@@ -149,6 +159,8 @@ pub struct Config {
     mail_api_token: Option<String>,
     pub dkim_key_file: Option<PathBuf>,
     pub dkim_selector: String,
+    pub send_rate_per_second: u64,
+    pub send_rate_per_hour: u64,
     pub dkim_domain: Option<String>,
     pub reply_domain: String,
     secret: Option<String>,
@@ -240,6 +252,8 @@ impl Config {
         default("from", "briefcast <news@localhost>".into());
         default("reply_domain", "localhost".into());
         default("dkim_selector", "briefcast".into());
+        default("send_rate_per_second", "0".into());
+        default("send_rate_per_hour", "0".into());
         // Half a year: long enough to answer a crisis's questions and audit them, short enough
         // that raw mail (names, signatures, phone numbers) does not pile up.
         default("retention_days", "180".into());
@@ -293,6 +307,14 @@ impl Config {
             .map_err(|_| fail("fallback_language", "must be fi, sv or en"))?;
         let schedule_grace = parse_duration(&get("schedule_grace").unwrap_or_default())
             .ok_or_else(|| fail("schedule_grace", "is not a duration such as 1h, 30m, 90s or 3600"))?;
+        let rate = |key: &'static str| {
+            get(key)
+                .unwrap_or_default()
+                .parse::<u64>()
+                .map_err(|_| fail(key, "must be a whole number (0: no limit)"))
+        };
+        let send_rate_per_second = rate("send_rate_per_second")?;
+        let send_rate_per_hour = rate("send_rate_per_hour")?;
         let retention_days = get("retention_days")
             .unwrap_or_default()
             .parse::<u32>()
@@ -329,6 +351,8 @@ impl Config {
             mail_api_token: get("mail_api_token").filter(|s| !s.is_empty()),
             dkim_key_file: get("dkim_key_file").filter(|s| !s.is_empty()).map(PathBuf::from),
             dkim_selector: get("dkim_selector").unwrap_or_default(),
+            send_rate_per_second,
+            send_rate_per_hour,
             dkim_domain: get("dkim_domain").filter(|s| !s.is_empty()),
             reply_domain: get("reply_domain").unwrap_or_default(),
             secret,
@@ -375,6 +399,15 @@ impl Config {
             token,
             timeout: std::time::Duration::from_secs(30),
         }))
+    }
+
+    /// The configured send rates, as the dispatcher enforces them.
+    pub fn send_limits(&self) -> Vec<crate::store::SendLimit> {
+        [(1, self.send_rate_per_second), (3600, self.send_rate_per_hour)]
+            .into_iter()
+            .filter(|(_, max)| *max > 0)
+            .map(|(span_seconds, max)| crate::store::SendLimit { span_seconds, max })
+            .collect()
     }
 
     /// Whether `public_url` was left to its default, so it should follow the address actually bound.
@@ -534,6 +567,7 @@ mod tests {
                 "secret" => "0123456789abcdef0123456789abcdef",
                 "schedule_grace" => "30m",
                 "retention_days" => "30",
+                "send_rate_per_second" | "send_rate_per_hour" => "10",
                 _ => "x",
             };
             let c = Config::from_sources(None, env(&[(&var, value)]));

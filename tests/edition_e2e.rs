@@ -533,3 +533,41 @@ async fn with_a_dkim_key_configured_every_message_is_signed_over_its_unsubscribe
         }
     }
 }
+
+#[tokio::test]
+async fn the_send_rate_holds_per_second() {
+    for b in backends().await {
+        let (smtp_url, received) = spawn_smtp_peer();
+        let app = spawn_app_with(
+            &b,
+            &[
+                ("BRIEFCAST_SMTP_URL", &smtp_url),
+                ("BRIEFCAST_SEND_RATE_PER_SECOND", "2"),
+            ],
+        )
+        .await;
+        prepare(&app).await;
+        app.post("/api/v1/editions", &app.coordinator)
+            .json(&json!({ "schedule": "daily" }))
+            .send()
+            .await
+            .unwrap();
+        // The injected clock stands still, so each second's window stays full until the test
+        // moves the clock: what has arrived by then is exactly that many seconds' worth.
+        for second in 1..=3 {
+            eventually("this second's sends", || received.lock().unwrap().len() >= 2 * second).await;
+            let (_, log) = json_of(
+                app.get("/api/v1/deliveries?status=queued", &app.ops)
+                    .send()
+                    .await
+                    .unwrap(),
+            )
+            .await;
+            let waiting = log["deliveries"].as_array().map_or(0, Vec::len);
+            assert_eq!(received.lock().unwrap().len(), 2 * second, "{}: two a second", b.name);
+            assert_eq!(waiting, 6 - 2 * second, "{}: the rest wait for the next second", b.name);
+            app.clock.advance(chrono::TimeDelta::seconds(1));
+        }
+        assert_eq!(received.lock().unwrap().len(), 6);
+    }
+}

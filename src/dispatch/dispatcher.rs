@@ -21,7 +21,7 @@ use crate::edition::{BriefId, EditionId, Outcome};
 use crate::language::Language;
 use crate::metrics::Metrics;
 use crate::pack::{ComposedEdition, Content, Edition, LanguagePolicy, Recipient, compose};
-use crate::store::{ClaimedDelivery, Lease, Recorded, Store};
+use crate::store::{ClaimedDelivery, Lease, Recorded, SendLimit, Store};
 use crate::token::{Purpose, TokenKey};
 
 /// How the dispatcher paces itself.
@@ -37,6 +37,8 @@ pub struct Pace {
     /// How long to wait when nothing is due.
     pub idle: Duration,
     pub retry: RetryPolicy,
+    /// Send rates the transport allows, shared with every daemon on the same database.
+    pub limits: Vec<SendLimit>,
 }
 
 impl Default for Pace {
@@ -47,6 +49,7 @@ impl Default for Pace {
             concurrency: 8,
             idle: Duration::from_secs(1),
             retry: RetryPolicy::default(),
+            limits: Vec::new(),
         }
     }
 }
@@ -97,11 +100,25 @@ impl Dispatcher {
     /// Claims one batch, sends it and records the outcomes. Returns how many were claimed.
     pub async fn run_once(&self) -> anyhow::Result<usize> {
         let now = self.clock.now();
+        let transport = self.transport.name();
+        let allowed = self
+            .store
+            .reserve_sends(transport, self.pace.batch, &self.pace.limits, now)
+            .await
+            .context("reserving sends under the rate limits")?;
+        if allowed == 0 {
+            return Ok(0);
+        }
         let claimed = self
             .store
-            .claim_due(&self.worker, self.pace.batch, self.pace.lease, now)
+            .claim_due(&self.worker, allowed, self.pace.lease, now)
             .await
             .context("claiming due deliveries")?;
+        let unused = allowed.saturating_sub(claimed.len() as u32);
+        self.store
+            .release_sends(transport, unused, &self.pace.limits, now)
+            .await
+            .context("giving back unused sends")?;
         if claimed.is_empty() {
             return Ok(0);
         }

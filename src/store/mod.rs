@@ -5,6 +5,7 @@ mod briefs;
 mod dispatch;
 mod postgres;
 mod questions;
+mod rate;
 mod sqlite;
 
 use std::sync::Arc;
@@ -22,6 +23,7 @@ pub use briefs::{BriefStore, StoredBrief};
 pub use dispatch::*;
 pub use postgres::PgStore;
 pub use questions::*;
+pub use rate::{RateStore, SendLimit, window_start};
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -123,7 +125,7 @@ impl SuppressionReason {
 }
 
 #[async_trait]
-pub trait Store: BriefStore + DispatchStore + InboundStore + Send + Sync + 'static {
+pub trait Store: BriefStore + DispatchStore + InboundStore + RateStore + Send + Sync + 'static {
     /// Which backend this is, for logs and health output.
     fn backend(&self) -> &'static str;
     async fn migrate(&self) -> StoreResult<()>;

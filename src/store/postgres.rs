@@ -87,7 +87,23 @@ async fn lead(pool: &PgPool) -> Result<Option<crate::store::Leadership>, sqlx::E
     }
 }
 
+/// Advisory lock key under which send-window reservations take turns across daemons.
+const SEND_WINDOWS_LOCK: i64 = 0x0073_656e_6477_696e;
+
+async fn lock_send_windows(tx: &mut sqlx::Transaction<'static, Db>) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(SEND_WINDOWS_LOCK)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 include!("sql/common.rs");
+
+mod rate {
+    use super::*;
+    include!("sql/rate.rs");
+}
 
 mod core {
     use super::*;

@@ -63,7 +63,17 @@ async fn lead(_pool: &SqlitePool) -> Result<Option<crate::store::Leadership>, sq
     }))
 }
 
+/// Reservations already take turns under `BEGIN IMMEDIATE`.
+async fn lock_send_windows(_tx: &mut sqlx::Transaction<'static, Db>) -> Result<(), sqlx::Error> {
+    Ok(())
+}
+
 include!("sql/common.rs");
+
+mod rate {
+    use super::*;
+    include!("sql/rate.rs");
+}
 
 mod core {
     use super::*;
