@@ -133,7 +133,12 @@ impl App {
                 std::process::id(),
                 &uuid::Uuid::new_v4().simple().to_string()[..8]
             ),
-            pace: Pace::default(),
+            pace: Pace {
+                batch: self.state.config.dispatch_batch,
+                lease: chrono::TimeDelta::from_std(self.state.config.dispatch_lease).context("dispatch_lease")?,
+                concurrency: self.state.config.dispatch_concurrency,
+                ..Pace::default()
+            },
         };
         let inbound = spawn_inbound(&self.state, self.imap.clone(), &shutdown);
         let http = async {
