@@ -135,6 +135,9 @@ impl App {
             ),
             pace: Pace {
                 limits: self.state.config.send_limits(),
+                batch: self.state.config.dispatch_batch,
+                lease: chrono::TimeDelta::from_std(self.state.config.dispatch_lease).context("dispatch_lease")?,
+                concurrency: self.state.config.dispatch_concurrency,
                 ..Pace::default()
             },
         };

@@ -107,6 +107,17 @@ pub const SETTINGS: &[(&str, bool, &str)] = &[
         false,
         "how late a due edition may still go out after downtime, e.g. 1h, 30m, 90s; later runs are recorded as missed",
     ),
+    (
+        "dispatch_lease",
+        false,
+        "how long a claimed batch is held, e.g. 10m; a send still unrecorded after it is uncertain",
+    ),
+    (
+        "dispatch_batch",
+        false,
+        "deliveries claimed at once, their outcomes recorded in one transaction",
+    ),
+    ("dispatch_concurrency", false, "messages in flight at once per daemon"),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -172,6 +183,9 @@ pub struct Config {
     pub missing_language: MissingLanguage,
     pub fallback_language: Language,
     pub schedule_grace: std::time::Duration,
+    pub dispatch_lease: std::time::Duration,
+    pub dispatch_batch: u32,
+    pub dispatch_concurrency: usize,
     sources: BTreeMap<&'static str, (String, Source)>,
 }
 
@@ -264,6 +278,11 @@ impl Config {
         default("missing_language", "hold".into());
         default("fallback_language", "fi".into());
         default("schedule_grace", "1h".into());
+        // Ten minutes outlasts a batch of 200 even at the SMTP command timeout (30 s) per
+        // message in flight; a shorter lease turns slow sends into uncertain ones.
+        default("dispatch_lease", "10m".into());
+        default("dispatch_batch", "200".into());
+        default("dispatch_concurrency", "8".into());
         let data_dir = PathBuf::from(&values["data_dir"].0);
         values.entry("database_url").or_insert((
             format!("sqlite://{}", data_dir.join("briefcast.db").display()),
@@ -315,6 +334,21 @@ impl Config {
         };
         let send_rate_per_second = rate("send_rate_per_second")?;
         let send_rate_per_hour = rate("send_rate_per_hour")?;
+        let dispatch_lease = parse_duration(&get("dispatch_lease").unwrap_or_default())
+            .filter(|d| !d.is_zero())
+            .ok_or_else(|| fail("dispatch_lease", "is not a positive duration such as 10m, 90s or 600"))?;
+        let dispatch_batch = get("dispatch_batch")
+            .unwrap_or_default()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=10_000).contains(n))
+            .ok_or_else(|| fail("dispatch_batch", "must be a whole number from 1 to 10000"))?;
+        let dispatch_concurrency = get("dispatch_concurrency")
+            .unwrap_or_default()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=1_000).contains(n))
+            .ok_or_else(|| fail("dispatch_concurrency", "must be a whole number from 1 to 1000"))?;
         let retention_days = get("retention_days")
             .unwrap_or_default()
             .parse::<u32>()
@@ -364,6 +398,9 @@ impl Config {
             missing_language,
             fallback_language,
             schedule_grace,
+            dispatch_lease,
+            dispatch_batch,
+            dispatch_concurrency,
             sources: values,
         })
     }
@@ -568,6 +605,8 @@ mod tests {
                 "schedule_grace" => "30m",
                 "retention_days" => "30",
                 "send_rate_per_second" | "send_rate_per_hour" => "10",
+                "dispatch_lease" => "30s",
+                "dispatch_batch" | "dispatch_concurrency" => "4",
                 _ => "x",
             };
             let c = Config::from_sources(None, env(&[(&var, value)]));
@@ -645,6 +684,37 @@ mod tests {
         let err = grace("soon").unwrap_err().to_string();
         assert!(err.contains("schedule_grace = `soon` is not a duration"), "{err}");
         assert!(grace("-1h").is_err());
+    }
+
+    #[test]
+    fn the_dispatcher_pace_is_configurable_and_checked() {
+        let c = Config::from_sources(None, env(&[])).unwrap();
+        assert_eq!(
+            (c.dispatch_lease.as_secs(), c.dispatch_batch, c.dispatch_concurrency),
+            (600, 200, 8)
+        );
+        let c = Config::from_sources(
+            None,
+            env(&[
+                ("BRIEFCAST_DISPATCH_LEASE", "3s"),
+                ("BRIEFCAST_DISPATCH_BATCH", "50"),
+                ("BRIEFCAST_DISPATCH_CONCURRENCY", "2"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            (c.dispatch_lease.as_secs(), c.dispatch_batch, c.dispatch_concurrency),
+            (3, 50, 2)
+        );
+        for (var, bad, key) in [
+            ("BRIEFCAST_DISPATCH_LEASE", "0s", "dispatch_lease"),
+            ("BRIEFCAST_DISPATCH_LEASE", "soon", "dispatch_lease"),
+            ("BRIEFCAST_DISPATCH_BATCH", "0", "dispatch_batch"),
+            ("BRIEFCAST_DISPATCH_CONCURRENCY", "-1", "dispatch_concurrency"),
+        ] {
+            let err = Config::from_sources(None, env(&[(var, bad)])).unwrap_err().to_string();
+            assert!(err.contains(&format!("{key} = `{bad}`")), "{err}");
+        }
     }
 
     #[test]

@@ -65,15 +65,18 @@ const CLAIM_LOCK: &str = " FOR UPDATE OF d SKIP LOCKED";
 /// two editions of one schedule made at once take turns choosing their briefs.
 const SCHEDULE_LOCK: &str = " FOR UPDATE OF s";
 
-/// Advisory lock key of the scheduler's leader.
-const SCHEDULER_LOCK: i64 = 0x0062_6373_6368_6564;
+/// First half of the scheduler leader's advisory lock key ("bcsc"); the second half is the
+/// schema's name hashed. Advisory locks are database-wide, so a key without the schema would let
+/// one deployment (or one test) in a schema keep every other schema's scheduler from ever running.
+/// Two names that hash alike only share a leader, which costs time, never a double send.
+const SCHEDULER_LOCK: i32 = 0x6263_7363;
 
 /// Leads while a session-level advisory lock is held on a connection of its own, outside the
 /// pool: the lock lives exactly as long as that session, so a daemon that dies (or loses its
 /// network) gives leadership up without anyone cleaning after it.
 async fn lead(pool: &PgPool) -> Result<Option<crate::store::Leadership>, sqlx::Error> {
     let mut conn = PgConnection::connect_with(&pool.connect_options()).await?;
-    let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+    let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1, hashtext(COALESCE(current_schema(), '')))")
         .bind(SCHEDULER_LOCK)
         .fetch_one(&mut conn)
         .await?;
