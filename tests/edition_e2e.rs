@@ -571,3 +571,73 @@ async fn the_send_rate_holds_per_second() {
         assert_eq!(received.lock().unwrap().len(), 6);
     }
 }
+
+/// The same story against a real SMTP server: Postfix's smtp-sink in `.ci/run`, which dumps each
+/// message into `BRIEFCAST_TEST_SMTP_SINK_DIR`. Runs when `BRIEFCAST_TEST_SMTP_URL` is set.
+#[tokio::test]
+async fn an_edition_reaches_a_real_smtp_server_once_per_reader() {
+    let (Ok(smtp_url), Ok(sink_dir)) = (
+        std::env::var("BRIEFCAST_TEST_SMTP_URL"),
+        std::env::var("BRIEFCAST_TEST_SMTP_SINK_DIR"),
+    ) else {
+        eprintln!(
+            "BRIEFCAST_TEST_SMTP_URL and BRIEFCAST_TEST_SMTP_SINK_DIR are not set: skipping the smtp-sink edition"
+        );
+        return;
+    };
+    for b in backends().await {
+        // The sink's folder is shared by every test of the run: this run's messages carry their
+        // own reply domain.
+        let domain = format!("e2e-{}.example", uuid::Uuid::new_v4().simple());
+        let app = spawn_app_with(
+            &b,
+            &[("BRIEFCAST_SMTP_URL", &smtp_url), ("BRIEFCAST_REPLY_DOMAIN", &domain)],
+        )
+        .await;
+        prepare(&app).await;
+        let (status, body) = json_of(
+            app.post("/api/v1/editions", &app.coordinator)
+                .json(&json!({ "schedule": "daily" }))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let ours = || -> Vec<String> {
+            std::fs::read_dir(&sink_dir)
+                .unwrap()
+                .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+                .filter(|text| text.contains(&domain))
+                .collect()
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while ours().len() < 6 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{}: smtp-sink got {} of 6",
+                b.name,
+                ours().len()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let mut recipients: Vec<String> = ours()
+            .iter()
+            .flat_map(|text| {
+                text.lines()
+                    .filter(|l| l.starts_with("X-Rcpt-Args:"))
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        recipients.sort();
+        let count = recipients.len();
+        recipients.dedup();
+        assert_eq!(
+            (count, recipients.len()),
+            (6, 6),
+            "{}: one message per reader: {recipients:?}",
+            b.name
+        );
+    }
+}
