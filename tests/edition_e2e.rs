@@ -641,3 +641,145 @@ async fn an_edition_reaches_a_real_smtp_server_once_per_reader() {
         );
     }
 }
+
+const AINO_ASKS: &str = include_str!("../content/demo/replies/01-plain-fi-quoted.eml");
+
+/// Fires the daily schedule with a fresh brief of its own, returning what arrived for it.
+async fn next_daily_edition(
+    app: &TestApp,
+    received: &std::sync::Arc<std::sync::Mutex<Vec<common::Received>>>,
+    slug: &str,
+) -> Vec<common::Received> {
+    let before = received.lock().unwrap().len();
+    let brief = STORM.replace("storm-72h-preparedness", slug);
+    let (_, added) = json_of(
+        app.post("/api/v1/briefs", &app.coordinator)
+            .header("content-type", "application/toml")
+            .body(brief)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let id = added["id"].as_i64().unwrap();
+    let (status, body) = json_of(
+        app.post(&format!("/api/v1/briefs/{id}/approve"), &app.approver)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = json_of(
+        app.post("/api/v1/editions", &app.coordinator)
+            .json(&json!({ "schedule": "daily" }))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    eventually("the next edition", || received.lock().unwrap().len() >= before + 6).await;
+    received.lock().unwrap()[before..].to_vec()
+}
+
+#[tokio::test]
+async fn an_answered_question_goes_back_out_in_the_next_edition_to_readers_of_its_language() {
+    for b in backends().await {
+        let (smtp_url, received) = spawn_smtp_peer();
+        let app = spawn_app_with(
+            &b,
+            &[
+                ("BRIEFCAST_SMTP_URL", &smtp_url),
+                ("BRIEFCAST_REPLY_DOMAIN", "replies.example.fi"),
+            ],
+        )
+        .await;
+        prepare(&app).await;
+        app.post("/api/v1/editions", &app.coordinator)
+            .json(&json!({ "schedule": "daily" }))
+            .send()
+            .await
+            .unwrap();
+        eventually("the first edition", || received.lock().unwrap().len() >= 6).await;
+
+        // Aino replies to her copy with a question, which a coordinator answers.
+        let hers = received
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|m| m.rcpt_to[0] == "aino.virtanen@example.com")
+            .cloned()
+            .unwrap();
+        let parsed = MessageParser::default().parse(&hers.bytes).unwrap();
+        let reply_to = parsed
+            .reply_to()
+            .and_then(|r| r.first())
+            .and_then(|a| a.address())
+            .unwrap()
+            .to_string();
+        let token = reply_to
+            .trim_start_matches("questions+")
+            .split('@')
+            .next()
+            .unwrap()
+            .to_string();
+        let message_id = parsed.message_id().unwrap().to_string();
+        let raw = AINO_ASKS
+            .replace("{{TOKEN}}", &token)
+            .replace("{{MESSAGE_ID}}", &format!("<{message_id}>"));
+        let (status, body) = json_of(app.post("/api/v1/inbound", &app.ops).body(raw).send().await.unwrap()).await;
+        assert!(status.is_success(), "{body}");
+        let (_, questions) = json_of(app.get("/api/v1/questions", &app.coordinator).send().await.unwrap()).await;
+        let question = questions["questions"][0]["id"].as_i64().unwrap();
+        let answer = json!({ "text": "Kyllä: pidä kotona myös käteistä rahaa, sillä korttimaksut eivät toimi sähkökatkon aikana." });
+        let (status, body) = json_of(
+            app.post(&format!("/api/v1/questions/{question}/answer"), &app.coordinator)
+                .json(&answer)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+
+        let second = next_daily_edition(&app, &received, "storm-followup").await;
+        for m in &second {
+            let text = MessageParser::default()
+                .parse(&m.bytes)
+                .unwrap()
+                .body_text(0)
+                .unwrap_or_default()
+                .into_owned();
+            let finnish = !["sara.oberg@example.com", "kalle.lindqvist@example.com"].contains(&m.rcpt_to[0].as_str());
+            assert_eq!(
+                text.contains("Kysyitte, vastaamme"),
+                finnish,
+                "{}: {}: {text}",
+                b.name,
+                m.rcpt_to[0]
+            );
+            assert_eq!(
+                text.contains("pidä kotona myös käteistä rahaa, sillä korttimaksut"),
+                finnish,
+                "{}",
+                m.rcpt_to[0]
+            );
+            assert!(
+                !text.contains("Kysyjä:"),
+                "the asker is not named without consent: {text}"
+            );
+        }
+        // Shown once: the edition after does not repeat it.
+        let third = next_daily_edition(&app, &received, "storm-third").await;
+        for m in &third {
+            let text = MessageParser::default()
+                .parse(&m.bytes)
+                .unwrap()
+                .body_text(0)
+                .unwrap_or_default()
+                .into_owned();
+            assert!(!text.contains("Kysyitte, vastaamme"), "{}", m.rcpt_to[0]);
+        }
+    }
+}

@@ -22,6 +22,7 @@ fn urgent_briefs_come_first_with_a_contents_list() {
         briefs: vec![&storm, &boil],
         date: now(),
         questions_received: None,
+        you_asked: Vec::new(),
     };
     let composed = compose(&Content::embedded(), &edition, Language::Fi, hold()).unwrap();
     let slugs: Vec<&str> = composed.carried.iter().map(|p| p.slug.as_str()).collect();
@@ -45,6 +46,7 @@ fn a_single_brief_has_no_contents_list() {
         briefs: vec![&storm],
         date: now(),
         questions_received: None,
+        you_asked: Vec::new(),
     };
     let composed = compose(&Content::embedded(), &edition, Language::En, hold()).unwrap();
     assert_eq!(composed.subject, "Get ready for the storm: manage at home for 72 hours");
@@ -59,6 +61,7 @@ fn a_correction_is_marked_in_subject_contents_and_body() {
         briefs: vec![&fixed],
         date: now(),
         questions_received: None,
+        you_asked: Vec::new(),
     };
     let composed = compose(&Content::embedded(), &edition, Language::Fi, hold()).unwrap();
     assert_eq!(composed.subject, "KORJAUS: Varaudu myrskyyn: pärjää kotona 72 tuntia");
@@ -71,6 +74,7 @@ fn a_correction_is_marked_in_subject_contents_and_body() {
         briefs: vec![&fixed, &boil],
         date: now(),
         questions_received: None,
+        you_asked: Vec::new(),
     };
     let text = compose(&Content::embedded(), &edition, Language::Sv, hold())
         .unwrap()
@@ -86,6 +90,7 @@ fn under_hold_english_readers_do_not_get_the_boil_water_brief_and_the_coordinato
         briefs: vec![&boil, &storm],
         date: now(),
         questions_received: None,
+        you_asked: Vec::new(),
     };
     let all = compose_all(&Content::embedded(), &edition, hold()).unwrap();
     let en = all.iter().find(|e| e.language == Language::En).unwrap();
@@ -116,6 +121,7 @@ fn under_hold_an_edition_of_only_untranslated_briefs_is_empty() {
         briefs: vec![&boil],
         date: now(),
         questions_received: None,
+        you_asked: Vec::new(),
     };
     let en = compose(&Content::embedded(), &edition, Language::En, hold()).unwrap();
     assert!(en.is_empty());
@@ -128,6 +134,7 @@ fn under_fallback_english_readers_get_the_finnish_text_with_a_note() {
         briefs: vec![&boil],
         date: now(),
         questions_received: None,
+        you_asked: Vec::new(),
     };
     let en = compose(&Content::embedded(), &edition, Language::En, fallback_to(Language::Fi)).unwrap();
     assert!(en.held.is_empty());
@@ -149,6 +156,7 @@ fn under_fallback_a_brief_without_the_fallback_language_is_held_too() {
         briefs: vec![&boil],
         date: now(),
         questions_received: None,
+        you_asked: Vec::new(),
     };
     let en = compose(&Content::embedded(), &edition, Language::En, fallback_to(Language::En)).unwrap();
     assert_eq!(en.held[0].reason, HeldReason::FallbackMissing(Language::En));
@@ -162,6 +170,7 @@ fn the_question_count_uses_the_right_plural_and_local_grouping() {
             briefs: vec![&storm],
             date: now(),
             questions_received: Some(n),
+            you_asked: Vec::new(),
         };
         let text = compose(&Content::embedded(), &edition, language, hold())
             .unwrap()
@@ -206,6 +215,7 @@ fn personalisation_without_a_name_greets_without_one() {
         briefs: vec![&storm],
         date: now(),
         questions_received: None,
+        you_asked: Vec::new(),
     };
     let fi = compose(&Content::embedded(), &edition, Language::Fi, hold()).unwrap();
     let mut r = recipient();

@@ -15,6 +15,7 @@ fn html_of(brief: &briefcast::brief::Brief, language: Language, recipient: &Reci
         briefs: vec![brief],
         date: now(),
         questions_received: None,
+        you_asked: Vec::new(),
     };
     compose(&Content::embedded(), &edition, language, hold())
         .unwrap()
@@ -144,6 +145,7 @@ fn the_fallback_text_is_marked_with_its_own_language() {
         briefs: vec![&b],
         date: now(),
         questions_received: None,
+        you_asked: Vec::new(),
     };
     let html = compose(&Content::embedded(), &edition, Language::En, fallback_to(Language::Sv))
         .unwrap()

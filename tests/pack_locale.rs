@@ -111,6 +111,7 @@ fn a_template_on_disk_replaces_the_built_in_one() {
         briefs: vec![&storm],
         date: at("2026-11-23T06:00:00Z"),
         questions_received: None,
+        you_asked: Vec::new(),
     };
     let policy = briefcast::pack::LanguagePolicy {
         missing: briefcast::config::MissingLanguage::Hold,

@@ -39,3 +39,8 @@ reply-to-ask = Any questions? Reply to this email or write to { $address } and w
 footer-why = You are receiving this because you subscribed to official briefings for influencers.
 unsubscribe = Unsubscribe
 preferences = Change language or frequency
+
+# The "you asked" section: answers to questions influencers sent.
+you-asked-heading = You asked, we answer
+you-asked-by = Asked by { $name }
+you-asked-link = See the answer

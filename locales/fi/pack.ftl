@@ -39,3 +39,8 @@ reply-to-ask = Onko sinulla kysyttävää? Vastaa tähän viestiin tai kirjoita 
 footer-why = Saat tämän viestin, koska olet tilannut viranomaisten tiedotteet vaikuttajille.
 unsubscribe = Peru tilaus
 preferences = Vaihda kieltä tai tilaustiheyttä
+
+# The "you asked" section: answers to questions influencers sent.
+you-asked-heading = Kysyitte, vastaamme
+you-asked-by = Kysyjä: { $name }
+you-asked-link = Katso vastaus

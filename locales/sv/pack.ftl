@@ -39,3 +39,8 @@ reply-to-ask = Har du frågor? Svara på det här meddelandet eller skriv till {
 footer-why = Du får det här meddelandet eftersom du prenumererar på myndigheternas infobrev till influencers.
 unsubscribe = Avsluta prenumerationen
 preferences = Byt språk eller hur ofta du får brevet
+
+# The "you asked" section: answers to questions influencers sent.
+you-asked-heading = Ni frågade, vi svarar
+you-asked-by = Frågan ställdes av { $name }
+you-asked-link = Se svaret

@@ -43,6 +43,7 @@ fn main() {
         briefs: briefs.iter().collect(),
         date,
         questions_received: Some(42),
+        you_asked: Vec::new(),
     };
     let policy = LanguagePolicy {
         missing: MissingLanguage::Fallback,

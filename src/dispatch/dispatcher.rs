@@ -20,7 +20,7 @@ use crate::clock::Clock;
 use crate::edition::{BriefId, EditionId, Outcome};
 use crate::language::Language;
 use crate::metrics::Metrics;
-use crate::pack::{ComposedEdition, Content, Edition, LanguagePolicy, Recipient, compose};
+use crate::pack::{Asked, ComposedEdition, Content, Edition, LanguagePolicy, Recipient, compose};
 use crate::store::{ClaimedDelivery, Lease, Recorded, SendLimit, Store};
 use crate::token::{Purpose, TokenKey};
 
@@ -194,10 +194,23 @@ impl Dispatcher {
                     slot.insert(stored.brief);
                 }
             }
+            let you_asked = self
+                .store
+                .answers_for_edition(delivery.edition.0, delivery.language, self.clock.now())
+                .await?
+                .into_iter()
+                .map(|a| Asked {
+                    question: a.question,
+                    answer: a.answer,
+                    answer_url: a.answer_url,
+                    asked_by: a.asked_by,
+                })
+                .collect();
             let edition = Edition {
                 briefs: delivery.briefs.iter().map(|b| &briefs[&b.brief]).collect(),
                 date: self.clock.now(),
                 questions_received: None,
+                you_asked,
             };
             let result = compose(&self.content, &edition, delivery.language, self.policy);
             let entry = match result {

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::locale::format_number;
 use super::personalise::Body;
-use super::view::{BriefView, labels, slot};
+use super::view::{BriefView, labels, slot, web_link};
 use super::{Content, RenderError, format_date};
 use crate::brief::Brief;
 use crate::config::{Config, MissingLanguage};
@@ -25,6 +25,27 @@ pub struct Edition<'a> {
     pub date: DateTime<Utc>,
     /// Questions received since the previous edition, when the edition should mention them.
     pub questions_received: Option<u64>,
+    /// Answered questions to show readers of this language ("you asked"), in their language.
+    pub you_asked: Vec<Asked>,
+}
+
+/// One answered question as an edition shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asked {
+    pub question: String,
+    pub answer: Option<String>,
+    /// A link to the answer, such as the answer video; shown only if it is http(s).
+    pub answer_url: Option<String>,
+    /// The asker's name, only when they agreed to be named.
+    pub asked_by: Option<String>,
+}
+
+#[derive(Serialize)]
+struct AskedView {
+    question: String,
+    answer: Option<String>,
+    href: Option<String>,
+    asked_by: Option<String>,
 }
 
 /// What a reader gets when a brief lacks their language.
@@ -121,6 +142,7 @@ struct EditionView {
     toc: Vec<TocItem>,
     briefs: Vec<BriefView>,
     questions_line: Option<String>,
+    you_asked: Vec<AskedView>,
     reply_line: String,
     unsubscribe_url: String,
     preferences_url: String,
@@ -200,6 +222,19 @@ pub fn compose(
             ],
         )
     });
+    let you_asked = edition
+        .you_asked
+        .iter()
+        .map(|a| AskedView {
+            question: a.question.clone(),
+            answer: a.answer.clone(),
+            href: a.answer_url.as_deref().and_then(web_link),
+            asked_by: a
+                .asked_by
+                .as_ref()
+                .map(|name| strings.get_with(language, "you-asked-by", &[("name", FluentValue::from(name.as_str()))])),
+        })
+        .collect();
     let view = EditionView {
         lang: language.code(),
         subject: subject.clone(),
@@ -208,6 +243,7 @@ pub fn compose(
         toc,
         briefs,
         questions_line,
+        you_asked,
         reply_line: strings.get_with(language, "reply-to-ask", &[("address", FluentValue::from(slot('R')))]),
         unsubscribe_url: slot('U'),
         preferences_url: slot('P'),

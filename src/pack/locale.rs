@@ -76,6 +76,8 @@ pub const MESSAGE_IDS: &[&str] = &[
 
 /// The messages without arguments: templates get them as labels.
 pub(crate) const LABEL_IDS: &[&str] = &[
+    "you-asked-heading",
+    "you-asked-link",
     "toc-heading",
     "urgent-marker",
     "correction-marker",

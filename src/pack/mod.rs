@@ -16,7 +16,7 @@ use std::path::Path;
 use crate::brief::{LimitsError, PlatformLimits};
 use crate::language::Language;
 
-pub use edition::{ComposedEdition, Edition, Held, HeldReason, LanguagePolicy, Placement, compose, compose_all};
+pub use edition::{Asked, ComposedEdition, Edition, Held, HeldReason, LanguagePolicy, Placement, compose, compose_all};
 pub use locale::{MESSAGE_IDS, Strings, format_date, format_datetime, format_number};
 pub use personalise::{Message, Recipient};
 pub use preview::{Preview, preview, write_preview};

@@ -43,6 +43,7 @@ pub fn preview(
         briefs: vec![brief],
         date: now,
         questions_received: None,
+        you_asked: Vec::new(),
     };
     let composed = compose(content, &edition, language, policy)?;
     let problems = validate(brief, &content.limits);

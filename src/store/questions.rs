@@ -283,6 +283,15 @@ pub trait InboundStore: Send + Sync {
 
     /// Answered questions no edition has carried yet, oldest answer first, optionally in one
     /// language; askers named only when they agreed.
+    /// The answers an edition shows readers of `language`: those given before the edition was
+    /// made and not yet shown by another edition are claimed for it, and every batch of the
+    /// edition then gets the same set, so all its readers see the same answers.
+    async fn answers_for_edition(
+        &self,
+        edition_id: i64,
+        language: Language,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<YouAsked>>;
     async fn answered_unpublished(&self, language: Option<Language>) -> StoreResult<Vec<YouAsked>>;
     /// Records that `edition_id` carried these answers, so the next edition does not repeat
     /// them. Returns how many were newly marked.

@@ -450,6 +450,45 @@ impl InboundStore for ThisStore {
         self.question(id).await?.ok_or_else(|| not_found(id))
     }
 
+    async fn answers_for_edition(&self, edition_id: i64, language: Language, now: DateTime<Utc>) -> StoreResult<Vec<YouAsked>> {
+        let mut tx = begin_write(&self.pool).await?;
+        sqlx::query(
+            "UPDATE questions SET published_edition_id = $1, published_at = $2 \
+             WHERE status = 'answered' AND published_edition_id IS NULL AND language = $3 \
+             AND answered_at <= (SELECT created_at FROM editions WHERE id = $1)",
+        )
+        .bind(edition_id)
+        .bind(now)
+        .bind(language.code())
+        .execute(&mut *tx)
+        .await?;
+        let rows = sqlx::query(
+            "SELECT q.id, q.language, q.brief_id, q.text, q.answer, q.answer_url, q.may_name, i.name \
+             FROM questions q LEFT JOIN influencers i ON i.id = q.influencer_id \
+             WHERE q.published_edition_id = $1 AND q.language = $2 ORDER BY q.answered_at, q.id",
+        )
+        .bind(edition_id)
+        .bind(language.code())
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        rows.iter()
+            .map(|row| {
+                let may_name: bool = row.try_get("may_name")?;
+                let name: Option<String> = row.try_get("name")?;
+                Ok(YouAsked {
+                    question_id: row.try_get("id")?,
+                    language: language_column(row, "language")?,
+                    brief_id: row.try_get("brief_id")?,
+                    question: row.try_get("text")?,
+                    answer: row.try_get("answer")?,
+                    answer_url: row.try_get("answer_url")?,
+                    asked_by: name.filter(|_| may_name),
+                })
+            })
+            .collect()
+    }
+
     async fn answered_unpublished(&self, language: Option<Language>) -> StoreResult<Vec<YouAsked>> {
         let mut q = QueryBuilder::<Db>::new(
             "SELECT q.id, q.language, q.brief_id, q.text, q.answer, q.answer_url, q.may_name, i.name \
