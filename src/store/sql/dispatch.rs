@@ -570,6 +570,21 @@ impl DispatchStore for ThisStore {
             .collect()
     }
 
+    async fn send_latencies(&self, edition: EditionId) -> StoreResult<Vec<f64>> {
+        use futures::TryStreamExt;
+        let mut rows = sqlx::query_as::<_, (DateTime<Utc>, DateTime<Utc>)>(
+            "SELECT claimed_at, sent_at FROM deliveries \
+             WHERE edition_id = $1 AND status = 'sent' AND claimed_at IS NOT NULL AND sent_at IS NOT NULL",
+        )
+        .bind(edition.0)
+        .fetch(&self.pool);
+        let mut out = Vec::new();
+        while let Some((claimed, sent)) = rows.try_next().await? {
+            out.push((sent - claimed).as_seconds_f64());
+        }
+        Ok(out)
+    }
+
     async fn delivery_counts(&self) -> StoreResult<Vec<(DeliveryStatus, u64)>> {
         let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status")
             .fetch_all(&self.pool)
