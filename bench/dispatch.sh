@@ -35,10 +35,11 @@ done
 [ -n "$PORT" ] || { echo "no free loopback port found" >&2; exit 1; }
 
 SINK_OUT="$(mktemp)"
+BENCH_LOG="$(mktemp)"
 PG_DB=""
 cleanup() {
     [ -n "${SINK_PID:-}" ] && kill "$SINK_PID" 2>/dev/null && wait "$SINK_PID" 2>/dev/null || true
-    rm -f "$SINK_OUT"
+    rm -f "$SINK_OUT" "$BENCH_LOG"
     if [ -n "$PG_DB" ]; then dropdb -h "$PG_HOST" -U postgres --if-exists "$PG_DB" || true; fi
 }
 trap cleanup EXIT
@@ -58,7 +59,10 @@ fi
 
 df -h /work | tail -1
 export BRIEFCAST_BENCH_SMTP="127.0.0.1:$PORT"
-BENCH_OUT="$(cargo bench --bench dispatch -- ${COUNT} | tee /dev/stderr)"
+# Through a file rather than `tee /dev/stderr`, which would write over a log this script's
+# output is redirected to.
+cargo bench --bench dispatch -- ${COUNT} | tee "$BENCH_LOG"
+BENCH_OUT="$(cat "$BENCH_LOG")"
 
 # smtp-source with the message size briefcast sent and the same number of connections.
 SIZE="$(grep -o '[0-9]* bytes/message' <<<"$BENCH_OUT" | head -1 | cut -d' ' -f1)"
@@ -71,7 +75,7 @@ SOURCE_RATE=$(echo "$TOTAL / ($end - $start)" | bc -l)
 printf 'smtp-source: %d messages of %d bytes over %d sessions: %.0f msg/s\n' "$TOTAL" "$SIZE" "$SESSIONS" "$SOURCE_RATE"
 
 # One line per briefcast run: its rate against smtp-source's.
-grep -E '^(sqlite|postgres) ' <<<"$BENCH_OUT" | while read -r backend n _ rate _; do
+grep -E '^(sqlite|postgres) +[0-9]+ recipients:' <<<"$BENCH_OUT" | while read -r backend n _ rate _; do
     printf '%-8s %9s recipients: briefcast %6.0f msg/s, smtp-source %6.0f msg/s, ratio %.2f\n' \
         "$backend" "$n" "$rate" "$SOURCE_RATE" "$(echo "$rate / $SOURCE_RATE" | bc -l)"
 done
