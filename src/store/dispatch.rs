@@ -372,6 +372,9 @@ pub trait DispatchStore: Send + Sync {
     ) -> StoreResult<EditionStatus>;
 
     async fn deliveries(&self, query: &DeliveryQuery) -> StoreResult<Vec<DeliveryRecord>>;
+    /// Seconds from claim to "sent" recorded for each sent delivery of an edition, for the
+    /// dispatch bench's percentiles. Streamed, so a million rows cost only their numbers.
+    async fn send_latencies(&self, edition: EditionId) -> StoreResult<Vec<f64>>;
     /// Deliveries per status over all editions, for metrics.
     async fn delivery_counts(&self) -> StoreResult<Vec<(DeliveryStatus, u64)>>;
 

@@ -314,24 +314,46 @@ impl DispatchStore for ThisStore {
     }
 
     async fn record_outcomes(&self, transport: &str, reports: &[(&Lease, &Outcome)], now: DateTime<Utc>) -> StoreResult<Vec<Recorded>> {
-        // Rows are locked in id order, the order every other multi-row writer meets them in
+        let mut tx = begin_write(&self.pool).await?;
+        let mut recorded: Vec<Option<Recorded>> = vec![None; reports.len()];
+        // "Sent" is nearly every outcome of a batch: those are recorded a chunk per statement,
+        // fenced exactly as `record_one` fences a single one. A batch naming a delivery twice
+        // goes one by one, so the second report sees what the first did.
+        let mut ids: Vec<i64> = reports.iter().map(|(lease, _)| lease.delivery.0).collect();
+        ids.sort_unstable();
+        let distinct = ids.windows(2).all(|w| w[0] != w[1]);
+        if distinct {
+            let sent: Vec<usize> = (0..reports.len()).filter(|&i| matches!(reports[i].1, Outcome::Sent { .. })).collect();
+            for chunk in sent.chunks(BATCH) {
+                let done = record_sent(&mut tx, reports, chunk, transport, now).await?;
+                for i in chunk {
+                    if done.contains(&reports[*i].0.delivery.0) {
+                        recorded[*i] = Some(Recorded::Recorded { status: DeliveryStatus::Sent });
+                    }
+                }
+            }
+        }
+        // The rest one by one, in id order: the order other multi-row writers meet rows in
         // most often, so that two writers rarely wait on each other in a cycle.
         let mut order: Vec<usize> = (0..reports.len()).collect();
         order.sort_by_key(|&i| reports[i].0.delivery);
-        let mut recorded: Vec<Option<Recorded>> = vec![None; reports.len()];
-        let mut tx = begin_write(&self.pool).await?;
-        let mut sent = Vec::new();
         for i in order {
-            let (lease, outcome) = reports[i];
-            let result = record_one(&mut tx, lease, transport, outcome, now).await?;
-            if result == (Recorded::Recorded { status: DeliveryStatus::Sent }) {
-                sent.push(lease.delivery.0);
+            if recorded[i].is_none() {
+                // Any other outcome, and a sent one whose lease was lost (`record_one` then
+                // changes nothing and says where the delivery stands).
+                let (lease, outcome) = reports[i];
+                recorded[i] = Some(record_one(&mut tx, lease, transport, outcome, now).await?);
             }
-            recorded[i] = Some(result);
         }
+        let sent: Vec<i64> = reports
+            .iter()
+            .zip(&recorded)
+            .filter(|(_, r)| **r == Some(Recorded::Recorded { status: DeliveryStatus::Sent }))
+            .map(|((lease, _), _)| lease.delivery.0)
+            .collect();
         mark_briefs_sent(&mut tx, &sent, now).await?;
         tx.commit().await?;
-        Ok(recorded.into_iter().flatten().collect())
+        Ok(recorded.into_iter().map(|r| r.expect("every report recorded")).collect())
     }
 
     async fn expire_leases(&self, now: DateTime<Utc>) -> StoreResult<u64> {
@@ -588,6 +610,21 @@ impl DispatchStore for ThisStore {
             .collect()
     }
 
+    async fn send_latencies(&self, edition: EditionId) -> StoreResult<Vec<f64>> {
+        use futures::TryStreamExt;
+        let mut rows = sqlx::query_as::<_, (DateTime<Utc>, DateTime<Utc>)>(
+            "SELECT claimed_at, sent_at FROM deliveries \
+             WHERE edition_id = $1 AND status = 'sent' AND claimed_at IS NOT NULL AND sent_at IS NOT NULL",
+        )
+        .bind(edition.0)
+        .fetch(&self.pool);
+        let mut out = Vec::new();
+        while let Some((claimed, sent)) = rows.try_next().await? {
+            out.push((sent - claimed).as_seconds_f64());
+        }
+        Ok(out)
+    }
+
     async fn delivery_counts(&self) -> StoreResult<Vec<(DeliveryStatus, u64)>> {
         let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status")
             .fetch_all(&self.pool)
@@ -671,6 +708,62 @@ async fn record_one(tx: &mut Tx, lease: &Lease, transport: &str, outcome: &Outco
         .await?;
     }
     Ok(Recorded::Recorded { status: to })
+}
+
+/// Records the `Sent` outcomes at `chunk` (indices into `reports`) in one statement, each only
+/// while its lease is still this attempt's, as `record_one` would; returns the deliveries it
+/// recorded, with their history lines written.
+async fn record_sent(
+    tx: &mut Tx,
+    reports: &[(&Lease, &Outcome)],
+    chunk: &[usize],
+    transport: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<std::collections::HashSet<i64>> {
+    let open: Vec<&str> = [DeliveryStatus::Sending, DeliveryStatus::Uncertain]
+        .into_iter()
+        .filter(|s| s.can_become(DeliveryStatus::Sent))
+        .map(DeliveryStatus::as_str)
+        .collect();
+    // Columns named apart from the table's, so `RETURNING id` means the delivery's on both
+    // backends (SQLite's RETURNING sees only the updated table, PostgreSQL's sees both).
+    let mut q = QueryBuilder::<Db>::new("WITH v (v_id, v_owner, v_attempt, v_response, v_message_id) AS (");
+    q.push_values(chunk, |mut b, &i| {
+        let (lease, outcome) = reports[i];
+        let message_id = match outcome {
+            Outcome::Sent { message_id, .. } => message_id.as_str(),
+            _ => unreachable!("only sent outcomes are recorded here"),
+        };
+        b.push_bind(lease.delivery.0)
+            .push_bind(lease.worker.as_str())
+            .push_bind(lease.attempt as i32)
+            .push_bind(outcome.response())
+            .push_bind(message_id);
+    });
+    q.push(") UPDATE deliveries SET status = 'sent', transport = ")
+        .push_bind(transport)
+        .push(", last_response = v.v_response, lease_until = NULL, message_id = v.v_message_id, sent_at = ")
+        .push_bind(now)
+        .push(" FROM v WHERE deliveries.id = v.v_id AND deliveries.lease_owner = v.v_owner \
+               AND deliveries.attempts = v.v_attempt AND deliveries.status IN (");
+    push_list(&mut q, open.iter().map(|s| s.to_string()));
+    q.push(") RETURNING id");
+    let done: std::collections::HashSet<i64> = q.build_query_scalar::<i64>().fetch_all(&mut **tx).await?.into_iter().collect();
+
+    let lines: Vec<(i64, String)> = chunk
+        .iter()
+        .map(|&i| reports[i])
+        .filter(|(lease, _)| done.contains(&lease.delivery.0))
+        .map(|(lease, outcome)| (lease.delivery.0, format!("{transport}: {}", outcome.response())))
+        .collect();
+    if !lines.is_empty() {
+        let mut q = QueryBuilder::<Db>::new("INSERT INTO delivery_events (delivery_id, status, at, detail) ");
+        q.push_values(&lines, |mut b, (id, detail)| {
+            b.push_bind(*id).push_bind("sent").push_bind(now).push_bind(detail.as_str());
+        });
+        q.build().execute(&mut **tx).await?;
+    }
+    Ok(done)
 }
 
 const SCHEDULE_SELECT: &str = "SELECT s.id, s.name, s.cron, s.time_zone, s.cadence, s.enabled, s.created_at, \
