@@ -17,6 +17,31 @@ async fn json_of(response: reqwest::Response) -> (StatusCode, Value) {
     (status, response.json::<Value>().await.expect("a JSON body"))
 }
 
+/// Posts a brief (TOML) to `path` as the coordinator, has the approver approve it, and returns
+/// its id.
+async fn submit_and_approve(app: &TestApp, path: &str, toml: String) -> i64 {
+    let (status, brief) = json_of(
+        app.post(path, &app.coordinator)
+            .header("content-type", "application/toml")
+            .body(toml)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{brief}");
+    let id = brief["id"].as_i64().unwrap();
+    let (status, body) = json_of(
+        app.post(&format!("/api/v1/briefs/{id}/approve"), &app.approver)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    id
+}
+
 /// Roster, a segment of daily readers, the storm brief approved, a daily schedule; the clock
 /// past the brief's embargo.
 async fn prepare(app: &TestApp) {
@@ -37,25 +62,7 @@ async fn prepare(app: &TestApp) {
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    let (status, brief) = json_of(
-        app.post("/api/v1/briefs", &app.coordinator)
-            .header("content-type", "application/toml")
-            .body(STORM)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{brief}");
-    let id = brief["id"].as_i64().unwrap();
-    let (status, body) = json_of(
-        app.post(&format!("/api/v1/briefs/{id}/approve"), &app.approver)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    submit_and_approve(app, "/api/v1/briefs", STORM.to_string()).await;
     let schedule = json!({ "name": "daily", "cron": "0 9 * * *", "cadence": "daily", "segment": "daily-readers" });
     let (status, body) = json_of(
         app.post("/api/v1/schedules", &app.coordinator)
@@ -299,24 +306,7 @@ async fn approve_urgent_and_collect(
         .await
         .unwrap();
     assert_eq!(import.status(), StatusCode::OK);
-    let (_, brief) = json_of(
-        app.post("/api/v1/briefs", &app.coordinator)
-            .header("content-type", "application/toml")
-            .body(BOIL_WATER)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    let id = brief["id"].as_i64().unwrap();
-    let (status, body) = json_of(
-        app.post(&format!("/api/v1/briefs/{id}/approve"), &app.approver)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    submit_and_approve(app, "/api/v1/briefs", BOIL_WATER.to_string()).await;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     loop {
         let (_, log) = json_of(app.get("/api/v1/deliveries?limit=100", &app.ops).send().await.unwrap()).await;
@@ -426,25 +416,7 @@ async fn a_correction_reaches_exactly_the_readers_of_the_old_version_marked_as_a
         let corrected = STORM
             .replace("noin vuorokauden", "noin kaksi vuorokautta")
             .replace("ungefär ett dygn", "ungefär två dygn");
-        let (status, correction) = json_of(
-            app.post("/api/v1/briefs/1/correct", &app.coordinator)
-                .header("content-type", "application/toml")
-                .body(corrected)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
-        assert_eq!(status, StatusCode::CREATED, "{correction}");
-        let id = correction["id"].as_i64().unwrap();
-        let (status, body) = json_of(
-            app.post(&format!("/api/v1/briefs/{id}/approve"), &app.approver)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
+        submit_and_approve(&app, "/api/v1/briefs/1/correct", corrected).await;
 
         eventually("the correction", || received.lock().unwrap().len() >= 12).await;
         let messages = received.lock().unwrap().clone();
@@ -652,24 +624,7 @@ async fn next_daily_edition(
 ) -> Vec<common::Received> {
     let before = received.lock().unwrap().len();
     let brief = STORM.replace("storm-72h-preparedness", slug);
-    let (_, added) = json_of(
-        app.post("/api/v1/briefs", &app.coordinator)
-            .header("content-type", "application/toml")
-            .body(brief)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    let id = added["id"].as_i64().unwrap();
-    let (status, body) = json_of(
-        app.post(&format!("/api/v1/briefs/{id}/approve"), &app.approver)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    submit_and_approve(app, "/api/v1/briefs", brief).await;
     let (status, body) = json_of(
         app.post("/api/v1/editions", &app.coordinator)
             .json(&json!({ "schedule": "daily" }))
