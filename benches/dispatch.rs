@@ -22,7 +22,7 @@ use briefcast::audience::{self, SegmentFilter};
 use briefcast::brief::{Brief, BriefStatus};
 use briefcast::clock::{Clock, SystemClock};
 use briefcast::config::MissingLanguage;
-use briefcast::dispatch::dispatcher::{Dispatcher, Pace};
+use briefcast::dispatch::dispatcher::{Dispatcher, EditionCache, Pace};
 use briefcast::dispatch::message::{Letterhead, OutgoingMessage};
 use briefcast::dispatch::transport::{SendError, SendReceipt, Transport, transport_from_url};
 use briefcast::edition::{BriefId, EditionKind};
@@ -147,6 +147,7 @@ async fn measure(backend: &str, store: Arc<dyn Store>, recipients: usize, smtp: 
         messages: AtomicU64::new(0),
     });
     let dispatcher = Dispatcher {
+        editions: EditionCache::default(),
         store: store.clone(),
         transport: transport.clone(),
         letterhead: Arc::new(

@@ -9,7 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::dispatch::dispatcher::{Dispatcher, Pace};
+use crate::dispatch::dispatcher::{Dispatcher, EditionCache, Pace};
 use crate::dispatch::message::{DkimSigner, Letterhead};
 use crate::dispatch::transport::{Transport, transport_from_url};
 use crate::inbound::imap::MailboxUrl;
@@ -118,6 +118,7 @@ impl App {
             shutdown.clone(),
         );
         let dispatcher = Dispatcher {
+            editions: EditionCache::default(),
             store: self.state.store.clone(),
             transport: self.transport,
             letterhead: self.letterhead,

@@ -68,11 +68,40 @@ pub struct Dispatcher {
     /// Names this process in leases, so ops can see who held a delivery.
     pub worker: String,
     pub pace: Pace,
+    /// Editions already composed, kept across batches; start with `EditionCache::default()`.
+    pub editions: EditionCache,
 }
 
-/// One edition in one language, composed once and personalised per recipient.
+/// One edition in one language, composed once and personalised per recipient; `None` when the
+/// language policy holds every brief from that language.
 type Composed = Option<Arc<ComposedEdition>>;
 type EditionKey = (EditionId, Language);
+
+/// An edition is composed once per language and its live briefs, not once per batch: a
+/// million-reader edition is thousands of batches, and composing means reading its briefs,
+/// claiming its answers in a write transaction and rendering it.
+#[derive(Default)]
+pub struct EditionCache(std::sync::Mutex<HashMap<CacheKey, Composed>>);
+
+/// An edition, a language and the briefs still live in it.
+type CacheKey = (EditionId, Language, Vec<BriefId>);
+
+impl EditionCache {
+    /// Editions finish; past this many entries the cache starts again rather than grow.
+    const MOST: usize = 256;
+
+    fn get(&self, key: &CacheKey) -> Option<Composed> {
+        self.0.lock().expect("edition cache lock").get(key).cloned()
+    }
+
+    fn insert(&self, key: CacheKey, composed: Composed) {
+        let mut map = self.0.lock().expect("edition cache lock");
+        if map.len() >= Self::MOST {
+            map.clear();
+        }
+        map.insert(key, composed);
+    }
+}
 
 impl Dispatcher {
     /// Sends until `shutdown`; a batch in flight is finished and recorded before it returns.
@@ -175,13 +204,23 @@ impl Dispatcher {
         Ok(count)
     }
 
-    /// Composes each (edition, language) of the batch once, from the briefs still live.
+    /// The composition of each (edition, language) of the batch, from the briefs still live:
+    /// from the cache, or composed now. A render failure fails the batch, which is then deferred.
     async fn compose_editions(&self, claimed: &[ClaimedDelivery]) -> anyhow::Result<HashMap<EditionKey, Composed>> {
         let mut briefs: HashMap<BriefId, Brief> = HashMap::new();
         let mut composed = HashMap::new();
         for delivery in claimed {
             let key = (delivery.edition, delivery.language);
             if composed.contains_key(&key) {
+                continue;
+            }
+            let cache_key = (
+                delivery.edition,
+                delivery.language,
+                delivery.briefs.iter().map(|b| b.brief).collect(),
+            );
+            if let Some(cached) = self.editions.get(&cache_key) {
+                composed.insert(key, cached);
                 continue;
             }
             for item in &delivery.briefs {
@@ -212,15 +251,10 @@ impl Dispatcher {
                 questions_received: None,
                 you_asked,
             };
-            let result = compose(&self.content, &edition, delivery.language, self.policy);
-            let entry = match result {
-                Ok(c) if c.is_empty() => None,
-                Ok(c) => Some(Arc::new(c)),
-                Err(error) => {
-                    tracing::error!(%error, edition = delivery.edition.0, language = %delivery.language, "composing failed");
-                    None
-                }
-            };
+            let result = compose(&self.content, &edition, delivery.language, self.policy)
+                .with_context(|| format!("composing edition {} in {}", delivery.edition, delivery.language))?;
+            let entry = (!result.is_empty()).then(|| Arc::new(result));
+            self.editions.insert(cache_key, entry.clone());
             composed.insert(key, entry);
         }
         Ok(composed)
