@@ -8,6 +8,8 @@
 //! `127.0.0.1:2525`); `BRIEFCAST_BENCH_POOL` the SMTP sessions (default 4), `BRIEFCAST_BENCH_BATCH`
 //! and `BRIEFCAST_BENCH_CONCURRENCY` the dispatcher's pace (default 1000 and 16).
 //!
+//! `BRIEFCAST_BENCH_ONLY=sqlite` or `=postgres` measures one backend.
+//!
 //! `cargo bench --bench dispatch` sends to 100,000 and then 1,000,000 recipients per backend;
 //! `cargo bench --bench dispatch -- 20000` sends to 20,000 only.
 
@@ -250,7 +252,10 @@ async fn main() {
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
 
-    for &n in &counts {
+    let only: Option<String> = std::env::var("BRIEFCAST_BENCH_ONLY").ok();
+    let runs = |backend: &str| only.as_deref().is_none_or(|o| o == backend);
+
+    for &n in counts.iter().filter(|_| runs("sqlite")) {
         let dir = tempfile::tempdir_in(std::env::var("BRIEFCAST_BENCH_TMP").unwrap_or_else(|_| "/tmp".into())).unwrap();
         let url = format!("sqlite://{}", dir.path().join("bench.db").display());
         let store: Arc<dyn Store> = Arc::new(SqliteStore::connect(&url).await.unwrap());
@@ -259,7 +264,8 @@ async fn main() {
         drop(dir);
     }
 
-    if let Ok(url) = std::env::var("BRIEFCAST_BENCH_DATABASE_URL") {
+    if !runs("postgres") {
+    } else if let Ok(url) = std::env::var("BRIEFCAST_BENCH_DATABASE_URL") {
         use sqlx::Connection;
         for &n in &counts {
             let schema = format!("bench_{}", uuid::Uuid::new_v4().simple());

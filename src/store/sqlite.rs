@@ -53,6 +53,16 @@ async fn lock_roster(_tx: &mut sqlx::Transaction<'static, Db>) -> Result<(), sql
 /// claim the only writer until it commits.
 const CLAIM_LOCK: &str = "";
 
+/// `column` is one of `ids`. SQLite looks up each member of an `IN` list in the key's index.
+fn push_id_in(q: &mut sqlx::QueryBuilder<Db>, column: &str, ids: &[i64]) {
+    q.push(format!("{column} IN ("));
+    let mut separated = q.separated(", ");
+    for id in ids {
+        separated.push_bind(*id);
+    }
+    q.push(")");
+}
+
 /// Nor does reading a schedule to build its edition: the write lock serialises that too.
 const SCHEDULE_LOCK: &str = "";
 

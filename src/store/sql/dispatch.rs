@@ -218,88 +218,86 @@ impl DispatchStore for ThisStore {
     async fn claim_due(&self, worker: &str, batch: u32, lease: TimeDelta, now: DateTime<Utc>) -> StoreResult<Vec<ClaimedDelivery>> {
         let mut tx = begin_write(&self.pool).await?;
         // Due deliveries of sending editions, except those whose edition carries a brief still
-        // under embargo (its embargo was moved after the edition was made): they wait.
+        // under embargo (its embargo was moved after the edition was made): they wait. One
+        // statement reads all a send needs, and whether the address has been suppressed since
+        // the edition was made.
         let candidates = format!(
-            "SELECT d.id FROM deliveries d JOIN editions e ON e.id = d.edition_id \
+            "SELECT d.id, d.edition_id, d.language, d.attempts, i.id AS influencer_id, i.email, i.name, \
+             (i.id IS NULL OR EXISTS (SELECT 1 FROM suppressions s WHERE s.email_hash = i.email_hash)) AS suppressed \
+             FROM deliveries d JOIN editions e ON e.id = d.edition_id LEFT JOIN influencers i ON i.id = d.influencer_id \
              WHERE e.status = 'sending' AND d.status IN ('queued', 'deferred') AND d.next_attempt_at <= $1 \
              AND NOT EXISTS (SELECT 1 FROM edition_briefs eb JOIN briefs b ON b.id = eb.brief_id \
                              WHERE eb.edition_id = d.edition_id AND b.embargo_at > $1) \
              LIMIT $2{CLAIM_LOCK}"
         );
-        let ids: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(candidates))
+        let rows = sqlx::query(sqlx::AssertSqlSafe(candidates))
             .bind(now)
             .bind(i64::from(batch))
             .fetch_all(&mut *tx)
             .await?;
-        if ids.is_empty() {
+        if rows.is_empty() {
             return Ok(Vec::new());
         }
-
-        let mut q = QueryBuilder::<Db>::new(
-            "UPDATE deliveries SET status = 'suppressed', last_response = 'the address is suppressed or erased: not sent' \
-             WHERE status IN ('queued', 'deferred') AND (influencer_id IS NULL OR EXISTS (SELECT 1 FROM influencers i JOIN suppressions s \
-             ON s.email_hash = i.email_hash WHERE i.id = deliveries.influencer_id)) AND id IN (",
-        );
-        push_ids(&mut q, &ids);
-        q.push(") RETURNING id");
-        let suppressed: Vec<i64> = q.build_query_scalar().fetch_all(&mut *tx).await?;
-        log_events(&mut tx, &suppressed, "suppressed", "the address is suppressed or erased: not sent", now).await?;
-
-        let mut q = QueryBuilder::<Db>::new(
-            "UPDATE deliveries SET status = 'expired', \
-             last_response = 'every brief it carried expired or was withdrawn: not sent' \
-             WHERE status IN ('queued', 'deferred') AND NOT EXISTS (SELECT 1 FROM edition_briefs eb \
-             JOIN briefs b ON b.id = eb.brief_id WHERE eb.edition_id = deliveries.edition_id AND ",
-        );
-        push_live_brief(&mut q, now);
-        q.push(") AND id IN (");
-        push_ids(&mut q, &ids);
-        q.push(") RETURNING id");
-        let expired: Vec<i64> = q.build_query_scalar().fetch_all(&mut *tx).await?;
-        log_events(&mut tx, &expired, "expired", "every brief it carried expired or was withdrawn: not sent", now).await?;
-
-        let lease_until = now + lease;
-        let mut q = QueryBuilder::<Db>::new("UPDATE deliveries SET status = 'sending', lease_owner = ");
-        q.push_bind(worker)
-            .push(", lease_until = ")
-            .push_bind(lease_until)
-            .push(", claimed_at = ")
-            .push_bind(now)
-            .push(", attempts = attempts + 1 WHERE status IN ('queued', 'deferred') AND id IN (");
-        push_ids(&mut q, &ids);
-        q.push(") RETURNING id");
-        let claimed: Vec<i64> = q.build_query_scalar().fetch_all(&mut *tx).await?;
-        log_events(&mut tx, &claimed, "sending", &format!("claimed by {worker} until {}", lease_until.to_rfc3339()), now)
-            .await?;
-        if claimed.is_empty() {
-            tx.commit().await?;
-            return Ok(Vec::new());
-        }
-
-        let mut q = QueryBuilder::<Db>::new(
-            "SELECT d.id, d.edition_id, d.language, d.attempts, i.id AS influencer_id, i.email, i.name \
-             FROM deliveries d JOIN influencers i ON i.id = d.influencer_id WHERE d.id IN (",
-        );
-        push_ids(&mut q, &claimed);
-        q.push(") ORDER BY d.id");
-        let rows = q.build().fetch_all(&mut *tx).await?;
         let mut editions: Vec<i64> = rows.iter().map(|r| r.try_get("edition_id")).collect::<Result<_, _>>()?;
         editions.sort_unstable();
         editions.dedup();
         let briefs = live_briefs_of(&mut tx, &editions, now).await?;
+
+        // The rows are this transaction's now (locked on PostgreSQL, the database's one writer
+        // on SQLite), so each goes exactly where it is sorted.
+        let (mut suppressed, mut expired, mut claimed) = (Vec::new(), Vec::new(), Vec::new());
+        for row in &rows {
+            let id: i64 = row.try_get("id")?;
+            let edition: i64 = row.try_get("edition_id")?;
+            if row.try_get::<bool, _>("suppressed")? {
+                suppressed.push(id);
+            } else if !briefs.contains_key(&edition) {
+                expired.push(id);
+            } else {
+                claimed.push(row);
+            }
+        }
+        let lease_until = now + lease;
+        let claimed_ids: Vec<i64> = claimed.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>()?;
+        let suppressed_why = "the address is suppressed or erased: not sent";
+        let expired_why = "every brief it carried expired or was withdrawn: not sent";
+        let claimed_why = format!("claimed by {worker} until {}", lease_until.to_rfc3339());
+        update_deliveries(&mut tx, &suppressed, |q| {
+            q.push("status = 'suppressed', last_response = ").push_bind(suppressed_why);
+        })
+        .await?;
+        update_deliveries(&mut tx, &expired, |q| {
+            q.push("status = 'expired', last_response = ").push_bind(expired_why);
+        })
+        .await?;
+        update_deliveries(&mut tx, &claimed_ids, |q| {
+            q.push("status = 'sending', lease_owner = ")
+                .push_bind(worker.to_string())
+                .push(", lease_until = ")
+                .push_bind(lease_until)
+                .push(", claimed_at = ")
+                .push_bind(now)
+                .push(", attempts = attempts + 1");
+        })
+        .await?;
+        log_events(&mut tx, &suppressed, "suppressed", suppressed_why, now).await?;
+        log_events(&mut tx, &expired, "expired", expired_why, now).await?;
+        log_events(&mut tx, &claimed_ids, "sending", &claimed_why, now).await?;
         tx.commit().await?;
 
-        rows.iter()
+        claimed
+            .into_iter()
             .map(|row| {
                 let language: String = row.try_get("language")?;
                 let edition: i64 = row.try_get("edition_id")?;
                 let attempts: i32 = row.try_get("attempts")?;
+                let influencer_id: Option<i64> = row.try_get("influencer_id")?;
                 Ok(ClaimedDelivery {
-                    lease: Lease { delivery: DeliveryId(row.try_get("id")?), worker: worker.to_string(), attempt: attempts as u32 },
+                    lease: Lease { delivery: DeliveryId(row.try_get("id")?), worker: worker.to_string(), attempt: attempts as u32 + 1 },
                     edition: EditionId(edition),
-                    influencer_id: row.try_get("influencer_id")?,
-                    email: row.try_get("email")?,
-                    name: row.try_get("name")?,
+                    influencer_id: influencer_id.ok_or_else(|| StoreError::Corrupt("claimed delivery without influencer".into()))?,
+                    email: row.try_get::<Option<String>, _>("email")?.unwrap_or_default(),
+                    name: row.try_get::<Option<String>, _>("name")?.unwrap_or_default(),
                     language: language.parse().map_err(|e| StoreError::Corrupt(format!("deliveries.language: {e}")))?,
                     lease_until,
                     briefs: briefs.get(&edition).cloned().unwrap_or_default(),
@@ -390,9 +388,8 @@ impl DispatchStore for ThisStore {
                 }
                 q.push("status IN (");
                 push_list(&mut q, resendable.into_iter());
-                q.push(") AND id IN (");
-                push_ids(&mut q, &ids.iter().map(|d| d.0).collect::<Vec<_>>());
-                q.push(")");
+                q.push(") AND ");
+                push_id_in(&mut q, "id", &ids.iter().map(|d| d.0).collect::<Vec<_>>());
                 format!("deliveries:{}", ids.iter().map(ToString::to_string).collect::<Vec<_>>().join(","))
             }
             ResendTarget::Edition { edition, status } => {
@@ -414,9 +411,8 @@ impl DispatchStore for ThisStore {
         editions.dedup();
         log_events(&mut tx, &ids, "queued", &format!("resent on request of {actor}"), now).await?;
         if !editions.is_empty() {
-            let mut q = QueryBuilder::<Db>::new("UPDATE editions SET status = 'sending', finished_at = NULL WHERE status = 'done' AND id IN (");
-            push_ids(&mut q, &editions);
-            q.push(")");
+            let mut q = QueryBuilder::<Db>::new("UPDATE editions SET status = 'sending', finished_at = NULL WHERE status = 'done' AND ");
+            push_id_in(&mut q, "id", &editions);
             q.build().execute(&mut *tx).await?;
         }
         audit(&mut tx, actor, "deliveries.resend", &subject, json!({ "requeued": ids.len() }), now).await?;
@@ -566,9 +562,9 @@ impl DispatchStore for ThisStore {
         let ids: Vec<i64> = rows.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>()?;
         let mut events: HashMap<i64, Vec<DeliveryEvent>> = HashMap::new();
         for chunk in ids.chunks(BATCH) {
-            let mut q = QueryBuilder::<Db>::new("SELECT delivery_id, status, at, detail FROM delivery_events WHERE delivery_id IN (");
-            push_ids(&mut q, chunk);
-            q.push(") ORDER BY id");
+            let mut q = QueryBuilder::<Db>::new("SELECT delivery_id, status, at, detail FROM delivery_events WHERE ");
+            push_id_in(&mut q, "delivery_id", chunk);
+            q.push(" ORDER BY id");
             for row in q.build().fetch_all(&self.pool).await? {
                 events.entry(row.try_get("delivery_id")?).or_default().push(DeliveryEvent {
                     status: row.try_get("status")?,
@@ -744,8 +740,11 @@ async fn record_sent(
         .push_bind(transport)
         .push(", last_response = v.v_response, lease_until = NULL, message_id = v.v_message_id, sent_at = ")
         .push_bind(now)
-        .push(" FROM v WHERE deliveries.id = v.v_id AND deliveries.lease_owner = v.v_owner \
-               AND deliveries.attempts = v.v_attempt AND deliveries.status IN (");
+        .push(" FROM v WHERE deliveries.id = v.v_id AND ");
+    // The key set as well as the join, so that the deliveries are found by their key.
+    let keys: Vec<i64> = chunk.iter().map(|&i| reports[i].0.delivery.0).collect();
+    push_id_in(&mut q, "deliveries.id", &keys);
+    q.push(" AND deliveries.lease_owner = v.v_owner AND deliveries.attempts = v.v_attempt AND deliveries.status IN (");
     push_list(&mut q, open.iter().map(|s| s.to_string()));
     q.push(") RETURNING id");
     let done: std::collections::HashSet<i64> = q.build_query_scalar::<i64>().fetch_all(&mut **tx).await?.into_iter().collect();
@@ -797,13 +796,6 @@ fn parse_delivery_status(s: &str) -> StoreResult<DeliveryStatus> {
     s.parse().map_err(|e| StoreError::Corrupt(format!("deliveries.status: {e}")))
 }
 
-fn push_ids(q: &mut QueryBuilder<Db>, ids: &[i64]) {
-    let mut separated = q.separated(", ");
-    for id in ids {
-        separated.push_bind(*id);
-    }
-}
-
 /// A brief (aliased `b`) whose content may go out at `now`.
 fn push_live_brief(q: &mut QueryBuilder<Db>, now: DateTime<Utc>) {
     q.push(format!("b.status IN {LIVE_BRIEF_STATUSES} AND (b.expires_at IS NULL OR b.expires_at > "))
@@ -811,6 +803,18 @@ fn push_live_brief(q: &mut QueryBuilder<Db>, now: DateTime<Utc>) {
         .push(") AND (b.embargo_at IS NULL OR b.embargo_at <= ")
         .push_bind(now)
         .push(")");
+}
+
+/// Sets what `assignments` pushes on the deliveries `ids`, a chunk per statement.
+async fn update_deliveries(tx: &mut Tx, ids: &[i64], assignments: impl Fn(&mut QueryBuilder<Db>)) -> StoreResult<()> {
+    for chunk in ids.chunks(BATCH) {
+        let mut q = QueryBuilder::<Db>::new("UPDATE deliveries SET ");
+        assignments(&mut q);
+        q.push(" WHERE ");
+        push_id_in(&mut q, "id", chunk);
+        q.build().execute(&mut **tx).await?;
+    }
+    Ok(())
 }
 
 /// Appends one history line per delivery.
@@ -892,9 +896,9 @@ async fn live_briefs_of(tx: &mut Tx, editions: &[i64], now: DateTime<Utc>) -> St
          JOIN briefs b ON b.id = eb.brief_id WHERE ",
     );
     push_live_brief(&mut q, now);
-    q.push(" AND eb.edition_id IN (");
-    push_ids(&mut q, editions);
-    q.push(") ORDER BY eb.edition_id, eb.position");
+    q.push(" AND ");
+    push_id_in(&mut q, "eb.edition_id", editions);
+    q.push(" ORDER BY eb.edition_id, eb.position");
     for row in q.build().fetch_all(&mut **tx).await? {
         let position: i32 = row.try_get("position")?;
         out.entry(row.try_get("edition_id")?).or_default().push(EditionBrief {
@@ -951,10 +955,10 @@ async fn insert_edition(tx: &mut Tx, edition: &NewEdition, now: DateTime<Utc>) -
                 // not count as having had the brief.
                 q.push(
                     " AND NOT EXISTS (SELECT 1 FROM deliveries had JOIN edition_briefs eb ON eb.edition_id = had.edition_id \
-                     WHERE had.influencer_id = influencers.id AND had.status NOT IN ('cancelled', 'expired') AND eb.brief_id IN (",
+                     WHERE had.influencer_id = influencers.id AND had.status NOT IN ('cancelled', 'expired') AND ",
                 );
-                push_ids(&mut q, &edition.briefs.iter().map(|b| b.brief.0).collect::<Vec<_>>());
-                q.push("))");
+                push_id_in(&mut q, "eb.brief_id", &edition.briefs.iter().map(|b| b.brief.0).collect::<Vec<_>>());
+                q.push(")");
             }
         }
     }
@@ -968,9 +972,9 @@ async fn queue_briefs(tx: &mut Tx, actor: &Actor, edition: &NewEdition, now: Dat
         return Ok(());
     }
     let mut q = QueryBuilder::<Db>::new("UPDATE briefs SET status = 'queued', updated_at = ");
-    q.push_bind(now).push(" WHERE status = 'approved' AND id IN (");
-    push_ids(&mut q, &edition.briefs.iter().map(|b| b.brief.0).collect::<Vec<_>>());
-    q.push(") RETURNING id");
+    q.push_bind(now).push(" WHERE status = 'approved' AND ");
+    push_id_in(&mut q, "id", &edition.briefs.iter().map(|b| b.brief.0).collect::<Vec<_>>());
+    q.push(" RETURNING id");
     let queued: Vec<i64> = q.build_query_scalar().fetch_all(&mut **tx).await?;
     for id in queued {
         let detail = json!({ "from": "approved", "to": "queued" });
@@ -987,10 +991,10 @@ async fn mark_briefs_sent(tx: &mut Tx, sent: &[i64], now: DateTime<Utc>) -> Stor
     let mut q = QueryBuilder::<Db>::new("UPDATE briefs SET status = 'sent', updated_at = ");
     q.push_bind(now).push(
         " WHERE status IN ('approved', 'queued') AND id IN (SELECT eb.brief_id FROM edition_briefs eb \
-         JOIN deliveries d ON d.edition_id = eb.edition_id WHERE d.id IN (",
+         JOIN deliveries d ON d.edition_id = eb.edition_id WHERE ",
     );
-    push_ids(&mut q, sent);
-    q.push(")) RETURNING id, status");
+    push_id_in(&mut q, "d.id", sent);
+    q.push(") RETURNING id, status");
     let rows = q.build().fetch_all(&mut **tx).await?;
     for row in rows {
         let id: i64 = row.try_get("id")?;
@@ -1026,10 +1030,10 @@ impl ThisStore {
         let mut counts: HashMap<i64, u64> = HashMap::new();
         if !ids.is_empty() {
             let mut q = QueryBuilder::<Db>::new(
-                "SELECT edition_id, brief_id, position, is_correction FROM edition_briefs WHERE edition_id IN (",
+                "SELECT edition_id, brief_id, position, is_correction FROM edition_briefs WHERE ",
             );
-            push_ids(&mut q, &ids);
-            q.push(") ORDER BY edition_id, position");
+            push_id_in(&mut q, "edition_id", &ids);
+            q.push(" ORDER BY edition_id, position");
             for row in q.build().fetch_all(&self.pool).await? {
                 let position: i32 = row.try_get("position")?;
                 briefs.entry(row.try_get("edition_id")?).or_default().push(EditionBrief {
@@ -1038,9 +1042,9 @@ impl ThisStore {
                     is_correction: row.try_get("is_correction")?,
                 });
             }
-            let mut q = QueryBuilder::<Db>::new("SELECT edition_id, COUNT(*) AS n FROM deliveries WHERE edition_id IN (");
-            push_ids(&mut q, &ids);
-            q.push(") GROUP BY edition_id");
+            let mut q = QueryBuilder::<Db>::new("SELECT edition_id, COUNT(*) AS n FROM deliveries WHERE ");
+            push_id_in(&mut q, "edition_id", &ids);
+            q.push(" GROUP BY edition_id");
             for row in q.build().fetch_all(&self.pool).await? {
                 let n: i64 = row.try_get("n")?;
                 counts.insert(row.try_get("edition_id")?, n as u64);
