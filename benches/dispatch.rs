@@ -148,7 +148,7 @@ async fn measure(backend: &str, store: Arc<dyn Store>, recipients: usize, smtp: 
         bytes: AtomicU64::new(0),
         messages: AtomicU64::new(0),
     });
-    let dispatcher = Dispatcher {
+    let dispatcher = Arc::new(Dispatcher {
         editions: EditionCache::default(),
         store: store.clone(),
         transport: transport.clone(),
@@ -174,7 +174,7 @@ async fn measure(backend: &str, store: Arc<dyn Store>, recipients: usize, smtp: 
         metrics: Arc::new(Metrics::default()),
         worker: "bench".into(),
         pace: pace.clone(),
-    };
+    });
 
     reset_peak();
     let started = Instant::now();
@@ -195,14 +195,7 @@ async fn measure(backend: &str, store: Arc<dyn Store>, recipients: usize, smtp: 
         .expect("create edition");
     assert_eq!(created.recipients as usize, recipients);
     let created_in = started.elapsed();
-    let mut claimed = 0;
-    loop {
-        let n = dispatcher.run_once().await.expect("dispatch");
-        if n == 0 {
-            break;
-        }
-        claimed += n;
-    }
+    let claimed = dispatcher.drain().await.expect("dispatch");
     let elapsed = started.elapsed();
     let peak = peak_mb();
     let sent = transport.messages.load(Ordering::Relaxed);
@@ -243,12 +236,14 @@ async fn main() {
     let pace = Pace {
         batch: env_or("BRIEFCAST_BENCH_BATCH", 1000),
         concurrency: env_or("BRIEFCAST_BENCH_CONCURRENCY", 16),
+        lanes: env_or("BRIEFCAST_BENCH_LANES", Pace::default().lanes),
         ..Pace::default()
     };
     println!(
-        "dispatch: {smtp}, batch {}, concurrency {}, {} cores",
+        "dispatch: {smtp}, batch {}, concurrency {}, lanes {}, {} cores",
         pace.batch,
         pace.concurrency,
+        pace.lanes,
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
 

@@ -32,8 +32,11 @@ pub struct Pace {
     /// How long a claim holds. A send still unrecorded after this is `uncertain`, so it must
     /// comfortably exceed a batch's send time, transport timeouts included.
     pub lease: TimeDelta,
-    /// Messages in flight at once, across the transport's connections.
+    /// Messages in flight at once in each lane, across the transport's connections.
     pub concurrency: usize,
+    /// Batches under way at once, each claimed, sent and recorded in turn by its own task: while
+    /// one lane waits on the database, another keeps the transport's connections busy.
+    pub lanes: usize,
     /// How long to wait when nothing is due.
     pub idle: Duration,
     pub retry: RetryPolicy,
@@ -47,6 +50,7 @@ impl Default for Pace {
             batch: 200,
             lease: TimeDelta::minutes(10),
             concurrency: 8,
+            lanes: 2,
             idle: Duration::from_secs(1),
             retry: RetryPolicy::default(),
             limits: Vec::new(),
@@ -104,9 +108,21 @@ impl EditionCache {
 }
 
 impl Dispatcher {
-    /// Sends until `shutdown`; a batch in flight is finished and recorded before it returns.
+    /// Sends until `shutdown`; the batches in flight are finished and recorded before it returns.
     pub async fn run_until_stopped(self, shutdown: CancellationToken) -> anyhow::Result<()> {
-        tracing::info!(worker = %self.worker, transport = self.transport.name(), "dispatcher started");
+        tracing::info!(worker = %self.worker, transport = self.transport.name(), lanes = self.pace.lanes, "dispatcher started");
+        let this = Arc::new(self);
+        let lanes: Vec<_> = (0..this.pace.lanes.max(1))
+            .map(|_| tokio::spawn(this.clone().lane(shutdown.clone())))
+            .collect();
+        for lane in lanes {
+            lane.await.context("a dispatch lane stopped abnormally")?;
+        }
+        tracing::info!(worker = %this.worker, "dispatcher stopped");
+        Ok(())
+    }
+
+    async fn lane(self: Arc<Self>, shutdown: CancellationToken) {
         while !shutdown.is_cancelled() {
             let sent = match self.run_once().await {
                 Ok(n) => n,
@@ -122,8 +138,30 @@ impl Dispatcher {
                 }
             }
         }
-        tracing::info!(worker = %self.worker, "dispatcher stopped");
-        Ok(())
+    }
+
+    /// Sends what is due until nothing is left to claim, in all lanes, and returns how many
+    /// deliveries were claimed: the daemon's work without its waiting, for benchmarks.
+    pub async fn drain(self: &Arc<Self>) -> anyhow::Result<usize> {
+        let lanes: Vec<_> = (0..self.pace.lanes.max(1))
+            .map(|_| {
+                let this = self.clone();
+                tokio::spawn(async move {
+                    let mut claimed = 0;
+                    loop {
+                        match this.run_once().await? {
+                            0 => return anyhow::Ok(claimed),
+                            n => claimed += n,
+                        }
+                    }
+                })
+            })
+            .collect();
+        let mut claimed = 0;
+        for lane in lanes {
+            claimed += lane.await.context("a dispatch lane stopped abnormally")??;
+        }
+        Ok(claimed)
     }
 
     /// Claims one batch, sends it and records the outcomes. Returns how many were claimed.

@@ -68,6 +68,18 @@ fn push_id_in(q: &mut sqlx::QueryBuilder<Db>, column: &str, ids: &[i64]) {
     q.push(format!("{column} = ANY(")).push_bind(ids.to_vec()).push(")");
 }
 
+/// Called once an edition's deliveries are inserted, in the same transaction. Until autovacuum
+/// comes round the planner counts the queued deliveries as they were before, and on those counts
+/// it read every delivery of a new edition of a million to claim a thousand of them (a bitmap
+/// scan, which cannot stop early). Analysing sees this transaction's own rows.
+async fn refresh_statistics(tx: &mut sqlx::Transaction<'static, Db>) -> Result<(), sqlx::Error> {
+    sqlx::query("ANALYZE deliveries").execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Rows read to be changed later in the same transaction are locked against other writers.
+const ROW_LOCK: &str = " FOR UPDATE";
+
 /// Building an edition of a schedule locks the schedule's row (only it, not its segment), so
 /// two editions of one schedule made at once take turns choosing their briefs.
 const SCHEDULE_LOCK: &str = " FOR UPDATE OF s";

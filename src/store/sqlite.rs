@@ -63,6 +63,14 @@ fn push_id_in(q: &mut sqlx::QueryBuilder<Db>, column: &str, ids: &[i64]) {
     q.push(")");
 }
 
+/// SQLite plans the claim by the shape of its indexes, not by gathered counts.
+async fn refresh_statistics(_tx: &mut sqlx::Transaction<'static, Db>) -> Result<(), sqlx::Error> {
+    Ok(())
+}
+
+/// Nor do rows read to be changed later in the same transaction: the write lock covers them.
+const ROW_LOCK: &str = "";
+
 /// Nor does reading a schedule to build its edition: the write lock serialises that too.
 const SCHEDULE_LOCK: &str = "";
 

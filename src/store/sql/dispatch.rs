@@ -217,24 +217,42 @@ impl DispatchStore for ThisStore {
 
     async fn claim_due(&self, worker: &str, batch: u32, lease: TimeDelta, now: DateTime<Utc>) -> StoreResult<Vec<ClaimedDelivery>> {
         let mut tx = begin_write(&self.pool).await?;
-        // Due deliveries of sending editions, except those whose edition carries a brief still
-        // under embargo (its embargo was moved after the edition was made): they wait. One
-        // statement reads all a send needs, and whether the address has been suppressed since
-        // the edition was made.
+        // Editions that are sending, flash editions first, then the oldest. One whose briefs
+        // include one still under embargo (its embargo was moved after the edition was made)
+        // waits.
+        let editions: Vec<i64> = sqlx::query_scalar(
+            "SELECT e.id FROM editions e WHERE e.status = 'sending' \
+             AND NOT EXISTS (SELECT 1 FROM edition_briefs eb JOIN briefs b ON b.id = eb.brief_id \
+                             WHERE eb.edition_id = e.id AND b.embargo_at > $1) \
+             ORDER BY CASE WHEN e.kind = 'flash' THEN 0 ELSE 1 END, e.id",
+        )
+        .bind(now)
+        .fetch_all(&mut *tx)
+        .await?;
+        // Their due deliveries, oldest first, one edition at a time: each is a range of the
+        // due index, read only as far as the batch needs. One statement reads all a send needs,
+        // and whether the address has been suppressed since the edition was made.
         let candidates = format!(
             "SELECT d.id, d.edition_id, d.language, d.attempts, i.id AS influencer_id, i.email, i.name, \
              (i.id IS NULL OR EXISTS (SELECT 1 FROM suppressions s WHERE s.email_hash = i.email_hash)) AS suppressed \
-             FROM deliveries d JOIN editions e ON e.id = d.edition_id LEFT JOIN influencers i ON i.id = d.influencer_id \
-             WHERE e.status = 'sending' AND d.status IN ('queued', 'deferred') AND d.next_attempt_at <= $1 \
-             AND NOT EXISTS (SELECT 1 FROM edition_briefs eb JOIN briefs b ON b.id = eb.brief_id \
-                             WHERE eb.edition_id = d.edition_id AND b.embargo_at > $1) \
-             LIMIT $2{CLAIM_LOCK}"
+             FROM deliveries d LEFT JOIN influencers i ON i.id = d.influencer_id \
+             WHERE d.edition_id = $1 AND d.status IN ('queued', 'deferred') AND d.next_attempt_at <= $2 \
+             ORDER BY d.next_attempt_at LIMIT $3{CLAIM_LOCK}"
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(candidates))
-            .bind(now)
-            .bind(i64::from(batch))
-            .fetch_all(&mut *tx)
-            .await?;
+        let mut rows = Vec::new();
+        for edition in editions {
+            let wanted = batch as usize - rows.len();
+            if wanted == 0 {
+                break;
+            }
+            let found = sqlx::query(sqlx::AssertSqlSafe(candidates.as_str()))
+                .bind(edition)
+                .bind(now)
+                .bind(wanted as i64)
+                .fetch_all(&mut *tx)
+                .await?;
+            rows.extend(found);
+        }
         if rows.is_empty() {
             return Ok(Vec::new());
         }
@@ -706,9 +724,9 @@ async fn record_one(tx: &mut Tx, lease: &Lease, transport: &str, outcome: &Outco
     Ok(Recorded::Recorded { status: to })
 }
 
-/// Records the `Sent` outcomes at `chunk` (indices into `reports`) in one statement, each only
-/// while its lease is still this attempt's, as `record_one` would; returns the deliveries it
-/// recorded, with their history lines written.
+/// Records the `Sent` outcomes at `chunk` (indices into `reports`), each only while its lease is
+/// still this attempt's, as `record_one` would; returns the deliveries it recorded, with their
+/// history lines written.
 async fn record_sent(
     tx: &mut Tx,
     reports: &[(&Lease, &Outcome)],
@@ -716,53 +734,60 @@ async fn record_sent(
     transport: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<std::collections::HashSet<i64>> {
-    let open: Vec<&str> = [DeliveryStatus::Sending, DeliveryStatus::Uncertain]
-        .into_iter()
-        .filter(|s| s.can_become(DeliveryStatus::Sent))
-        .map(DeliveryStatus::as_str)
+    // The fence is read, with the rows locked, and checked here rather than in the update's
+    // WHERE: there the planner, counting almost no deliveries as sending (its counts are from
+    // when the edition was made), joined the chunk to itself row by row.
+    let keys: Vec<i64> = chunk.iter().map(|&i| reports[i].0.delivery.0).collect();
+    let mut q = QueryBuilder::<Db>::new("SELECT id, status, lease_owner, attempts FROM deliveries WHERE ");
+    push_id_in(&mut q, "id", &keys);
+    q.push(ROW_LOCK);
+    let mut current: HashMap<i64, (String, Option<String>, i32)> = HashMap::new();
+    for row in q.build().fetch_all(&mut **tx).await? {
+        current.insert(row.try_get("id")?, (row.try_get("status")?, row.try_get("lease_owner")?, row.try_get("attempts")?));
+    }
+    let fenced: Vec<usize> = chunk
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let lease = reports[i].0;
+            current.get(&lease.delivery.0).is_some_and(|(status, owner, attempts)| {
+                let open = parse_delivery_status(status)
+                    .is_ok_and(|s| matches!(s, DeliveryStatus::Sending | DeliveryStatus::Uncertain) && s.can_become(DeliveryStatus::Sent));
+                open && owner.as_deref() == Some(lease.worker.as_str()) && *attempts == lease.attempt as i32
+            })
+        })
         .collect();
-    // Columns named apart from the table's, so `RETURNING id` means the delivery's on both
-    // backends (SQLite's RETURNING sees only the updated table, PostgreSQL's sees both).
-    let mut q = QueryBuilder::<Db>::new("WITH v (v_id, v_owner, v_attempt, v_response, v_message_id) AS (");
-    q.push_values(chunk, |mut b, &i| {
+    if fenced.is_empty() {
+        return Ok(Default::default());
+    }
+    let keys: Vec<i64> = fenced.iter().map(|&i| reports[i].0.delivery.0).collect();
+    let mut q = QueryBuilder::<Db>::new("WITH v (v_id, v_response, v_message_id) AS (");
+    q.push_values(&fenced, |mut b, &i| {
         let (lease, outcome) = reports[i];
         let message_id = match outcome {
             Outcome::Sent { message_id, .. } => message_id.as_str(),
             _ => unreachable!("only sent outcomes are recorded here"),
         };
-        b.push_bind(lease.delivery.0)
-            .push_bind(lease.worker.as_str())
-            .push_bind(lease.attempt as i32)
-            .push_bind(outcome.response())
-            .push_bind(message_id);
+        b.push_bind(lease.delivery.0).push_bind(outcome.response()).push_bind(message_id);
     });
     q.push(") UPDATE deliveries SET status = 'sent', transport = ")
         .push_bind(transport)
         .push(", last_response = v.v_response, lease_until = NULL, message_id = v.v_message_id, sent_at = ")
         .push_bind(now)
         .push(" FROM v WHERE deliveries.id = v.v_id AND ");
-    // The key set as well as the join, so that the deliveries are found by their key.
-    let keys: Vec<i64> = chunk.iter().map(|&i| reports[i].0.delivery.0).collect();
     push_id_in(&mut q, "deliveries.id", &keys);
-    q.push(" AND deliveries.lease_owner = v.v_owner AND deliveries.attempts = v.v_attempt AND deliveries.status IN (");
-    push_list(&mut q, open.iter().map(|s| s.to_string()));
-    q.push(") RETURNING id");
-    let done: std::collections::HashSet<i64> = q.build_query_scalar::<i64>().fetch_all(&mut **tx).await?.into_iter().collect();
+    q.build().execute(&mut **tx).await?;
 
-    let lines: Vec<(i64, String)> = chunk
-        .iter()
-        .map(|&i| reports[i])
-        .filter(|(lease, _)| done.contains(&lease.delivery.0))
-        .map(|(lease, outcome)| (lease.delivery.0, format!("{transport}: {}", outcome.response())))
-        .collect();
-    if !lines.is_empty() {
-        let mut q = QueryBuilder::<Db>::new("INSERT INTO delivery_events (delivery_id, status, at, detail) ");
-        q.push_values(&lines, |mut b, (id, detail)| {
-            b.push_bind(*id).push_bind("sent").push_bind(now).push_bind(detail.as_str());
-        });
-        q.build().execute(&mut **tx).await?;
-    }
-    Ok(done)
+    let mut q = QueryBuilder::<Db>::new("INSERT INTO delivery_events (delivery_id, status, at, detail) ");
+    q.push_values(&fenced, |mut b, &i| {
+        let (lease, outcome) = reports[i];
+        b.push_bind(lease.delivery.0)
+            .push_bind("sent")
+            .push_bind(now)
+            .push_bind(format!("{transport}: {}", outcome.response()));
+    });
+    q.build().execute(&mut **tx).await?;
+    Ok(keys.into_iter().collect())
 }
 
 const SCHEDULE_SELECT: &str = "SELECT s.id, s.name, s.cron, s.time_zone, s.cadence, s.enabled, s.created_at, \
@@ -963,6 +988,7 @@ async fn insert_edition(tx: &mut Tx, edition: &NewEdition, now: DateTime<Utc>) -
         }
     }
     let recipients = q.build().execute(&mut **tx).await?.rows_affected();
+    refresh_statistics(tx).await?;
     Ok(EditionCreated { edition: EditionId(id), recipients })
 }
 
