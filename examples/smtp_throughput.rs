@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use briefcast::audience::EmailAddress;
-use briefcast::dispatch::message::{Letter, Letterhead, OutgoingMessage};
+use briefcast::dispatch::message::{Letter, Letterhead, OutgoingMessage, Part};
 use briefcast::dispatch::transport::{SmtpOptions, SmtpTransport, Transport};
 use briefcast::language::Language;
 use briefcast::token::TokenKey;
@@ -140,8 +140,8 @@ fn compose_one(
         to_name: None,
         language: Language::Fi,
         subject: "Päivän faktat",
-        text: filler,
-        html: &html,
+        text: Part::Text(filler),
+        html: Part::Text(&html),
         list_name: "Daily (fi)",
         list_id: "daily.fi.news.example.fi",
     };

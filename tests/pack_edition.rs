@@ -228,3 +228,51 @@ fn personalisation_without_a_name_greets_without_one() {
     );
     assert!(message.html.contains("<p>Hei,</p>"));
 }
+
+/// The dispatcher sends the parts encoded once per edition and spliced per recipient; a reader
+/// must get exactly what the preview shows, in valid quoted-printable, whatever their name.
+#[test]
+fn encoded_parts_decode_to_what_the_reader_sees() {
+    let (storm, boil) = (brief(STORM), brief(BOIL_WATER));
+    let edition = Edition {
+        briefs: vec![&storm, &boil],
+        date: now(),
+        questions_received: None,
+        you_asked: Vec::new(),
+    };
+    let long = format!("Åsa-Märta = <Söderström> & {} 🌩 ", "Lindqvist-".repeat(12));
+    let names = ["Aino", "", "Åsa", long.as_str(), " Ä "];
+    for composed in compose_all(&Content::embedded(), &edition, fallback_to(Language::Fi)).unwrap() {
+        let language = composed.language;
+        for name in names {
+            let reader = briefcast::pack::Recipient {
+                name: name.to_string(),
+                ..recipient()
+            };
+            let plain = composed.personalise(&reader);
+            let encoded = composed.personalise_encoded(&reader);
+            assert_eq!(encoded.subject, plain.subject);
+            for (part, seen, sent) in [
+                ("text", &plain.text, &encoded.text),
+                ("html", &plain.html, &encoded.html),
+            ] {
+                let sent = std::str::from_utf8(sent).unwrap();
+                assert!(sent.is_ascii(), "{language} {part}: quoted-printable is ASCII");
+                for line in sent.split("\r\n") {
+                    assert!(
+                        line.len() <= 76,
+                        "{language} {part}: a line of {} characters: {line}",
+                        line.len()
+                    );
+                    assert!(
+                        !line.contains('\n') && !line.contains('\r'),
+                        "{language} {part}: a bare line break"
+                    );
+                }
+                let decoded = quoted_printable::decode(sent, quoted_printable::ParseMode::Strict).unwrap();
+                let decoded = String::from_utf8(decoded).unwrap();
+                assert_eq!(decoded, seen.replace('\n', "\r\n"), "{language} {part} for {name:?}");
+            }
+        }
+    }
+}

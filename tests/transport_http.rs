@@ -10,7 +10,7 @@ use axum::routing::post;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use briefcast::audience::EmailAddress;
-use briefcast::dispatch::message::{Letter, Letterhead, OutgoingMessage};
+use briefcast::dispatch::message::{Letter, Letterhead, OutgoingMessage, Part};
 use briefcast::dispatch::transport::{HttpApiSettings, SendError, transport_from_url};
 use briefcast::language::Language;
 use briefcast::token::TokenKey;
@@ -73,8 +73,8 @@ fn message(to: &str) -> OutgoingMessage {
         to_name: None,
         language: Language::Fi,
         subject: "Faktat",
-        text: "Hei\n",
-        html: "<p>Hei</p>",
+        text: Part::Text("Hei\n"),
+        html: Part::Text("<p>Hei</p>"),
         list_name: "Daily (fi)",
         list_id: "daily.fi.news.example.fi",
     };

@@ -1,7 +1,7 @@
 //! The outbox folder: the zero-configuration transport writes readable `.eml` files.
 
 use briefcast::audience::EmailAddress;
-use briefcast::dispatch::message::{Letter, Letterhead, OutgoingMessage};
+use briefcast::dispatch::message::{Letter, Letterhead, OutgoingMessage, Part};
 use briefcast::dispatch::transport::{OutboxTransport, SendError, Transport, transport_from_url};
 use briefcast::language::Language;
 use briefcast::token::TokenKey;
@@ -26,8 +26,8 @@ fn message(delivery_id: i64) -> OutgoingMessage {
         to_name: Some("Aino"),
         language: Language::En,
         subject: "Weekly facts",
-        text: "Hello Aino\n",
-        html: "<p>Hello Aino</p>",
+        text: Part::Text("Hello Aino\n"),
+        html: Part::Text("<p>Hello Aino</p>"),
         list_name: "Weekly (en)",
         list_id: "weekly.en.localhost.localdomain",
     };

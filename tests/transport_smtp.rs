@@ -5,7 +5,7 @@ use std::net::{SocketAddr, TcpListener};
 use std::sync::{Arc, Mutex};
 
 use briefcast::audience::EmailAddress;
-use briefcast::dispatch::message::{Letter, Letterhead, OutgoingMessage};
+use briefcast::dispatch::message::{Letter, Letterhead, OutgoingMessage, Part};
 use briefcast::dispatch::transport::{SendError, SmtpOptions, SmtpTransport, Transport};
 use briefcast::language::Language;
 use briefcast::token::TokenKey;
@@ -100,8 +100,8 @@ fn message(delivery_id: i64, to: &str) -> OutgoingMessage {
         to_name: None,
         language: Language::Fi,
         subject: "Päivän faktat",
-        text: "Hei!\n",
-        html: "<p>Hei!</p>",
+        text: Part::Text("Hei!\n"),
+        html: Part::Text("<p>Hei!</p>"),
         list_name: "Koronafaktat daily (fi)",
         list_id: "daily.fi.news.example.fi",
     };

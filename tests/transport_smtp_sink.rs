@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use briefcast::audience::EmailAddress;
-use briefcast::dispatch::message::{Letter, Letterhead};
+use briefcast::dispatch::message::{Letter, Letterhead, Part};
 use briefcast::dispatch::transport::{SmtpOptions, SmtpTransport, Transport};
 use briefcast::language::Language;
 use briefcast::token::TokenKey;
@@ -40,8 +40,8 @@ async fn messages_reach_a_real_smtp_sink() {
             to_name: None,
             language: Language::Sv,
             subject: "Veckans fakta",
-            text: "Hej!\n",
-            html: "<p>Hej!</p>",
+            text: Part::Text("Hej!\n"),
+            html: Part::Text("<p>Hej!</p>"),
             list_name: "Weekly (sv)",
             list_id: "weekly.sv.news.example.fi",
         };

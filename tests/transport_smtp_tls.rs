@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use briefcast::audience::EmailAddress;
-use briefcast::dispatch::message::{Letter, Letterhead, OutgoingMessage};
+use briefcast::dispatch::message::{Letter, Letterhead, OutgoingMessage, Part};
 use briefcast::dispatch::transport::{SendError, SmtpOptions, SmtpTransport, Transport};
 use briefcast::language::Language;
 use briefcast::token::TokenKey;
@@ -239,8 +239,8 @@ fn message(delivery_id: i64) -> OutgoingMessage {
         to_name: None,
         language: Language::En,
         subject: "Today's facts",
-        text: "Hello!\n",
-        html: "<p>Hello!</p>",
+        text: Part::Text("Hello!\n"),
+        html: Part::Text("<p>Hello!</p>"),
         list_name: "Daily (en)",
         list_id: "daily.en.news.example.fi",
     };

@@ -12,7 +12,7 @@ use futures::StreamExt;
 use rand::SeedableRng;
 use tokio_util::sync::CancellationToken;
 
-use super::message::{Letter, Letterhead};
+use super::message::{Letter, Letterhead, Part};
 use super::transport::{RetryPolicy, SendError, Transport};
 use crate::audience::EmailAddress;
 use crate::brief::Brief;
@@ -323,7 +323,7 @@ impl Dispatcher {
             preferences_url: link,
             reply_address: self.tokens.address(Purpose::Reply, id, &self.reply_domain),
         };
-        let message = edition.personalise(&recipient);
+        let message = edition.personalise_encoded(&recipient);
         let list_id = format!("{}.briefcast.{}", delivery.language, self.reply_domain);
         let list_name = format!("briefcast ({})", delivery.language);
         let letter = Letter {
@@ -333,8 +333,8 @@ impl Dispatcher {
             to_name: Some(&delivery.name),
             language: delivery.language,
             subject: &message.subject,
-            text: &message.text,
-            html: &message.html,
+            text: Part::QuotedPrintable(&message.text),
+            html: Part::QuotedPrintable(&message.html),
             list_name: &list_name,
             list_id: &list_id,
         };

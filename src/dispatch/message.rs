@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use lettre::message::dkim::{
     DkimCanonicalization, DkimCanonicalizationType, DkimConfig, DkimSigningAlgorithm, DkimSigningKey,
 };
-use lettre::message::header::{Header, HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::header::{ContentTransferEncoding, Header, HeaderName, HeaderValue};
+use lettre::message::{Body, Mailbox, MultiPart};
 use lettre::{Address, Message};
 use rand::Rng;
 
@@ -57,12 +57,31 @@ pub struct Letter<'a> {
     pub to_name: Option<&'a str>,
     pub language: Language,
     pub subject: &'a str,
-    pub text: &'a str,
-    pub html: &'a str,
+    pub text: Part<'a>,
+    pub html: Part<'a>,
     /// The list's description for `List-Id` (RFC 2919), e.g. `Koronafaktat – weekly (fi)`.
     pub list_name: &'a str,
     /// The list's identifier, a dotted name under a domain we control, e.g. `weekly.fi.news.example.fi`.
     pub list_id: &'a str,
+}
+
+/// A body part as text, or already encoded as quoted-printable with CRLF line breaks (the
+/// dispatcher's, encoded once per edition rather than once per message).
+#[derive(Debug, Clone, Copy)]
+pub enum Part<'a> {
+    Text(&'a str),
+    QuotedPrintable(&'a [u8]),
+}
+
+impl Part<'_> {
+    fn body(self) -> Body {
+        match self {
+            Part::Text(text) => Body::new(text.to_string()),
+            Part::QuotedPrintable(encoded) => {
+                Body::dangerous_pre_encoded(encoded.to_vec(), ContentTransferEncoding::QuotedPrintable)
+            }
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -258,8 +277,8 @@ impl Letterhead {
             // written by people for people, who are meant to reply.
             .header(Precedence)
             .multipart(MultiPart::alternative_plain_html(
-                letter.text.to_string(),
-                letter.html.to_string(),
+                letter.text.body(),
+                letter.html.body(),
             ))?;
         if let Some(dkim) = &self.dkim {
             message.sign(&dkim.config);
@@ -359,8 +378,8 @@ mod tests {
             to_name: Some("Aino Virtanen"),
             language: Language::Sv,
             subject: "Veckans fakta: vaccin och resor",
-            text: "Hej Aino,\n\nhär är veckans fakta.\n",
-            html: "<p>Hej Aino,</p><p>här är veckans fakta.</p>",
+            text: Part::Text("Hej Aino,\n\nhär är veckans fakta.\n"),
+            html: Part::Text("<p>Hej Aino,</p><p>här är veckans fakta.</p>"),
             list_name: "Koronafaktat – weekly (sv)",
             list_id: "weekly.sv.news.example.fi",
         };
@@ -444,8 +463,8 @@ mod tests {
             to_name: None,
             language: Language::Fi,
             subject: "s",
-            text: "t",
-            html: "<p>t</p>",
+            text: Part::Text("t"),
+            html: Part::Text("<p>t</p>"),
             list_name: "l",
             list_id: "l.example.fi",
         };
@@ -477,8 +496,8 @@ mod tests {
             to_name: None,
             language: Language::Fi,
             subject: "s",
-            text: "t",
-            html: "h",
+            text: Part::Text("t"),
+            html: Part::Text("h"),
             list_name: "l",
             list_id: "has spaces>\r\nBcc: x@y",
         };

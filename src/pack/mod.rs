@@ -18,7 +18,7 @@ use crate::language::Language;
 
 pub use edition::{Asked, ComposedEdition, Edition, Held, HeldReason, LanguagePolicy, Placement, compose, compose_all};
 pub use locale::{MESSAGE_IDS, Strings, format_date, format_datetime, format_number};
-pub use personalise::{Message, Recipient};
+pub use personalise::{EncodedMessage, Message, Recipient};
 pub use preview::{Preview, preview, write_preview};
 pub use snippets::Snippets;
 pub use templates::{TEMPLATE_NAMES, Templates};
