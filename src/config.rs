@@ -282,7 +282,7 @@ impl Config {
         // message in flight; a shorter lease turns slow sends into uncertain ones.
         default("dispatch_lease", "10m".into());
         default("dispatch_batch", "200".into());
-        default("dispatch_concurrency", "8".into());
+        default("dispatch_concurrency", "16".into());
         let data_dir = PathBuf::from(&values["data_dir"].0);
         values.entry("database_url").or_insert((
             format!("sqlite://{}", data_dir.join("briefcast.db").display()),
@@ -691,7 +691,7 @@ mod tests {
         let c = Config::from_sources(None, env(&[])).unwrap();
         assert_eq!(
             (c.dispatch_lease.as_secs(), c.dispatch_batch, c.dispatch_concurrency),
-            (600, 200, 8)
+            (600, 200, 16)
         );
         let c = Config::from_sources(
             None,

@@ -32,7 +32,7 @@ pub struct Pace {
     /// How long a claim holds. A send still unrecorded after this is `uncertain`, so it must
     /// comfortably exceed a batch's send time, transport timeouts included.
     pub lease: TimeDelta,
-    /// Messages in flight at once in each lane, across the transport's connections.
+    /// Messages in flight at once in this daemon, shared out among the lanes.
     pub concurrency: usize,
     /// Batches under way at once, each claimed, sent and recorded in turn by its own task: while
     /// one lane waits on the database, another keeps the transport's connections busy.
@@ -49,7 +49,7 @@ impl Default for Pace {
         Pace {
             batch: 200,
             lease: TimeDelta::minutes(10),
-            concurrency: 8,
+            concurrency: 16,
             lanes: 2,
             idle: Duration::from_secs(1),
             retry: RetryPolicy::default(),
@@ -218,7 +218,7 @@ impl Dispatcher {
             }
         });
         let results: Vec<(Lease, Outcome)> = futures::stream::iter(sends)
-            .buffer_unordered(self.pace.concurrency.max(1))
+            .buffer_unordered(self.pace.concurrency.div_ceil(self.pace.lanes.max(1)).max(1))
             .collect()
             .await;
         let reports: Vec<(&Lease, &Outcome)> = results.iter().map(|(l, o)| (l, o)).collect();
