@@ -9,6 +9,7 @@
 //! `BRIEFCAST_BENCH_CONCURRENCY` and `BRIEFCAST_BENCH_LANES` the dispatcher's pace (default the
 //! daemon's: 200, 16 and 2).
 //!
+//! `BRIEFCAST_BENCH_DKIM_KEY` names a PEM key (RSA or Ed25519) to sign every message with.
 //! `BRIEFCAST_BENCH_ONLY=sqlite` or `=postgres` measures one backend.
 //!
 //! `cargo bench --bench dispatch` sends to 100,000 and then 1,000,000 recipients per backend;
@@ -26,7 +27,7 @@ use briefcast::brief::{Brief, BriefStatus};
 use briefcast::clock::{Clock, SystemClock};
 use briefcast::config::MissingLanguage;
 use briefcast::dispatch::dispatcher::{Dispatcher, EditionCache, Pace};
-use briefcast::dispatch::message::{Letterhead, OutgoingMessage};
+use briefcast::dispatch::message::{DkimSigner, Letterhead, OutgoingMessage};
 use briefcast::dispatch::transport::{SendError, SendReceipt, Transport, transport_from_url};
 use briefcast::edition::{BriefId, EditionKind};
 use briefcast::language::Language;
@@ -102,6 +103,13 @@ fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
+/// A DKIM signer from the PEM file named by `BRIEFCAST_BENCH_DKIM_KEY`, to measure signing.
+fn dkim() -> Option<DkimSigner> {
+    let path = std::env::var("BRIEFCAST_BENCH_DKIM_KEY").ok()?;
+    let pem = std::fs::read_to_string(&path).expect("BRIEFCAST_BENCH_DKIM_KEY names a readable PEM file");
+    Some(DkimSigner::from_pem("bench", "example.fi", &pem).expect("a DKIM key"))
+}
+
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
@@ -159,7 +167,7 @@ async fn measure(backend: &str, store: Arc<dyn Store>, recipients: usize, smtp: 
                 reply_domain,
                 public_url,
                 TokenKey::new(secret),
-                None,
+                dkim(),
             )
             .unwrap(),
         ),

@@ -35,7 +35,9 @@ pub struct Pace {
     /// Messages in flight at once in this daemon, shared out among the lanes.
     pub concurrency: usize,
     /// Batches under way at once, each claimed, sent and recorded in turn by its own task: while
-    /// one lane waits on the database, another keeps the transport's connections busy.
+    /// one lane waits on the database, another keeps the transport's connections busy. Messages
+    /// are composed and signed on their lane's task, so there is one lane per core (at least
+    /// two): RSA DKIM signing costs about a millisecond of CPU a message.
     pub lanes: usize,
     /// How long to wait when nothing is due.
     pub idle: Duration,
@@ -50,7 +52,7 @@ impl Default for Pace {
             batch: 200,
             lease: TimeDelta::minutes(10),
             concurrency: 16,
-            lanes: 2,
+            lanes: std::thread::available_parallelism().map_or(2, |n| n.get().max(2)),
             idle: Duration::from_secs(1),
             retry: RetryPolicy::default(),
             limits: Vec::new(),
