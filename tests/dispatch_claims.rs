@@ -503,3 +503,44 @@ async fn a_batch_of_outcomes_is_recorded_at_once_each_fenced_by_its_own_lease() 
         );
     }
 }
+
+/// An urgent brief's flash edition overtakes an edition already under way: its readers do not
+/// wait behind a national weekly.
+#[tokio::test]
+async fn a_flash_edition_is_claimed_before_an_older_edition_still_sending() {
+    for db in databases().await {
+        generated_roster(&db, 6).await;
+        let weekly = brief(&db, NewBrief::approved("weekly", "weekly")).await;
+        let storm = brief(&db, NewBrief::approved("storm", "weekly")).await;
+        let older = edition(&db, &[weekly]).await;
+        let flash = NewEdition {
+            kind: EditionKind::Flash,
+            schedule: None,
+            due_at: start(),
+            briefs: vec![EditionBrief {
+                brief: storm,
+                position: 1,
+                is_correction: false,
+            }],
+            recipients: Recipients::Segment(SegmentFilter::default()),
+        };
+        let flash = db
+            .store()
+            .create_edition(&flash, &actor(), start())
+            .await
+            .unwrap()
+            .edition;
+
+        let first = db.store().claim_due("w", 4, LEASE, start()).await.unwrap();
+        let editions: Vec<EditionId> = first.iter().map(|d| d.edition).collect();
+        assert_eq!(editions, vec![flash; 4], "{}: the flash edition goes first", db.name());
+        let next = db.store().claim_due("w", 4, LEASE, start()).await.unwrap();
+        let editions: Vec<EditionId> = next.iter().map(|d| d.edition).collect();
+        assert_eq!(
+            editions,
+            vec![flash, flash, older, older],
+            "{}: then the older one",
+            db.name()
+        );
+    }
+}
