@@ -9,6 +9,16 @@ use briefcast::language::Language;
 use briefcast::pack::{Content, Edition, HeldReason, compose, compose_all};
 use common::*;
 
+/// An edition of `briefs`, dated now, with no questions.
+fn of<'a>(briefs: &[&'a Brief]) -> Edition<'a> {
+    Edition {
+        briefs: briefs.to_vec(),
+        date: now(),
+        questions_received: None,
+        you_asked: Vec::new(),
+    }
+}
+
 fn correction_of(original: &Brief) -> Brief {
     let mut fixed = original.clone();
     fixed.fi.as_mut().unwrap().summary = "Myrsky saapuu jo perjantaina.".into();
@@ -18,12 +28,7 @@ fn correction_of(original: &Brief) -> Brief {
 #[test]
 fn urgent_briefs_come_first_with_a_contents_list() {
     let (storm, boil) = (brief(STORM), brief(BOIL_WATER));
-    let edition = Edition {
-        briefs: vec![&storm, &boil],
-        date: now(),
-        questions_received: None,
-        you_asked: Vec::new(),
-    };
+    let edition = of(&[&storm, &boil]);
     let composed = compose(&Content::embedded(), &edition, Language::Fi, hold()).unwrap();
     let slugs: Vec<&str> = composed.carried.iter().map(|p| p.slug.as_str()).collect();
     assert_eq!(slugs, ["boil-water-advisory-north-savo", "storm-72h-preparedness"]);
@@ -42,12 +47,7 @@ fn urgent_briefs_come_first_with_a_contents_list() {
 #[test]
 fn a_single_brief_has_no_contents_list() {
     let storm = brief(STORM);
-    let edition = Edition {
-        briefs: vec![&storm],
-        date: now(),
-        questions_received: None,
-        you_asked: Vec::new(),
-    };
+    let edition = of(&[&storm]);
     let composed = compose(&Content::embedded(), &edition, Language::En, hold()).unwrap();
     assert_eq!(composed.subject, "Get ready for the storm: manage at home for 72 hours");
     assert!(!composed.personalise(&recipient()).text.contains("In this edition"));
@@ -57,12 +57,7 @@ fn a_single_brief_has_no_contents_list() {
 fn a_correction_is_marked_in_subject_contents_and_body() {
     let storm = brief(STORM);
     let fixed = correction_of(&storm);
-    let edition = Edition {
-        briefs: vec![&fixed],
-        date: now(),
-        questions_received: None,
-        you_asked: Vec::new(),
-    };
+    let edition = of(&[&fixed]);
     let composed = compose(&Content::embedded(), &edition, Language::Fi, hold()).unwrap();
     assert_eq!(composed.subject, "KORJAUS: Varaudu myrskyyn: pärjää kotona 72 tuntia");
     let text = composed.personalise(&recipient()).text;
@@ -70,12 +65,7 @@ fn a_correction_is_marked_in_subject_contents_and_body() {
     assert!(text.contains("Tämä korjaa aiemmin lähettämäämme tiedotetta."), "{text}");
 
     let boil = brief(BOIL_WATER);
-    let edition = Edition {
-        briefs: vec![&fixed, &boil],
-        date: now(),
-        questions_received: None,
-        you_asked: Vec::new(),
-    };
+    let edition = of(&[&fixed, &boil]);
     let text = compose(&Content::embedded(), &edition, Language::Sv, hold())
         .unwrap()
         .personalise(&recipient())
@@ -86,12 +76,7 @@ fn a_correction_is_marked_in_subject_contents_and_body() {
 #[test]
 fn under_hold_english_readers_do_not_get_the_boil_water_brief_and_the_coordinator_is_told() {
     let (storm, boil) = (brief(STORM), brief(BOIL_WATER));
-    let edition = Edition {
-        briefs: vec![&boil, &storm],
-        date: now(),
-        questions_received: None,
-        you_asked: Vec::new(),
-    };
+    let edition = of(&[&boil, &storm]);
     let all = compose_all(&Content::embedded(), &edition, hold()).unwrap();
     let en = all.iter().find(|e| e.language == Language::En).unwrap();
     assert_eq!(en.carried.len(), 1);
@@ -117,12 +102,7 @@ fn under_hold_english_readers_do_not_get_the_boil_water_brief_and_the_coordinato
 #[test]
 fn under_hold_an_edition_of_only_untranslated_briefs_is_empty() {
     let boil = brief(BOIL_WATER);
-    let edition = Edition {
-        briefs: vec![&boil],
-        date: now(),
-        questions_received: None,
-        you_asked: Vec::new(),
-    };
+    let edition = of(&[&boil]);
     let en = compose(&Content::embedded(), &edition, Language::En, hold()).unwrap();
     assert!(en.is_empty());
 }
@@ -130,12 +110,7 @@ fn under_hold_an_edition_of_only_untranslated_briefs_is_empty() {
 #[test]
 fn under_fallback_english_readers_get_the_finnish_text_with_a_note() {
     let boil = brief(BOIL_WATER);
-    let edition = Edition {
-        briefs: vec![&boil],
-        date: now(),
-        questions_received: None,
-        you_asked: Vec::new(),
-    };
+    let edition = of(&[&boil]);
     let en = compose(&Content::embedded(), &edition, Language::En, fallback_to(Language::Fi)).unwrap();
     assert!(en.held.is_empty());
     assert_eq!(en.carried[0].language, Language::Fi);
@@ -152,12 +127,7 @@ fn under_fallback_english_readers_get_the_finnish_text_with_a_note() {
 #[test]
 fn under_fallback_a_brief_without_the_fallback_language_is_held_too() {
     let boil = brief(BOIL_WATER);
-    let edition = Edition {
-        briefs: vec![&boil],
-        date: now(),
-        questions_received: None,
-        you_asked: Vec::new(),
-    };
+    let edition = of(&[&boil]);
     let en = compose(&Content::embedded(), &edition, Language::En, fallback_to(Language::En)).unwrap();
     assert_eq!(en.held[0].reason, HeldReason::FallbackMissing(Language::En));
 }
@@ -211,12 +181,7 @@ fn the_question_count_uses_the_right_plural_and_local_grouping() {
 #[test]
 fn personalisation_without_a_name_greets_without_one() {
     let storm = brief(STORM);
-    let edition = Edition {
-        briefs: vec![&storm],
-        date: now(),
-        questions_received: None,
-        you_asked: Vec::new(),
-    };
+    let edition = of(&[&storm]);
     let fi = compose(&Content::embedded(), &edition, Language::Fi, hold()).unwrap();
     let mut r = recipient();
     r.name = " ".into();
@@ -234,12 +199,7 @@ fn personalisation_without_a_name_greets_without_one() {
 #[test]
 fn encoded_parts_decode_to_what_the_reader_sees() {
     let (storm, boil) = (brief(STORM), brief(BOIL_WATER));
-    let edition = Edition {
-        briefs: vec![&storm, &boil],
-        date: now(),
-        questions_received: None,
-        you_asked: Vec::new(),
-    };
+    let edition = of(&[&storm, &boil]);
     let long = format!("Åsa-Märta = <Söderström> & {} 🌩 ", "Lindqvist-".repeat(12));
     let names = ["Aino", "", "Åsa", long.as_str(), " Ä "];
     for composed in compose_all(&Content::embedded(), &edition, fallback_to(Language::Fi)).unwrap() {
