@@ -2,15 +2,9 @@
 
 mod common;
 
-use common::{SAMPLE_ROSTER, TestApp, backends, spawn_app};
+use common::{SAMPLE_ROSTER, TestApp, backends, json_of, spawn_app};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-async fn json_of(response: reqwest::Response) -> (StatusCode, Value) {
-    let status = response.status();
-    let body = response.json::<Value>().await.expect("a JSON body");
-    (status, body)
-}
 
 async fn import_sample(app: &TestApp) -> Value {
     let response = app

@@ -4,17 +4,12 @@ mod common;
 
 use briefcast::access::Actor;
 use briefcast::brief::BriefStatus;
-use common::{TestApp, backends, spawn_app};
+use common::{TestApp, backends, json_of, spawn_app};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 const STORM: &str = include_str!("fixtures/briefs/storm-72h.toml");
 const BOIL_WATER: &str = include_str!("fixtures/briefs/boil-water-urgent.toml");
-
-async fn json_of(response: reqwest::Response) -> (StatusCode, Value) {
-    let status = response.status();
-    (status, response.json::<Value>().await.expect("a JSON body"))
-}
 
 async fn add(app: &TestApp, token: &str, toml: &str) -> (StatusCode, Value) {
     json_of(

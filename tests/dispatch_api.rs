@@ -6,16 +6,10 @@ mod dispatch_support;
 use briefcast::audience::SegmentFilter;
 use briefcast::edition::DeliveryStatus;
 use chrono::TimeDelta;
-use common::spawn_app;
+use common::{json_of, spawn_app};
 use dispatch_support::{NewBrief, brief, databases, generated_roster, segment};
 use reqwest::StatusCode;
-use serde_json::{Value, json};
-
-async fn json_of(response: reqwest::Response) -> (StatusCode, Value) {
-    let status = response.status();
-    let body = response.json::<Value>().await.expect("a JSON body");
-    (status, body)
-}
+use serde_json::json;
 
 #[tokio::test]
 async fn a_coordinator_adds_a_schedule_and_sees_its_next_runs() {

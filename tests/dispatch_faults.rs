@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{TestApp, backends, spawn_app_with};
+use common::{TestApp, backends, json_of, spawn_app_with};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -181,36 +181,9 @@ async fn serve_session(socket: tokio::net::TcpStream, state: Arc<Mutex<PeerState
     }
 }
 
-async fn json_of(response: reqwest::Response) -> (StatusCode, Value) {
-    let status = response.status();
-    (status, response.json::<Value>().await.expect("a JSON body"))
-}
-
 /// A second brief, so that a later edition of the same schedule has something to carry.
 fn storm_follow_up() -> String {
     STORM.replace("slug = \"storm-72h-preparedness\"", "slug = \"storm-72h-follow-up\"")
-}
-
-async fn approve_brief(app: &TestApp, toml: &str) {
-    let (status, brief) = json_of(
-        app.post("/api/v1/briefs", &app.coordinator)
-            .header("content-type", "application/toml")
-            .body(toml.to_string())
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{brief}");
-    let id = brief["id"].as_i64().unwrap();
-    let (status, body) = json_of(
-        app.post(&format!("/api/v1/briefs/{id}/approve"), &app.approver)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
 }
 
 /// READERS daily readers in Finnish, a segment of them, the storm brief approved, a schedule
@@ -245,7 +218,7 @@ async fn prepare(app: &TestApp) {
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    approve_brief(app, STORM).await;
+    app.submit_and_approve("/api/v1/briefs", STORM).await;
     // New Year's Day only: the scheduler must not fire an edition of its own while the test
     // moves the clock by hours.
     let schedule = json!({ "name": "faults", "cron": "0 9 1 1 *", "cadence": "daily", "segment": "daily-readers" });
@@ -424,7 +397,7 @@ async fn an_unknown_address_bounces_is_suppressed_and_skipped_by_the_next_editio
         assert_eq!(status, StatusCode::OK, "{shown}");
         assert_eq!(shown["suppressed"], "bounced", "{}: {shown}", b.name);
 
-        approve_brief(&app, &storm_follow_up()).await;
+        app.submit_and_approve("/api/v1/briefs", &storm_follow_up()).await;
         let (second, recipients) = fire_edition(&app).await;
         assert_eq!(
             recipients,

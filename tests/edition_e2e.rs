@@ -5,42 +5,12 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{SAMPLE_ROSTER, TestApp, backends, eventually, spawn_app_with, spawn_smtp_peer};
+use common::{SAMPLE_ROSTER, TestApp, backends, eventually, json_of, spawn_app_with, spawn_smtp_peer};
 use mail_parser::MessageParser;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 const STORM: &str = include_str!("fixtures/briefs/storm-72h.toml");
-
-async fn json_of(response: reqwest::Response) -> (StatusCode, Value) {
-    let status = response.status();
-    (status, response.json::<Value>().await.expect("a JSON body"))
-}
-
-/// Posts a brief (TOML) to `path` as the coordinator, has the approver approve it, and returns
-/// its id.
-async fn submit_and_approve(app: &TestApp, path: &str, toml: String) -> i64 {
-    let (status, brief) = json_of(
-        app.post(path, &app.coordinator)
-            .header("content-type", "application/toml")
-            .body(toml)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{brief}");
-    let id = brief["id"].as_i64().unwrap();
-    let (status, body) = json_of(
-        app.post(&format!("/api/v1/briefs/{id}/approve"), &app.approver)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    id
-}
 
 /// Roster, a segment of daily readers, the storm brief approved, a daily schedule; the clock
 /// past the brief's embargo.
@@ -62,7 +32,7 @@ async fn prepare(app: &TestApp) {
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    submit_and_approve(app, "/api/v1/briefs", STORM.to_string()).await;
+    app.submit_and_approve("/api/v1/briefs", STORM).await;
     let schedule = json!({ "name": "daily", "cron": "0 9 * * *", "cadence": "daily", "segment": "daily-readers" });
     let (status, body) = json_of(
         app.post("/api/v1/schedules", &app.coordinator)
@@ -306,7 +276,7 @@ async fn approve_urgent_and_collect(
         .await
         .unwrap();
     assert_eq!(import.status(), StatusCode::OK);
-    submit_and_approve(app, "/api/v1/briefs", BOIL_WATER.to_string()).await;
+    app.submit_and_approve("/api/v1/briefs", BOIL_WATER).await;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     loop {
         let (_, log) = json_of(app.get("/api/v1/deliveries?limit=100", &app.ops).send().await.unwrap()).await;
@@ -416,7 +386,7 @@ async fn a_correction_reaches_exactly_the_readers_of_the_old_version_marked_as_a
         let corrected = STORM
             .replace("noin vuorokauden", "noin kaksi vuorokautta")
             .replace("ungefär ett dygn", "ungefär två dygn");
-        submit_and_approve(&app, "/api/v1/briefs/1/correct", corrected).await;
+        app.submit_and_approve("/api/v1/briefs/1/correct", &corrected).await;
 
         eventually("the correction", || received.lock().unwrap().len() >= 12).await;
         let messages = received.lock().unwrap().clone();
@@ -624,7 +594,7 @@ async fn next_daily_edition(
 ) -> Vec<common::Received> {
     let before = received.lock().unwrap().len();
     let brief = STORM.replace("storm-72h-preparedness", slug);
-    submit_and_approve(app, "/api/v1/briefs", brief).await;
+    app.submit_and_approve("/api/v1/briefs", &brief).await;
     let (status, body) = json_of(
         app.post("/api/v1/editions", &app.coordinator)
             .json(&json!({ "schedule": "daily" }))

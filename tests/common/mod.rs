@@ -102,6 +102,37 @@ impl TestApp {
     pub fn delete(&self, path: &str, token: &str) -> reqwest::RequestBuilder {
         self.client.delete(self.url(path)).bearer_auth(token)
     }
+
+    /// Posts a brief (TOML) to `path` as the coordinator, has the approver approve it, and
+    /// returns its id.
+    pub async fn submit_and_approve(&self, path: &str, toml: &str) -> i64 {
+        let (status, brief) = json_of(
+            self.post(path, &self.coordinator)
+                .header("content-type", "application/toml")
+                .body(toml.to_string())
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, reqwest::StatusCode::CREATED, "{brief}");
+        let id = brief["id"].as_i64().unwrap();
+        let (status, body) = json_of(
+            self.post(&format!("/api/v1/briefs/{id}/approve"), &self.approver)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, reqwest::StatusCode::OK, "{body}");
+        id
+    }
+}
+
+/// A response's status and JSON body.
+pub async fn json_of(response: reqwest::Response) -> (reqwest::StatusCode, serde_json::Value) {
+    let status = response.status();
+    (status, response.json().await.expect("a JSON body"))
 }
 
 pub async fn spawn_app(backend: &Backend) -> TestApp {
