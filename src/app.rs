@@ -78,7 +78,6 @@ impl App {
             clock,
             metrics: Arc::new(Metrics::default()),
             content: Arc::new(content),
-            reply_tokens: tokens.clone(),
             tokens,
         };
         Ok(App {
@@ -88,12 +87,6 @@ impl App {
             letterhead: Arc::new(letterhead),
             imap,
         })
-    }
-
-    /// Replaces the verifier for `questions+TOKEN@` addresses (tests use a fake one).
-    pub fn with_reply_tokens(mut self, verifier: Arc<dyn ReplyTokens>) -> App {
-        self.state.reply_tokens = verifier;
-        self
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -124,9 +117,6 @@ impl App {
             letterhead: self.letterhead,
             content: self.state.content.clone(),
             policy: LanguagePolicy::from_config(&self.state.config),
-            tokens: self.state.tokens.clone(),
-            public_url: self.state.config.public_url.clone(),
-            reply_domain: self.state.config.reply_domain.clone(),
             clock: self.state.clock.clone(),
             metrics: self.state.metrics.clone(),
             worker: format!(
@@ -182,7 +172,8 @@ fn spawn_inbound(
     shutdown: &CancellationToken,
 ) -> Vec<tokio::task::JoinHandle<()>> {
     let mut tasks = Vec::new();
-    let (store, verifier, clock) = (state.store.clone(), state.reply_tokens.clone(), state.clock.clone());
+    let verifier: Arc<dyn ReplyTokens> = state.tokens.clone();
+    let (store, clock) = (state.store.clone(), state.clock.clone());
     tasks.push(tokio::spawn(async move {
         match intake::process_pending(store.as_ref(), verifier.as_ref(), clock.now()).await {
             Ok(0) => {}
@@ -194,7 +185,7 @@ fn spawn_inbound(
         tasks.push(tokio::spawn(intake::run_imap(
             url,
             state.store.clone(),
-            state.reply_tokens.clone(),
+            state.tokens.clone(),
             state.clock.clone(),
             IMAP_POLL,
             shutdown.clone(),

@@ -498,14 +498,15 @@ async fn the_send_rate_holds_per_second() {
         // moves the clock: what has arrived by then is exactly that many seconds' worth.
         for second in 1..=3 {
             eventually("this second's sends", || received.lock().unwrap().len() >= 2 * second).await;
-            let (_, log) = json_of(
+            let (status, log) = json_of(
                 app.get("/api/v1/deliveries?status=queued", &app.ops)
                     .send()
                     .await
                     .unwrap(),
             )
             .await;
-            let waiting = log["deliveries"].as_array().map_or(0, Vec::len);
+            assert_eq!(status, StatusCode::OK, "{log}");
+            let waiting = log["deliveries"].as_array().expect("a delivery log").len();
             assert_eq!(received.lock().unwrap().len(), 2 * second, "{}: two a second", b.name);
             assert_eq!(waiting, 6 - 2 * second, "{}: the rest wait for the next second", b.name);
             app.clock.advance(chrono::TimeDelta::seconds(1));

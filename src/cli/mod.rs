@@ -258,7 +258,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
                 let replayed = crate::demo::replay_replies(
                     state.store.as_ref(),
                     &state.tokens,
-                    state.reply_tokens.as_ref(),
+                    state.tokens.as_ref(),
                     state.clock.as_ref(),
                     stop,
                 )

@@ -22,7 +22,6 @@ use crate::language::Language;
 use crate::metrics::Metrics;
 use crate::pack::{Asked, ComposedEdition, Content, Edition, LanguagePolicy, Recipient, compose};
 use crate::store::{ClaimedDelivery, Lease, Recorded, SendLimit, Store};
-use crate::token::{Purpose, TokenKey};
 
 /// How the dispatcher paces itself.
 #[derive(Debug, Clone)]
@@ -66,9 +65,6 @@ pub struct Dispatcher {
     pub letterhead: Arc<Letterhead>,
     pub content: Arc<Content>,
     pub policy: LanguagePolicy,
-    pub tokens: Arc<TokenKey>,
-    pub public_url: String,
-    pub reply_domain: String,
     pub clock: Arc<dyn Clock>,
     pub metrics: Arc<Metrics>,
     /// Names this process in leases, so ops can see who held a delivery.
@@ -318,15 +314,16 @@ impl Dispatcher {
                 };
             }
         };
-        let link = format!("{}/u/{}", self.public_url, self.tokens.sign(Purpose::Unsubscribe, id));
+        // From the letterhead, so the body's links and reply address are the headers' own.
+        let link = self.letterhead.unsubscribe_url(id);
         let recipient = Recipient {
             name: first_name(&delivery.name).to_string(),
             unsubscribe_url: link.clone(),
             preferences_url: link,
-            reply_address: self.tokens.address(Purpose::Reply, id, &self.reply_domain),
+            reply_address: self.letterhead.reply_address(id),
         };
         let message = edition.personalise_encoded(&recipient);
-        let list_id = format!("{}.briefcast.{}", delivery.language, self.reply_domain);
+        let list_id = format!("{}.briefcast.{}", delivery.language, self.letterhead.reply_domain());
         let list_name = format!("briefcast ({})", delivery.language);
         let letter = Letter {
             edition_id: delivery.edition.0,

@@ -212,6 +212,25 @@ impl Letterhead {
         Ok(letterhead)
     }
 
+    /// The one-click page for `delivery_id`, as the body links it and `List-Unsubscribe` names it.
+    pub fn unsubscribe_url(&self, delivery_id: i64) -> String {
+        format!(
+            "{}/u/{}",
+            self.public_url,
+            self.key.sign(Purpose::Unsubscribe, delivery_id)
+        )
+    }
+
+    /// Where the reader's reply to `delivery_id` goes, as the body shows it and `Reply-To` names it.
+    pub fn reply_address(&self, delivery_id: i64) -> String {
+        self.key.address(Purpose::Reply, delivery_id, &self.reply_domain)
+    }
+
+    /// The domain replies, bounces and list ids are under, normalised to lower case.
+    pub fn reply_domain(&self) -> &str {
+        &self.reply_domain
+    }
+
     fn address(&self, purpose: Purpose, delivery_id: i64, field: &'static str) -> Result<Address, MessageError> {
         let text = self.key.address(purpose, delivery_id, &self.reply_domain);
         text.parse().map_err(|_| MessageError::Address { field, value: text })
@@ -368,6 +387,29 @@ mod tests {
             dkim,
         )
         .unwrap()
+    }
+
+    /// The dispatcher puts these in the body; they must be the headers' own, whatever the case
+    /// the reply domain was configured in.
+    #[test]
+    fn the_body_links_are_the_headers_links() {
+        let letterhead = Letterhead::new(
+            "Koronafaktat <news@vnk.example.fi>",
+            "Reply.Example.FI",
+            "https://briefcast.example.fi/",
+            TokenKey::new(SECRET),
+            None,
+        )
+        .unwrap();
+        let out = compose(&letterhead, &aino());
+        let parsed = MessageParser::default().parse(&out.bytes).unwrap();
+        let reply_to = parsed.reply_to().unwrap().first().unwrap().address().unwrap();
+        assert_eq!(letterhead.reply_address(4242), reply_to);
+        assert!(reply_to.ends_with("@reply.example.fi"), "{reply_to}");
+        let unsubscribe = parsed.header_raw("List-Unsubscribe").unwrap();
+        let url = letterhead.unsubscribe_url(4242);
+        assert!(url.starts_with("https://briefcast.example.fi/u/"), "{url}");
+        assert!(unsubscribe.contains(&format!("<{url}>")), "{unsubscribe}");
     }
 
     fn compose(letterhead: &Letterhead, to: &EmailAddress) -> OutgoingMessage {

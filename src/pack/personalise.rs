@@ -112,16 +112,19 @@ impl Kind {
 
     /// A recipient's value in this form.
     fn put(self, out: &mut String, value: &str) {
-        let mut plain = String::with_capacity(value.len() + 16);
-        if self.html {
-            escape_into(&mut plain, value);
-        } else {
-            plain.extend(value.chars().filter(|c| !c.is_control() || *c == '\n'));
+        if !self.quoted_printable {
+            return Kind::put_plain(self.html, out, value);
         }
-        if self.quoted_printable {
-            out.push_str(&quoted_printable_piece(&plain));
+        let mut plain = String::with_capacity(value.len() + 16);
+        Kind::put_plain(self.html, &mut plain, value);
+        out.push_str(&quoted_printable_piece(&plain));
+    }
+
+    fn put_plain(html: bool, out: &mut String, value: &str) {
+        if html {
+            escape_into(out, value);
         } else {
-            out.push_str(&plain);
+            out.extend(value.chars().filter(|c| !c.is_control() || *c == '\n'));
         }
     }
 }

@@ -36,7 +36,7 @@ pub async fn receive(
     }
     let received = intake::receive(
         state.store.as_ref(),
-        state.reply_tokens.as_ref(),
+        state.tokens.as_ref(),
         "webhook",
         Some(intake::content_ref(&body)),
         &body,

@@ -30,7 +30,6 @@ pub use error::ApiError;
 
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::inbound::intake::ReplyTokens;
 use crate::metrics::{HttpLabels, Metrics};
 use crate::pack::Content;
 use crate::store::Store;
@@ -45,8 +44,6 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub content: Arc<Content>,
     pub tokens: Arc<TokenKey>,
-    /// Verifies the tokens in reply addresses for the inbound webhook.
-    pub reply_tokens: Arc<dyn ReplyTokens>,
 }
 
 pub fn router(state: AppState) -> Router {

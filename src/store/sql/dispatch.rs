@@ -239,7 +239,7 @@ impl DispatchStore for ThisStore {
              WHERE d.edition_id = $1 AND d.status IN ('queued', 'deferred') AND d.next_attempt_at <= $2 \
              ORDER BY d.next_attempt_at LIMIT $3{CLAIM_LOCK}"
         );
-        let mut rows = Vec::new();
+        let (mut rows, mut found_in) = (Vec::new(), Vec::new());
         for edition in editions {
             let wanted = batch as usize - rows.len();
             if wanted == 0 {
@@ -251,19 +251,19 @@ impl DispatchStore for ThisStore {
                 .bind(wanted as i64)
                 .fetch_all(&mut *tx)
                 .await?;
+            if !found.is_empty() {
+                found_in.push(edition);
+            }
             rows.extend(found);
         }
         if rows.is_empty() {
             return Ok(Vec::new());
         }
-        let mut editions: Vec<i64> = rows.iter().map(|r| r.try_get("edition_id")).collect::<Result<_, _>>()?;
-        editions.sort_unstable();
-        editions.dedup();
-        let briefs = live_briefs_of(&mut tx, &editions, now).await?;
+        let briefs = live_briefs_of(&mut tx, &found_in, now).await?;
 
         // The rows are this transaction's now (locked on PostgreSQL, the database's one writer
         // on SQLite), so each goes exactly where it is sorted.
-        let (mut suppressed, mut expired, mut claimed) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut suppressed, mut expired, mut claimed, mut claimed_ids) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for row in &rows {
             let id: i64 = row.try_get("id")?;
             let edition: i64 = row.try_get("edition_id")?;
@@ -273,10 +273,10 @@ impl DispatchStore for ThisStore {
                 expired.push(id);
             } else {
                 claimed.push(row);
+                claimed_ids.push(id);
             }
         }
         let lease_until = now + lease;
-        let claimed_ids: Vec<i64> = claimed.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>()?;
         let suppressed_why = "the address is suppressed or erased: not sent";
         let expired_why = "every brief it carried expired or was withdrawn: not sent";
         let claimed_why = format!("claimed by {worker} until {}", lease_until.to_rfc3339());
@@ -660,13 +660,8 @@ impl DispatchStore for ThisStore {
 /// Records one outcome inside the caller's transaction, only while `lease` is this attempt's.
 async fn record_one(tx: &mut Tx, lease: &Lease, transport: &str, outcome: &Outcome, now: DateTime<Utc>) -> StoreResult<Recorded> {
     let to = outcome.status();
-    // Only the claimed attempt may report, and only while its result is still open: sending,
-    // or uncertain because the lease ran out first (then the late report settles it).
-    let open: Vec<&str> = [DeliveryStatus::Sending, DeliveryStatus::Uncertain]
-        .into_iter()
-        .filter(|s| s.can_become(to))
-        .map(DeliveryStatus::as_str)
-        .collect();
+    // Only the claimed attempt may report, and only while its result is still open.
+    let open = open_statuses(to);
     let mut q = QueryBuilder::<Db>::new("UPDATE deliveries SET status = ");
     q.push_bind(to.as_str())
         .push(", transport = ")
@@ -724,6 +719,16 @@ async fn record_one(tx: &mut Tx, lease: &Lease, transport: &str, outcome: &Outco
     Ok(Recorded::Recorded { status: to })
 }
 
+/// The statuses a claimed attempt may still report `to` from: sending, or uncertain because the
+/// lease ran out first (then the late report settles it).
+fn open_statuses(to: DeliveryStatus) -> Vec<&'static str> {
+    [DeliveryStatus::Sending, DeliveryStatus::Uncertain]
+        .into_iter()
+        .filter(|s| s.can_become(to))
+        .map(DeliveryStatus::as_str)
+        .collect()
+}
+
 /// Records the `Sent` outcomes at `chunk` (indices into `reports`), each only while its lease is
 /// still this attempt's, as `record_one` would; returns the deliveries it recorded, with their
 /// history lines written.
@@ -745,15 +750,14 @@ async fn record_sent(
     for row in q.build().fetch_all(&mut **tx).await? {
         current.insert(row.try_get("id")?, (row.try_get("status")?, row.try_get("lease_owner")?, row.try_get("attempts")?));
     }
+    let open = open_statuses(DeliveryStatus::Sent);
     let fenced: Vec<usize> = chunk
         .iter()
         .copied()
         .filter(|&i| {
             let lease = reports[i].0;
             current.get(&lease.delivery.0).is_some_and(|(status, owner, attempts)| {
-                let open = parse_delivery_status(status)
-                    .is_ok_and(|s| matches!(s, DeliveryStatus::Sending | DeliveryStatus::Uncertain) && s.can_become(DeliveryStatus::Sent));
-                open && owner.as_deref() == Some(lease.worker.as_str()) && *attempts == lease.attempt as i32
+                open.contains(&status.as_str()) && owner.as_deref() == Some(lease.worker.as_str()) && *attempts == lease.attempt as i32
             })
         })
         .collect();
@@ -875,7 +879,7 @@ async fn schedule_target(tx: &mut Tx, schedule: ScheduleId) -> StoreResult<(Stri
     Ok((name, cadence, filter))
 }
 
-/// The briefs an edition of `schedule` would carry at `now`: approved or queued, unexpired, past
+/// The briefs an edition of `schedule` would carry at `now`: live (approved, queued or sent), unexpired, past
 /// embargo, meant for `cadence`, not superseded by a newer approved version, and not carried by
 /// any earlier edition of this schedule. A brief that went out in a flash edition has reached
 /// every subscriber already and is not carried again. Urgent first, then oldest first.
@@ -885,22 +889,22 @@ async fn briefs_due(
     cadence: Cadence,
     now: DateTime<Utc>,
 ) -> StoreResult<Vec<EditionBrief>> {
-    let rows = sqlx::query(
-        "SELECT b.id, b.supersedes_id FROM briefs b \
-         WHERE b.status IN ('approved', 'queued', 'sent') \
-         AND (b.expires_at IS NULL OR b.expires_at > $1) AND (b.embargo_at IS NULL OR b.embargo_at <= $1) \
-         AND b.cadences LIKE $2 \
-         AND NOT EXISTS (SELECT 1 FROM briefs newer WHERE newer.supersedes_id = b.id \
-                         AND newer.status IN ('approved', 'queued', 'sent')) \
-         AND NOT EXISTS (SELECT 1 FROM edition_briefs eb JOIN editions e ON e.id = eb.edition_id \
-                         WHERE eb.brief_id = b.id AND (e.schedule_id = $3 OR (e.kind = 'flash' AND e.status <> 'cancelled'))) \
-         ORDER BY CASE WHEN b.priority = 'urgent' THEN 0 ELSE 1 END, b.id",
-    )
-    .bind(now)
-    .bind(format!("%;{};%", cadence.as_str()))
-    .bind(schedule.0)
-    .fetch_all(&mut *conn)
-    .await?;
+    let mut q = QueryBuilder::<Db>::new("SELECT b.id, b.supersedes_id FROM briefs b WHERE ");
+    push_live_brief(&mut q, now);
+    q.push(" AND b.cadences LIKE ")
+        .push_bind(format!("%;{};%", cadence.as_str()))
+        .push(format!(
+            " AND NOT EXISTS (SELECT 1 FROM briefs newer WHERE newer.supersedes_id = b.id \
+             AND newer.status IN {LIVE_BRIEF_STATUSES}) \
+             AND NOT EXISTS (SELECT 1 FROM edition_briefs eb JOIN editions e ON e.id = eb.edition_id \
+             WHERE eb.brief_id = b.id AND (e.schedule_id = "
+        ))
+        .push_bind(schedule.0)
+        .push(
+            " OR (e.kind = 'flash' AND e.status <> 'cancelled'))) \
+             ORDER BY CASE WHEN b.priority = 'urgent' THEN 0 ELSE 1 END, b.id",
+        );
+    let rows = q.build().fetch_all(&mut *conn).await?;
     rows.iter()
         .enumerate()
         .map(|(i, row)| {

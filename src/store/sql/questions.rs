@@ -462,59 +462,26 @@ impl InboundStore for ThisStore {
         .bind(language.code())
         .execute(&mut *tx)
         .await?;
-        let rows = sqlx::query(
-            "SELECT q.id, q.language, q.brief_id, q.text, q.answer, q.answer_url, q.may_name, i.name \
-             FROM questions q LEFT JOIN influencers i ON i.id = q.influencer_id \
-             WHERE q.published_edition_id = $1 AND q.language = $2 ORDER BY q.answered_at, q.id",
-        )
+        let sql = format!("{YOU_ASKED_SELECT} WHERE q.published_edition_id = $1 AND q.language = $2 ORDER BY q.answered_at, q.id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(edition_id)
         .bind(language.code())
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
-        rows.iter()
-            .map(|row| {
-                let may_name: bool = row.try_get("may_name")?;
-                let name: Option<String> = row.try_get("name")?;
-                Ok(YouAsked {
-                    question_id: row.try_get("id")?,
-                    language: language_column(row, "language")?,
-                    brief_id: row.try_get("brief_id")?,
-                    question: row.try_get("text")?,
-                    answer: row.try_get("answer")?,
-                    answer_url: row.try_get("answer_url")?,
-                    asked_by: name.filter(|_| may_name),
-                })
-            })
-            .collect()
+        rows.iter().map(you_asked_from_row).collect()
     }
 
     async fn answered_unpublished(&self, language: Option<Language>) -> StoreResult<Vec<YouAsked>> {
-        let mut q = QueryBuilder::<Db>::new(
-            "SELECT q.id, q.language, q.brief_id, q.text, q.answer, q.answer_url, q.may_name, i.name \
-             FROM questions q LEFT JOIN influencers i ON i.id = q.influencer_id \
-             WHERE q.status = 'answered' AND q.published_edition_id IS NULL",
-        );
+        let mut q = QueryBuilder::<Db>::new(format!(
+            "{YOU_ASKED_SELECT} WHERE q.status = 'answered' AND q.published_edition_id IS NULL"
+        ));
         if let Some(language) = language {
             q.push(" AND q.language = ").push_bind(language.code());
         }
         q.push(" ORDER BY q.answered_at, q.id");
         let rows = q.build().fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|row| {
-                let may_name: bool = row.try_get("may_name")?;
-                let name: Option<String> = row.try_get("name")?;
-                Ok(YouAsked {
-                    question_id: row.try_get("id")?,
-                    language: language_column(row, "language")?,
-                    brief_id: row.try_get("brief_id")?,
-                    question: row.try_get("text")?,
-                    answer: row.try_get("answer")?,
-                    answer_url: row.try_get("answer_url")?,
-                    asked_by: name.filter(|_| may_name),
-                })
-            })
-            .collect()
+        rows.iter().map(you_asked_from_row).collect()
     }
 
     async fn mark_answers_published(&self, question_ids: &[i64], edition_id: i64, now: DateTime<Utc>) -> StoreResult<u64> {
@@ -524,12 +491,8 @@ impl InboundStore for ThisStore {
         let mut tx = begin_write(&self.pool).await?;
         let mut q = QueryBuilder::<Db>::new("UPDATE questions SET published_edition_id = ");
         q.push_bind(edition_id).push(", published_at = ").push_bind(now);
-        q.push(" WHERE status = 'answered' AND published_edition_id IS NULL AND id IN (");
-        let mut ids = q.separated(", ");
-        for id in question_ids {
-            ids.push_bind(*id);
-        }
-        q.push(")");
+        q.push(" WHERE status = 'answered' AND published_edition_id IS NULL AND ");
+        push_id_in(&mut q, "id", question_ids);
         let marked = q.build().execute(&mut *tx).await?.rows_affected();
         tx.commit().await?;
         Ok(marked)
@@ -650,5 +613,23 @@ fn question_from_row(row: &DbRow) -> StoreResult<QuestionRecord> {
         published_edition_id: row.try_get("published_edition_id")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
+    })
+}
+
+/// An answered question as an edition's "you asked" section shows it.
+const YOU_ASKED_SELECT: &str = "SELECT q.id, q.language, q.brief_id, q.text, q.answer, q.answer_url, q.may_name, i.name \
+     FROM questions q LEFT JOIN influencers i ON i.id = q.influencer_id";
+
+fn you_asked_from_row(row: &DbRow) -> StoreResult<YouAsked> {
+    let may_name: bool = row.try_get("may_name")?;
+    let name: Option<String> = row.try_get("name")?;
+    Ok(YouAsked {
+        question_id: row.try_get("id")?,
+        language: language_column(row, "language")?,
+        brief_id: row.try_get("brief_id")?,
+        question: row.try_get("text")?,
+        answer: row.try_get("answer")?,
+        answer_url: row.try_get("answer_url")?,
+        asked_by: name.filter(|_| may_name),
     })
 }
