@@ -93,6 +93,15 @@ impl App {
         self.listener.local_addr().expect("a bound listener has an address")
     }
 
+    /// Serves HTTP alone: no scheduler, dispatcher or inbound. For tests that play the
+    /// dispatcher's part themselves, step by step, and must not race a real one.
+    #[doc(hidden)]
+    pub async fn run_http_until_stopped(self, shutdown: CancellationToken) -> anyhow::Result<()> {
+        web::run_until_stopped(self.listener, self.state, shutdown)
+            .await
+            .context("serving HTTP")
+    }
+
     /// Runs HTTP, the scheduler, the dispatcher and the inbound parts until `shutdown` is
     /// cancelled; work in flight finishes before this returns. Whichever part stops first stops
     /// the others, so the daemon never lives on half-working.

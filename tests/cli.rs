@@ -1,5 +1,7 @@
 //! The command line, run as a newcomer would run it.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -207,12 +209,15 @@ fn serve_demo_seeds_the_roster_and_stops_on_sigterm() {
     assert!(status.success(), "a clean stop exits 0, got {status}");
 }
 
-const STORM: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/briefs/storm-72h.toml");
+const STORM: &str = include_str!("fixtures/briefs/storm-72h.toml");
 
 #[test]
 fn a_brief_is_added_previewed_and_approved_at_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
-    let added = briefcast(dir.path(), &["brief", "add", STORM]);
+    // The binary runs on the real clock: the fixture's dates are moved to today.
+    let file = dir.path().join("storm.toml");
+    std::fs::write(&file, common::brief_valid_at(STORM, chrono::Utc::now())).unwrap();
+    let added = briefcast(dir.path(), &["brief", "add", file.to_str().unwrap()]);
     assert!(added.status.success(), "{}", stderr(&added));
     let out = stdout(&added);
     assert!(
@@ -276,4 +281,77 @@ fn a_broken_template_stops_the_start_naming_its_file_and_line() {
         err.contains("loading templates and strings") && err.contains("edition.html:"),
         "{err}"
     );
+}
+
+/// `briefcast influencers list | head`: the reader goes away, the program ends quietly.
+#[test]
+fn a_closed_pipe_ends_the_program_quietly_with_status_0() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(
+        briefcast(dir.path(), &["influencers", "import", SAMPLE])
+            .status
+            .success()
+    );
+    for args in [
+        &["influencers", "list"][..],
+        &["questions", "export", "--format", "csv"][..],
+        &["--json", "influencers", "list"][..],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_briefcast"))
+            .args(args)
+            .current_dir(dir.path())
+            .env_remove("BRIEFCAST_DATABASE_URL")
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Closed before the program writes a byte, as `head` closes it after its lines.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).is_empty(), "{args:?}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn logs_carry_no_colour_codes_when_they_go_to_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_briefcast"))
+        .arg("migrate")
+        .current_dir(dir.path())
+        .env_remove("BRIEFCAST_DATABASE_URL")
+        .env("RUST_LOG", "debug")
+        .output()
+        .unwrap();
+    let log = stderr(&out);
+    assert!(log.contains("DEBUG"), "the run logged something: {log}");
+    assert!(!log.contains('\u{1b}'), "{log}");
+}
+
+#[test]
+fn every_help_line_is_true() {
+    let dir = tempfile::tempdir().unwrap();
+    let brief = stdout(&briefcast(dir.path(), &["brief", "--help"]));
+    let commands: Vec<&str> = brief
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(
+        commands,
+        [
+            "add", "list", "show", "edit", "approve", "withdraw", "correct", "preview", "help"
+        ]
+    );
+    let top = stdout(&briefcast(dir.path(), &["--help"]));
+    let brief_line = top.lines().find(|l| l.trim_start().starts_with("brief ")).unwrap();
+    for command in &commands[..8] {
+        assert!(brief_line.contains(command), "{brief_line}");
+    }
+    assert!(!brief_line.contains("check"), "{brief_line}");
+    let preview = stdout(&briefcast(dir.path(), &["brief", "preview", "--help"]));
+    assert!(preview.contains("plain-text version on stdout"), "{preview}");
 }

@@ -96,7 +96,8 @@ async fn ops_follow_an_edition_and_act_on_it() {
         dispatch_support::subscribers(&db, "daily", 5, "daily").await;
         dispatch_support::subscribers(&db, "monthly", 2, "monthly").await;
         segment(&db, "everyone", SegmentFilter::default()).await;
-        let app = spawn_app(&db.backend).await;
+        // The test is the worker below; a real dispatcher would race it for the deliveries.
+        let app = common::spawn_api_only(&db.backend).await;
         let body = json!({ "name": "daily", "cron": "0 9 * * *", "cadence": "daily", "segment": "everyone" });
         app.post("/api/v1/schedules", &app.coordinator)
             .json(&body)

@@ -6,6 +6,8 @@
 //! SQLite always; PostgreSQL too when `BRIEFCAST_TEST_DATABASE_URL` is set (in a fresh schema,
 //! dropped at the end).
 
+mod common;
+
 use std::collections::HashMap;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -170,16 +172,7 @@ fn prepare(site: &Site) -> EditionId {
 
     // The daemon runs on the real clock: the brief must be past its embargo and far from expiry.
     let brief_file = site.dir.path().join("storm.toml");
-    let brief = STORM
-        .replace(
-            "embargo = \"2026-11-23T08:00:00+02:00\"",
-            "embargo = \"2026-01-01T00:00:00+02:00\"",
-        )
-        .replace(
-            "expires = \"2026-11-30T23:59:00+02:00\"",
-            "expires = \"2099-12-31T23:59:00+02:00\"",
-        );
-    std::fs::write(&brief_file, brief).unwrap();
+    std::fs::write(&brief_file, common::brief_valid_at(STORM, chrono::Utc::now())).unwrap();
     let added = site.json(&["brief", "add", brief_file.to_str().unwrap()]);
     let id = added["id"].as_i64().expect("a brief id").to_string();
     site.run(&["brief", "approve", &id]);

@@ -34,12 +34,14 @@ pub enum BriefCommand {
     Withdraw { id: i64 },
     /// Issue a correction of a sent brief from a file: a new draft that supersedes it
     Correct { id: i64, file: PathBuf },
-    /// Write what readers of one language would receive: HTML, text and snippets
+    /// What readers of one language would receive: the plain-text version on stdout (all of it
+    /// as JSON with --json), or HTML, text and snippets as files with --out
     Preview {
         id: i64,
         #[arg(long)]
         lang: Language,
-        /// Folder to write pack.html, pack.txt, snippets.json and preview.json into
+        /// Folder to write pack.html, pack.txt, snippets.json and preview.json into, instead of
+        /// printing the text
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -57,12 +59,12 @@ fn parse_status(raw: &str) -> anyhow::Result<BriefStatus> {
 
 fn print_checked(out: &Output, checked: &Checked) {
     if out.json {
-        println!("{}", json!(checked));
+        outln!("{}", json!(checked));
         return;
     }
     let b = &checked.stored;
     let languages: Vec<&str> = b.brief.languages().iter().map(|l| l.code()).collect();
-    println!(
+    outln!(
         "brief {}: {} (version {}), {}, {} [{}]",
         b.id,
         b.brief.meta.slug,
@@ -72,14 +74,14 @@ fn print_checked(out: &Output, checked: &Checked) {
         languages.join(", ")
     );
     if let Some(by) = &b.approved_by {
-        println!("  approved by {by}");
+        outln!("  approved by {by}");
     }
     if checked.problems.is_empty() {
-        println!("  no problems: ready for approval");
+        outln!("  no problems: ready for approval");
     } else {
-        println!("  {} problem(s):", checked.problems.len());
+        outln!("  {} problem(s):", checked.problems.len());
         for p in &checked.problems {
-            println!("  - {p}");
+            outln!("  - {p}");
         }
     }
 }
@@ -101,10 +103,10 @@ pub async fn run(config: &Config, out: Output, command: BriefCommand) -> anyhow:
             let status = status.as_deref().map(parse_status).transpose()?;
             let briefs = desk::list(store, status, now).await?;
             if out.json {
-                println!("{}", json!(briefs));
+                outln!("{}", json!(briefs));
             } else {
                 for b in briefs {
-                    println!(
+                    outln!(
                         "{:>5}  {:<9} {:<8} v{}  {}  {}",
                         b.id,
                         b.status.as_str(),
@@ -160,13 +162,13 @@ pub async fn run(config: &Config, out: Output, command: BriefCommand) -> anyhow:
                     let written =
                         write_preview(&preview, &dir).with_context(|| format!("writing to {}", dir.display()))?;
                     for path in written {
-                        println!("{}", path.display());
+                        outln!("{}", path.display());
                     }
                 }
-                None if out.json => println!("{}", json!(preview)),
+                None if out.json => outln!("{}", json!(preview)),
                 None => match (&preview.text, &preview.held) {
-                    (Some(text), _) => println!("{text}"),
-                    (None, Some(held)) => println!("held from {lang} readers: {held}"),
+                    (Some(text), _) => outln!("{text}"),
+                    (None, Some(held)) => outln!("held from {lang} readers: {held}"),
                     (None, None) => {}
                 },
             }

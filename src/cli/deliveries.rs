@@ -72,11 +72,11 @@ pub(super) async fn run(config: &Config, out: Output, args: DeliveriesArgs) -> a
                 })
                 .await?;
             if out.json {
-                println!("{}", json!(list));
+                outln!("{}", json!(list));
                 return Ok(());
             }
             for d in &list {
-                println!(
+                outln!(
                     "{:<8} ed {:<6} {:<36} {}  {:<10} tries {}  {}",
                     d.id,
                     d.edition,
@@ -88,7 +88,7 @@ pub(super) async fn run(config: &Config, out: Output, args: DeliveriesArgs) -> a
                 );
                 if args.history {
                     for e in &d.events {
-                        println!(
+                        outln!(
                             "           {}  {:<10} {}",
                             e.at.format("%Y-%m-%d %H:%M:%S"),
                             e.status,
@@ -97,7 +97,7 @@ pub(super) async fn run(config: &Config, out: Output, args: DeliveriesArgs) -> a
                     }
                 }
             }
-            println!("{} delivery(ies)", list.len());
+            outln!("{} delivery(ies)", list.len());
         }
     }
     Ok(())

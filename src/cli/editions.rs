@@ -67,12 +67,12 @@ pub(super) async fn run(config: &Config, out: Output, command: EditionCommand) -
         EditionCommand::List { limit } => {
             let list = store.editions(limit, 0).await?;
             if out.json {
-                println!("{}", json!(list));
+                outln!("{}", json!(list));
             } else {
                 for e in &list {
                     print_summary_line(e);
                 }
-                println!("{} edition(s)", list.len());
+                outln!("{} edition(s)", list.len());
             }
         }
         EditionCommand::Show { id } => {
@@ -82,7 +82,7 @@ pub(super) async fn run(config: &Config, out: Output, command: EditionCommand) -
                 .await?
                 .with_context(|| format!("no edition {id}"))?;
             if out.json {
-                println!("{}", json!({ "edition": summary, "progress": progress }));
+                outln!("{}", json!({ "edition": summary, "progress": progress }));
             } else {
                 print_summary_line(&summary);
                 let briefs: Vec<String> = summary
@@ -90,7 +90,7 @@ pub(super) async fn run(config: &Config, out: Output, command: EditionCommand) -
                     .iter()
                     .map(|b| format!("{}{}", b.brief, if b.is_correction { " (correction)" } else { "" }))
                     .collect();
-                println!("  briefs    {}", briefs.join(", "));
+                outln!("  briefs    {}", briefs.join(", "));
                 print_progress(&progress);
             }
         }
@@ -128,7 +128,7 @@ fn print_created(out: &Output, created: &EditionCreated) {
 }
 
 fn print_summary_line(e: &EditionSummary) {
-    println!(
+    outln!(
         "#{:<6} {:<9} {:<9} {:<20} due {}  {} delivery(ies)",
         e.id,
         e.kind.as_str(),
@@ -141,7 +141,7 @@ fn print_summary_line(e: &EditionSummary) {
 
 fn print_progress(p: &Progress) {
     use crate::edition::DeliveryStatus;
-    println!(
+    outln!(
         "  progress  {} sent of {}, {} still to go, {:.1}/s over the last minute",
         p.count(DeliveryStatus::Sent),
         p.total,
@@ -149,9 +149,9 @@ fn print_progress(p: &Progress) {
         p.rate_per_second()
     );
     let counts: Vec<String> = p.by_status.iter().map(|(s, n)| format!("{s} {n}")).collect();
-    println!("  status    {}", counts.join(", "));
+    outln!("  status    {}", counts.join(", "));
     for e in &p.last_errors {
-        println!(
+        outln!(
             "  error     delivery {} {} at {}: {}",
             e.delivery,
             e.status,

@@ -1,5 +1,12 @@
 //! The command line. It parses, delegates and prints; the rules live elsewhere.
 
+/// `println!` for the command line's output. Coordinators pipe it into `head` and `grep`: a reader
+/// that stops reading ends the program quietly with status 0, where `println!` would panic.
+macro_rules! outln {
+    () => { $crate::cli::print_line(format_args!("")) };
+    ($($arg:tt)*) => { $crate::cli::print_line(format_args!($($arg)*)) };
+}
+
 mod briefs;
 mod deliveries;
 mod editions;
@@ -41,9 +48,10 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run the daemon: HTTP API and, as they arrive, scheduler, dispatcher and inbound poller
+    /// Run the daemon: HTTP API, scheduler, dispatcher and inbound (IMAP, retention)
     Serve {
-        /// Seed the sample roster on first start
+        /// On an empty database, seed the demo: roster, schedules, the storm brief, an edition per
+        /// cadence into the outbox and the sample replies
         #[arg(long)]
         demo: bool,
     },
@@ -54,7 +62,7 @@ enum Command {
     /// API tokens
     #[command(subcommand)]
     Token(TokenCommand),
-    /// Briefs: add, check, approve, withdraw, correct, preview
+    /// Briefs: add, list, show, edit, approve, withdraw, correct, preview
     #[command(subcommand)]
     Brief(briefs::BriefCommand),
     /// The influencer roster
@@ -167,10 +175,10 @@ impl Cli {
                         .iter()
                         .map(|(k, v, s)| (k.clone(), json!({ "value": v, "source": s })))
                         .collect();
-                    println!("{}", serde_json::Value::Object(map));
+                    outln!("{}", serde_json::Value::Object(map));
                 } else {
                     for (key, value, source) in described {
-                        println!("{key:<18} {value:<50} ({source})");
+                        outln!("{key:<18} {value:<50} ({source})");
                     }
                 }
                 Ok(())
@@ -187,10 +195,14 @@ impl Cli {
                         SystemClock.now(),
                     )
                     .await?;
+                // The token alone on stdout, so that `TOKEN=$(briefcast token create …)` works.
                 out.line(
                     json!({ "id": id, "role": role, "label": label, "token": token }),
-                    &format!("{token}\n(token {id}, role {role}; shown only this once)"),
+                    &token,
                 );
+                if !out.json {
+                    eprintln!("(token {id}, role {role}; shown only this once)");
+                }
                 Ok(())
             }
             Command::Brief(command) => briefs::run(&config, out, command).await,
@@ -204,10 +216,10 @@ impl Cli {
                 let store = open_store(&config).await?;
                 let entries = store.audit_log(limit).await?;
                 if out.json {
-                    println!("{}", json!(entries));
+                    outln!("{}", json!(entries));
                 } else {
                     for e in entries {
-                        println!(
+                        outln!(
                             "{}  {:<24} {:<18} {:<24} {}",
                             e.at.format("%Y-%m-%d %H:%M:%S"),
                             e.actor,
@@ -223,6 +235,34 @@ impl Cli {
     }
 }
 
+/// Writes one line of output; see `outln!`.
+pub(crate) fn print_line(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let written = writeln!(std::io::stdout().lock(), "{line}");
+    stop_unless_written(written);
+}
+
+/// Writes bytes as they are (a CSV, a raw message); see `outln!`.
+pub(crate) fn print_bytes(bytes: &[u8]) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout.write_all(bytes).and_then(|()| stdout.flush());
+    stop_unless_written(written);
+}
+
+/// A closed pipe is the reader saying "enough": status 0. Any other failure to write (a full
+/// disk under a redirect) is an error the user must see.
+fn stop_unless_written(written: std::io::Result<()>) {
+    match written {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => {
+            eprintln!("error: writing the output: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
 struct Output {
     json: bool,
 }
@@ -230,9 +270,9 @@ struct Output {
 impl Output {
     fn line(&self, json: serde_json::Value, text: &str) {
         if self.json {
-            println!("{json}");
+            outln!("{json}");
         } else {
-            println!("{text}");
+            outln!("{text}");
         }
     }
 }
@@ -285,7 +325,7 @@ async fn influencers(config: &Config, out: Output, command: InfluencerCommand) -
                 .await
                 .with_context(|| format!("{}: nothing was imported", file.display()))?;
             if out.json {
-                println!("{}", json!(report));
+                outln!("{}", json!(report));
             } else {
                 print_report(&file, &report);
             }
@@ -315,12 +355,12 @@ async fn influencers(config: &Config, out: Output, command: InfluencerCommand) -
                 })
                 .await?;
             if out.json {
-                println!("{}", json!(list));
+                outln!("{}", json!(list));
             } else {
                 for i in &list {
                     print_influencer_line(i);
                 }
-                println!("{} influencer(s)", list.len());
+                outln!("{} influencer(s)", list.len());
             }
         }
         InfluencerCommand::Show { email } => {
@@ -333,18 +373,18 @@ async fn influencers(config: &Config, out: Output, command: InfluencerCommand) -
             if out.json {
                 let mut v = json!(found);
                 v["suppressed"] = json!(suppressed);
-                println!("{v}");
+                outln!("{v}");
             } else {
                 let i = &found.influencer;
-                println!("{} <{}>", i.name, i.email);
-                println!("  language   {}    cadence {}", i.language, i.cadence);
-                println!("  platforms  {}", i.platforms.join(", "));
-                println!("  followers  {}", i.followers);
-                println!("  topics     {}", i.topics.join(", "));
-                println!("  region     {}    tier {}", i.region, i.tier);
-                println!("  consent    {} ({})", i.consent_at.to_rfc3339(), i.consent_source);
+                outln!("{} <{}>", i.name, i.email);
+                outln!("  language   {}    cadence {}", i.language, i.cadence);
+                outln!("  platforms  {}", i.platforms.join(", "));
+                outln!("  followers  {}", i.followers);
+                outln!("  topics     {}", i.topics.join(", "));
+                outln!("  region     {}    tier {}", i.region, i.tier);
+                outln!("  consent    {} ({})", i.consent_at.to_rfc3339(), i.consent_source);
                 if let Some(reason) = suppressed {
-                    println!("  SUPPRESSED ({}): never mailed", reason.as_str());
+                    outln!("  SUPPRESSED ({}): never mailed", reason.as_str());
                 }
             }
         }
@@ -354,7 +394,7 @@ async fn influencers(config: &Config, out: Output, command: InfluencerCommand) -
                 .personal_data(&email)
                 .await?
                 .with_context(|| format!("no influencer with address {email}"))?;
-            println!("{}", serde_json::to_string_pretty(&data)?);
+            outln!("{}", serde_json::to_string_pretty(&data)?);
         }
         InfluencerCommand::Erase { email } => {
             let email = parse_email(&email)?;
@@ -371,7 +411,7 @@ async fn influencers(config: &Config, out: Output, command: InfluencerCommand) -
 }
 
 fn print_report(file: &std::path::Path, r: &ImportReport) {
-    println!(
+    outln!(
         "Imported {}: {} new, {} updated, {} unchanged, {} rejected",
         file.display(),
         r.new,
@@ -380,13 +420,13 @@ fn print_report(file: &std::path::Path, r: &ImportReport) {
         r.rejected.len()
     );
     for row in &r.rejected {
-        println!("  line {:<5} {}: {}", row.line, row.email, row.reason);
+        outln!("  line {:<5} {}: {}", row.line, row.email, row.reason);
     }
 }
 
 fn print_influencer_line(s: &StoredInfluencer) {
     let i = &s.influencer;
-    println!(
+    outln!(
         "{:<36} {:<24} {}  {:<7} {:>9}  {}",
         i.email.as_str(),
         i.name,
@@ -422,10 +462,10 @@ async fn segments(config: &Config, out: Output, command: SegmentCommand) -> anyh
         SegmentCommand::List => {
             let list = store.segments().await?;
             if out.json {
-                println!("{}", json!(list));
+                outln!("{}", json!(list));
             } else {
                 for s in list {
-                    println!(
+                    outln!(
                         "{:<24} {:>7} member(s)  {}",
                         s.segment.name,
                         s.members,
@@ -440,11 +480,11 @@ async fn segments(config: &Config, out: Output, command: SegmentCommand) -> anyh
                 .await?
                 .with_context(|| format!("no segment named `{name}`"))?;
             if out.json {
-                println!("{}", json!(s));
+                outln!("{}", json!(s));
             } else {
-                println!("{}: {} member(s)", s.segment.name, s.members);
-                println!("  filter   {}", serde_json::to_string(&s.segment.filter)?);
-                println!("  created  {} by {}", s.created_at.to_rfc3339(), s.created_by);
+                outln!("{}: {} member(s)", s.segment.name, s.members);
+                outln!("  filter   {}", serde_json::to_string(&s.segment.filter)?);
+                outln!("  created  {} by {}", s.created_at.to_rfc3339(), s.created_by);
             }
         }
     }

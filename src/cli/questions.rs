@@ -1,11 +1,10 @@
 //! `briefcast questions …`: the question log at the command line.
 
-use std::io::Write;
-
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 use serde_json::json;
 
+use super::print_bytes;
 use crate::access::Actor;
 use crate::audience::EmailAddress;
 use crate::clock::{Clock, SystemClock};
@@ -141,21 +140,21 @@ pub async fn run(config: &Config, json: bool, args: QuestionsArgs) -> anyhow::Re
     let actor = Actor::cli();
     let changed = |q: QuestionRecord| {
         if json {
-            println!("{}", json!(q));
+            outln!("{}", json!(q));
         } else {
-            println!("Question {} is now {}.", q.id, q.status);
+            outln!("Question {} is now {}.", q.id, q.status);
         }
     };
     match args.command {
         None => {
             let list = store.questions(&args.filter.query()?).await?;
             if json {
-                println!("{}", json!(list));
+                outln!("{}", json!(list));
             } else {
                 for q in &list {
                     print_line(q);
                 }
-                println!("{} question(s)", list.len());
+                outln!("{} question(s)", list.len());
             }
         }
         Some(QuestionCommand::ByBrief { filter }) => {
@@ -163,7 +162,7 @@ pub async fn run(config: &Config, json: bool, args: QuestionsArgs) -> anyhow::Re
             query.limit = None;
             let groups = store.question_groups(&query).await?;
             if json {
-                println!("{}", json!(groups));
+                outln!("{}", json!(groups));
             } else {
                 for g in groups {
                     let brief = match (g.brief_id, g.brief_slug) {
@@ -171,9 +170,12 @@ pub async fn run(config: &Config, json: bool, args: QuestionsArgs) -> anyhow::Re
                         (Some(id), None) => format!("brief {id}"),
                         _ => "no brief".to_string(),
                     };
-                    println!(
+                    outln!(
                         "{:>5} asked  {:>4} open  {:>4} answered  {:>4} dismissed  {brief}",
-                        g.total, g.open, g.answered, g.dismissed
+                        g.total,
+                        g.open,
+                        g.answered,
+                        g.dismissed
                     );
                 }
             }
@@ -187,17 +189,17 @@ pub async fn run(config: &Config, json: bool, args: QuestionsArgs) -> anyhow::Re
                 if raw {
                     v["raw"] = json!(raw_message.as_deref().map(String::from_utf8_lossy));
                 }
-                println!("{v}");
+                outln!("{v}");
             } else {
                 print_question(&q, reply.as_ref());
                 if raw {
                     match raw_message {
                         Some(bytes) => {
-                            println!("--- raw message ---");
-                            std::io::stdout().write_all(&bytes)?;
-                            println!();
+                            outln!("--- raw message ---");
+                            print_bytes(&bytes);
+                            outln!();
                         }
-                        None => println!("(the raw message is no longer kept: retention or erasure removed it)"),
+                        None => outln!("(the raw message is no longer kept: retention or erasure removed it)"),
                     }
                 }
             }
@@ -226,20 +228,20 @@ pub async fn run(config: &Config, json: bool, args: QuestionsArgs) -> anyhow::Re
                 .tag_question(id, &parse(&add)?, &parse(&remove)?, &actor, now)
                 .await?;
             if json {
-                println!("{}", json!(q));
+                outln!("{}", json!(q));
             } else {
                 let tags: Vec<String> = q.tags.iter().map(Tag::to_string).collect();
-                println!("Question {} tags: {}", q.id, tags.join(", "));
+                outln!("Question {} tags: {}", q.id, tags.join(", "));
             }
         }
         Some(QuestionCommand::Consent { id, may_name }) => {
             let q = store.set_may_name(id, may_name, &actor, now).await?;
             if json {
-                println!("{}", json!(q));
+                outln!("{}", json!(q));
             } else if q.may_name {
-                println!("Question {}: the asker may be named with the answer.", q.id);
+                outln!("Question {}: the asker may be named with the answer.", q.id);
             } else {
-                println!("Question {}: the asker stays anonymous.", q.id);
+                outln!("Question {}: the asker stays anonymous.", q.id);
             }
         }
         Some(QuestionCommand::Assign {
@@ -259,7 +261,7 @@ pub async fn run(config: &Config, json: bool, args: QuestionsArgs) -> anyhow::Re
             };
             let q = store.assign_question(id, &assignment, &actor, now).await?;
             if json {
-                println!("{}", json!(q));
+                outln!("{}", json!(q));
             } else {
                 print_line(&q);
             }
@@ -271,27 +273,27 @@ pub async fn run(config: &Config, json: bool, args: QuestionsArgs) -> anyhow::Re
             let mut query = filter.query()?;
             query.limit = None;
             let csv = write_csv(&store.questions(&query).await?)?;
-            std::io::stdout().write_all(&csv)?;
+            print_bytes(&csv);
         }
         Some(QuestionCommand::YouAsked { language }) => {
             let answers = store.answered_unpublished(language).await?;
             if json {
-                println!("{}", json!(answers));
+                outln!("{}", json!(answers));
             } else {
                 for a in &answers {
                     let lang = a.language.map(Language::code).unwrap_or("--");
-                    println!("#{} [{lang}] Q: {}", a.question_id, a.question.replace('\n', " "));
+                    outln!("#{} [{lang}] Q: {}", a.question_id, a.question.replace('\n', " "));
                     if let Some(text) = &a.answer {
-                        println!("      A: {}", text.replace('\n', " "));
+                        outln!("      A: {}", text.replace('\n', " "));
                     }
                     if let Some(url) = &a.answer_url {
-                        println!("      {url}");
+                        outln!("      {url}");
                     }
                     if let Some(name) = &a.asked_by {
-                        println!("      asked by {name}");
+                        outln!("      asked by {name}");
                     }
                 }
-                println!("{} answer(s) not yet published", answers.len());
+                outln!("{} answer(s) not yet published", answers.len());
             }
         }
     }
@@ -301,7 +303,7 @@ pub async fn run(config: &Config, json: bool, args: QuestionsArgs) -> anyhow::Re
 fn print_line(q: &QuestionRecord) {
     let text: String = q.text.replace('\n', " ").chars().take(80).collect();
     let who = q.influencer_name.as_deref().unwrap_or("(unlinked)");
-    println!(
+    outln!(
         "#{:<5} {:<9} {:<2}  brief {:<5} {}  {:<20} {}",
         q.id,
         q.status.as_str(),
@@ -314,50 +316,50 @@ fn print_line(q: &QuestionRecord) {
 }
 
 fn print_question(q: &QuestionRecord, reply: Option<&crate::store::ReplyRecord>) {
-    println!("Question {} ({})", q.id, q.status);
-    println!("  received   {}", q.received_at.to_rfc3339());
+    outln!("Question {} ({})", q.id, q.status);
+    outln!("  received   {}", q.received_at.to_rfc3339());
     match (&q.influencer_name, &q.influencer_email) {
-        (Some(name), Some(email)) => println!(
+        (Some(name), Some(email)) => outln!(
             "  from       {name} <{email}>{}",
             if q.may_name { " (may be named)" } else { "" }
         ),
-        _ => println!("  from       (not linked to an influencer)"),
+        _ => outln!("  from       (not linked to an influencer)"),
     }
-    println!("  language   {}", q.language.map(Language::code).unwrap_or("unknown"));
-    println!(
+    outln!("  language   {}", q.language.map(Language::code).unwrap_or("unknown"));
+    outln!(
         "  edition    {}    brief {}",
         q.edition_id.map(|e| e.to_string()).unwrap_or_else(|| "-".into()),
         q.brief_id.map(|b| b.to_string()).unwrap_or_else(|| "-".into())
     );
     if !q.tags.is_empty() {
         let tags: Vec<String> = q.tags.iter().map(Tag::to_string).collect();
-        println!("  tags       {}", tags.join(", "));
+        outln!("  tags       {}", tags.join(", "));
     }
     if let Some(authority) = &q.authority {
-        println!("  authority  {authority}");
+        outln!("  authority  {authority}");
     }
     if let Some(reply) = reply {
-        println!(
+        outln!(
             "  via        {} reply {} ({})",
             reply.channel,
             reply.id,
             reply.note.as_deref().unwrap_or("")
         );
         if let Some(subject) = &reply.subject {
-            println!("  subject    {subject}");
+            outln!("  subject    {subject}");
         }
     }
-    println!();
+    outln!();
     if q.text.is_empty() {
-        println!("(no text of its own; see --raw)");
+        outln!("(no text of its own; see --raw)");
     } else {
-        println!("{}", q.text);
+        outln!("{}", q.text);
     }
     if q.answer.is_some() || q.answer_url.is_some() {
-        println!();
-        println!("Answer: {}", q.answer.as_deref().unwrap_or(""));
+        outln!();
+        outln!("Answer: {}", q.answer.as_deref().unwrap_or(""));
         if let Some(url) = &q.answer_url {
-            println!("        {url}");
+            outln!("        {url}");
         }
     }
 }

@@ -58,18 +58,18 @@ pub(super) async fn run(config: &Config, out: Output, command: ScheduleCommand) 
             })?;
             let stored = store.add_schedule(&schedule, &Actor::cli(), now).await?;
             if out.json {
-                println!("{}", describe(&stored, now));
+                outln!("{}", describe(&stored, now));
             } else {
-                println!("Schedule `{}` saved.", stored.schedule.name());
+                outln!("Schedule `{}` saved.", stored.schedule.name());
                 print_schedule(&stored, now);
             }
         }
         ScheduleCommand::List => {
             let list = store.schedules().await?;
             if out.json {
-                println!("{}", json!(list.iter().map(|s| describe(s, now)).collect::<Vec<_>>()));
+                outln!("{}", json!(list.iter().map(|s| describe(s, now)).collect::<Vec<_>>()));
             } else if list.is_empty() {
-                println!(
+                outln!(
                     "No schedules yet: add one with `briefcast schedules add NAME --cron … --cadence … --segment …`."
                 );
             } else {
@@ -84,7 +84,7 @@ pub(super) async fn run(config: &Config, out: Output, command: ScheduleCommand) 
                 .await?
                 .with_context(|| format!("no schedule named `{name}`"))?;
             if out.json {
-                println!("{}", describe(&stored, now));
+                outln!("{}", describe(&stored, now));
             } else {
                 print_schedule(&stored, now);
             }
@@ -99,7 +99,7 @@ fn describe(stored: &StoredSchedule, now: chrono::DateTime<chrono::Utc>) -> serd
 
 fn print_schedule(stored: &StoredSchedule, now: chrono::DateTime<chrono::Utc>) {
     let s = &stored.schedule;
-    println!(
+    outln!(
         "{:<20} `{}` {} {:<7} → {}{}",
         s.name(),
         s.cron(),
@@ -117,7 +117,7 @@ fn print_schedule(stored: &StoredSchedule, now: chrono::DateTime<chrono::Utc>) {
         } else {
             String::new()
         };
-        println!(
+        outln!(
             "    next  {}  =  {} UTC{note}",
             run.local.format("%a %Y-%m-%d %H:%M %Z"),
             run.due_at.format("%Y-%m-%d %H:%M")

@@ -26,6 +26,21 @@ pub fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 21, 8, 0, 0).unwrap()
 }
 
+/// A brief fixture as a ministry would send it at `now`: out of embargo a minute ago, valid for
+/// a week. Fixtures carry absolute dates; a test that runs the real binary on the real clock reads
+/// them through this, so that it passes on any date.
+pub fn brief_valid_at(fixture: &str, now: DateTime<Utc>) -> String {
+    let mut document: toml::Table = toml::from_str(fixture).expect("a TOML brief fixture");
+    let meta = document
+        .get_mut("meta")
+        .and_then(toml::Value::as_table_mut)
+        .expect("a [meta] table");
+    let stamp = |t: DateTime<Utc>| toml::Value::String(t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    meta.insert("embargo".into(), stamp(now - chrono::TimeDelta::minutes(1)));
+    meta.insert("expires".into(), stamp(now + chrono::TimeDelta::days(7)));
+    toml::to_string(&document).expect("TOML out")
+}
+
 pub fn actor() -> Actor {
     Actor("test:coordinator".into())
 }
@@ -141,6 +156,21 @@ pub async fn spawn_app(backend: &Backend) -> TestApp {
 
 /// A daemon with extra settings, such as `BRIEFCAST_SMTP_URL`.
 pub async fn spawn_app_with(backend: &Backend, settings: &[(&str, &str)]) -> TestApp {
+    spawn(backend, settings, Parts::All).await
+}
+
+/// The HTTP API alone, for a test that claims and records deliveries itself: a running
+/// dispatcher would claim the same deliveries at a moment of its own choosing.
+pub async fn spawn_api_only(backend: &Backend) -> TestApp {
+    spawn(backend, &[], Parts::HttpOnly).await
+}
+
+enum Parts {
+    All,
+    HttpOnly,
+}
+
+async fn spawn(backend: &Backend, settings: &[(&str, &str)], parts: Parts) -> TestApp {
     let mut env = vec![
         (
             "BRIEFCAST_DATA_DIR".to_string(),
@@ -167,7 +197,10 @@ pub async fn spawn_app_with(backend: &Backend, settings: &[(&str, &str)]) -> Tes
         tokens.push(token);
     }
     let shutdown = CancellationToken::new();
-    let server = tokio::spawn(app.run_until_stopped(shutdown.clone()));
+    let server = match parts {
+        Parts::All => tokio::spawn(app.run_until_stopped(shutdown.clone())),
+        Parts::HttpOnly => tokio::spawn(app.run_http_until_stopped(shutdown.clone())),
+    };
     TestApp {
         addr,
         client: reqwest::Client::new(),

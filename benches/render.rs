@@ -1,5 +1,5 @@
 //! Measures pack rendering: an edition of five briefs composed in all three languages, then
-//! personalised for 100,000 recipients. Run with `cargo run --release --bin bench_render`.
+//! personalised for 100,000 recipients. Run with `cargo bench --bench render`.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -14,9 +14,8 @@ const RECIPIENTS: usize = 100_000;
 const EDITION_ROUNDS: u32 = 200;
 
 fn briefs() -> Vec<Brief> {
-    let storm = Brief::from_toml(include_str!("../../tests/fixtures/briefs/storm-72h.toml")).expect("storm fixture");
-    let boil =
-        Brief::from_toml(include_str!("../../tests/fixtures/briefs/boil-water-urgent.toml")).expect("boil fixture");
+    let storm = Brief::from_toml(include_str!("../tests/fixtures/briefs/storm-72h.toml")).expect("storm fixture");
+    let boil = Brief::from_toml(include_str!("../tests/fixtures/briefs/boil-water-urgent.toml")).expect("boil fixture");
     let mut all = vec![storm.clone(), boil];
     for n in 2..5 {
         let mut variant = storm.clone();
