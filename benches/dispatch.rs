@@ -159,6 +159,7 @@ async fn measure(backend: &str, store: Arc<dyn Store>, recipients: usize, smtp: 
     });
     let dispatcher = Arc::new(Dispatcher {
         editions: EditionCache::default(),
+        pulse: Arc::default(),
         store: store.clone(),
         transport: transport.clone(),
         letterhead: Arc::new(

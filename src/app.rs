@@ -121,6 +121,7 @@ impl App {
         );
         let dispatcher = Dispatcher {
             editions: EditionCache::default(),
+            pulse: Arc::default(),
             store: self.state.store.clone(),
             transport: self.transport,
             letterhead: self.letterhead,

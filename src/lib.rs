@@ -24,5 +24,6 @@ pub mod scheduler;
 pub mod shutdown;
 pub mod store;
 pub mod telemetry;
+pub mod text;
 pub mod token;
 pub mod web;

@@ -253,6 +253,25 @@ fn control_characters_in_brief_text_are_refused() {
     );
 }
 
+/// The title is the email's Subject: a line break in it would land inside the header.
+#[test]
+fn a_title_is_one_line() {
+    for (title, code) in [
+        ("Keitä\nvesi", "U+000A"),
+        ("Keitä\r\nvesi", "U+000D"),
+        ("Keitä\u{2028}vesi", "U+2028"),
+        ("Keitä\u{2029}vesi", "U+2029"),
+    ] {
+        let mut b = brief();
+        fi(&mut b).title = title.into();
+        assert!(
+            problems(&b).contains(&format!("fi: title: is one line: it contains {code}")),
+            "{title:?}: {:?}",
+            problems(&b)
+        );
+    }
+}
+
 #[test]
 fn limits_from_a_content_folder_replace_the_built_in_ones() {
     let dir = tempfile::tempdir().unwrap();

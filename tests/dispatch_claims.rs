@@ -544,3 +544,137 @@ async fn a_flash_edition_is_claimed_before_an_older_edition_still_sending() {
         );
     }
 }
+
+/// A daemon that stops beating (killed) has its claims turn uncertain once it has been silent
+/// long enough, long before their lease runs out; a daemon that keeps beating keeps its claims.
+#[tokio::test]
+async fn the_claims_of_a_silent_daemon_turn_uncertain_and_those_of_a_beating_one_stay() {
+    for db in databases().await {
+        let store = db.store();
+        generated_roster(&db, 4).await;
+        let b = brief(&db, NewBrief::approved("storm", "weekly")).await;
+        let edition = edition(&db, &[b]).await;
+        store.beat("alive", start()).await.unwrap();
+        store.beat("killed", start()).await.unwrap();
+        assert_eq!(store.claim_due("alive", 2, LEASE, start()).await.unwrap().len(), 2);
+        assert_eq!(store.claim_due("killed", 2, LEASE, start()).await.unwrap().len(), 2);
+
+        // 20 s on, both beat as recently as the silence allows: nothing changes.
+        let silence = TimeDelta::seconds(50);
+        let now = start() + TimeDelta::seconds(20);
+        assert_eq!(store.expire_silent_claims(now - silence, now).await.unwrap(), 0);
+
+        // A minute on, only "alive" has beaten since: "killed"'s two claims wait for ops.
+        let now = start() + TimeDelta::seconds(60);
+        store.beat("alive", now - TimeDelta::seconds(3)).await.unwrap();
+        assert_eq!(
+            store.expire_silent_claims(now - silence, now).await.unwrap(),
+            2,
+            "{}",
+            db.name()
+        );
+        let uncertain = one_of(store, edition, DeliveryStatus::Uncertain).await;
+        assert_eq!(uncertain.len(), 2);
+        assert!(uncertain.iter().all(|d| d.lease_owner.as_deref() == Some("killed")));
+        assert!(
+            uncertain[0]
+                .last_response
+                .as_deref()
+                .unwrap()
+                .contains("stopped before recording"),
+            "{:?}",
+            uncertain[0].last_response
+        );
+        assert_eq!(one_of(store, edition, DeliveryStatus::Sending).await.len(), 2);
+
+        // A daemon whose own lane failed gives its claims up at once.
+        assert_eq!(store.abandon_claims("alive", now).await.unwrap(), 2, "{}", db.name());
+        assert_eq!(one_of(store, edition, DeliveryStatus::Sending).await.len(), 0);
+        store.stop_beating("alive").await.unwrap();
+        store.stop_beating("alive").await.unwrap();
+    }
+}
+
+/// A transport that panics, as a bug deep in a send path would.
+struct PanickingTransport;
+
+#[async_trait::async_trait]
+impl briefcast::dispatch::transport::Transport for PanickingTransport {
+    fn name(&self) -> &'static str {
+        "smtp"
+    }
+
+    async fn send(
+        &self,
+        _message: &briefcast::dispatch::message::OutgoingMessage,
+    ) -> Result<briefcast::dispatch::transport::SendReceipt, briefcast::dispatch::transport::SendError> {
+        panic!("a bug in the transport")
+    }
+}
+
+/// A lane that fails stops the whole daemon at once (never half-alive), and its batch waits for
+/// ops as uncertain, as a crashed daemon's would.
+#[tokio::test]
+async fn a_failed_lane_stops_the_daemon_and_its_claims_turn_uncertain() {
+    use briefcast::dispatch::dispatcher::{Dispatcher, EditionCache, Pace};
+    for db in databases().await {
+        generated_roster(&db, 3).await;
+        let b = brief(&db, NewBrief::approved("storm", "weekly")).await;
+        let edition = edition(&db, &[b]).await;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dispatcher = Dispatcher {
+            store: db.backend.store.clone(),
+            transport: Arc::new(PanickingTransport),
+            letterhead: Arc::new(
+                briefcast::dispatch::message::Letterhead::new(
+                    "briefcast <news@example.fi>",
+                    "example.fi",
+                    "http://127.0.0.1:1",
+                    briefcast::token::TokenKey::new("a secret for this test only"),
+                    None,
+                )
+                .unwrap(),
+            ),
+            content: Arc::new(briefcast::pack::Content::load(&root.join("content"), &root.join("locales")).unwrap()),
+            policy: briefcast::pack::LanguagePolicy {
+                missing: briefcast::config::MissingLanguage::Hold,
+                fallback: briefcast::language::Language::Fi,
+            },
+            clock: Arc::new(briefcast::clock::ManualClock::at(start())),
+            metrics: Arc::default(),
+            worker: "doomed".into(),
+            pace: Pace {
+                lanes: 2,
+                ..Pace::default()
+            },
+            editions: EditionCache::default(),
+            pulse: Arc::default(),
+        };
+        let shutdown = tokio_util::sync::CancellationToken::new();
+        let stopped = tokio::time::timeout(
+            std::time::Duration::from_secs(30),
+            dispatcher.run_until_stopped(shutdown.clone()),
+        )
+        .await
+        .expect("the dispatcher stops by itself");
+        let error = stopped.expect_err("a failed lane is an error");
+        assert!(
+            error.to_string().contains("a dispatch lane stopped abnormally"),
+            "{error}"
+        );
+        assert!(shutdown.is_cancelled(), "the rest of the daemon is told to stop");
+        let store = db.store();
+        assert_eq!(
+            one_of(store, edition, DeliveryStatus::Sending).await.len(),
+            0,
+            "{}",
+            db.name()
+        );
+        assert_eq!(
+            one_of(store, edition, DeliveryStatus::Uncertain).await.len(),
+            3,
+            "{}",
+            db.name()
+        );
+    }
+}

@@ -119,8 +119,8 @@ impl Site {
             .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
     }
 
-    /// `briefcast serve`, with the dispatcher's lease short enough that a killed send turns
-    /// uncertain within seconds rather than ten minutes.
+    /// `briefcast serve` on its defaults: a ten-minute lease, so that only the heartbeat can turn
+    /// a killed daemon's claims uncertain within the minute.
     fn serve(&self, smtp_url: &str) -> Daemon {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
@@ -131,7 +131,6 @@ impl Site {
             .command(&["serve"])
             .env("BRIEFCAST_HTTP_ADDR", format!("127.0.0.1:{port}"))
             .env("BRIEFCAST_SMTP_URL", smtp_url)
-            .env("BRIEFCAST_DISPATCH_LEASE", "3s")
             .stdout(Stdio::null())
             .spawn()
             .map(Daemon)
@@ -239,6 +238,7 @@ fn crash_and_recover(site: &Site, runtime: &tokio::runtime::Runtime) {
         std::thread::sleep(Duration::from_millis(2));
     }
     kill_and_reap(&mut first);
+    let killed_at = chrono::Utc::now();
     let at_kill = peer.total.load(Ordering::SeqCst);
     assert!(
         at_kill < READERS,
@@ -248,8 +248,8 @@ fn crash_and_recover(site: &Site, runtime: &tokio::runtime::Runtime) {
 
     let store = runtime.block_on(briefcast::store::connect(&site.database_url)).unwrap();
     let mut second = site.serve(&smtp_url);
-    // The killed daemon's claims become uncertain when their 3 s lease has run out and the
-    // restarted daemon's scheduler next keeps the queue (every 15 s at most).
+    // The killed daemon's claims become uncertain once its heartbeat has been silent for 50 s,
+    // on the restarted daemon's next beat (every 5 s).
     let deadline = Instant::now() + Duration::from_secs(120);
     let counts = loop {
         let counts = runtime.block_on(store.delivery_counts()).unwrap();
@@ -302,6 +302,30 @@ fn crash_and_recover(site: &Site, runtime: &tokio::runtime::Runtime) {
     );
 
     assert_eq!(count(&counts, DeliveryStatus::Sending), 0, "{}: {counts:?}", site.name);
+    // Ops know within a minute what may have gone out, and never while a send could still be
+    // completing: the killed daemon beat at most 5 s before it died, and gave up on new sends
+    // 10 s after its last beat, each send bounded to 35 s.
+    let records = runtime.block_on(store.deliveries(&DeliveryQuery {
+        edition: Some(edition),
+        status: Some(DeliveryStatus::Uncertain),
+        limit: READERS as u64 + 1,
+        offset: 0,
+    }));
+    for record in records.unwrap() {
+        let turned = record
+            .events
+            .iter()
+            .find(|e| e.status == "uncertain")
+            .expect("an uncertain event")
+            .at;
+        let after = (turned - killed_at).num_milliseconds() as f64 / 1000.0;
+        assert!(
+            (40.0..=60.0).contains(&after),
+            "{}: delivery {} turned uncertain {after} s after the kill",
+            site.name,
+            record.id
+        );
+    }
     assert_eq!(
         sent.len() + uncertain.len(),
         READERS,

@@ -505,3 +505,64 @@ async fn a_connection_dropped_after_the_data_leaves_those_deliveries_uncertain_u
         assert_eq!(peer.accepted_total(), READERS as u32, "{}", b.name);
     }
 }
+
+/// A reader whose name holds a line break, stored before import refused such names (or written
+/// by hand into the database): composing their message used to panic inside the To header and
+/// take a dispatch lane, or the whole daemon, with it. Now that one delivery fails with its
+/// reason, every other reader gets exactly one message, and the daemon stays up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_poisoned_row_fails_alone_and_every_other_reader_gets_one_message() {
+    use briefcast::audience::roster::{ParsedRoster, RosterRow};
+    use briefcast::audience::{EmailAddress, Influencer};
+    for b in backends().await {
+        let peer = Peer::start().await;
+        let app = spawn_app_with(&b, &[("BRIEFCAST_SMTP_URL", &peer.url)]).await;
+        prepare(&app).await;
+        let poisoned = ParsedRoster {
+            rows: vec![RosterRow {
+                line: 2,
+                influencer: Influencer {
+                    email: EmailAddress::parse("poisoned@example.fi").unwrap(),
+                    name: "Lf\nonly".into(),
+                    language: briefcast::language::Language::Fi,
+                    platforms: vec!["instagram".into()],
+                    followers: 10,
+                    topics: vec![],
+                    region: "Uusimaa".into(),
+                    tier: "open".into(),
+                    cadence: briefcast::language::Cadence::Daily,
+                    consent_at: common::now(),
+                    consent_source: "form".into(),
+                },
+            }],
+            rejected: vec![],
+        };
+        app.store
+            .import_roster(&poisoned, &common::actor(), common::now())
+            .await
+            .unwrap();
+        let (edition, recipients) = fire_edition(&app).await;
+        assert_eq!(recipients, READERS as u64 + 1, "{}", b.name);
+
+        let log = log_until(&app, edition, "every delivery settled", settled).await;
+        let failed: Vec<&Value> = log.iter().filter(|d| status_of(d) == "failed").collect();
+        assert_eq!(failed.len(), 1, "{}: {log:#?}", b.name);
+        assert_eq!(email_of(failed[0]), "poisoned@example.fi");
+        let reason = failed[0]["last_response"].as_str().unwrap_or_default();
+        assert!(
+            reason.contains("the reader's name contains U+000A"),
+            "{}: {reason}",
+            b.name
+        );
+        for i in 0..READERS {
+            assert_eq!(peer.accepted(&reader(i)), 1, "{}: {}", b.name, reader(i));
+        }
+        assert_eq!(peer.accepted("poisoned@example.fi"), 0);
+        assert_eq!(peer.accepted_total(), READERS as u32, "{}", b.name);
+
+        let health = app.client.get(app.url("/healthz")).send().await.unwrap();
+        assert_eq!(health.status(), StatusCode::OK, "{}: the daemon is still up", b.name);
+        assert!(!app.server.is_finished(), "{}: the daemon is still running", b.name);
+        app.shutdown.cancel();
+    }
+}

@@ -230,6 +230,33 @@ async fn a_reader_changes_language_and_cadence_from_the_link() {
         let header = parsed.header_raw("List-Unsubscribe").unwrap().trim().to_string();
         let link = header.split('<').nth(1).unwrap().split('>').next().unwrap().to_string();
 
+        // A bad choice changes nothing and says so in the reader's language; it never unsubscribes.
+        for bad in ["language=de&cadence=weekly", "cadence=daily", "", "language=sv", "x=1"] {
+            let refused = app
+                .client
+                .post(&link)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(bad)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "{bad:?}");
+            let html = refused.text().await.unwrap();
+            assert!(
+                html.contains("lang=\"fi\"") && html.contains("Valinta ei kelpaa"),
+                "{bad:?}: {html}"
+            );
+        }
+        let (_, aino) = json_of(
+            app.get("/api/v1/influencers/aino.virtanen@example.com", &app.coordinator)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(aino["suppressed"], Value::Null, "{}: {aino}", b.name);
+        assert_eq!(aino["language"], "fi");
+
         let saved = app
             .client
             .post(&link)
@@ -258,6 +285,73 @@ async fn a_reader_changes_language_and_cadence_from_the_link() {
             b.name
         );
         assert_eq!(aino["suppressed"], Value::Null);
+
+        // The page's own button unsubscribes, audited like a preference change.
+        let left = app
+            .client
+            .post(&link)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("List-Unsubscribe=One-Click&via=page")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(left.status(), StatusCode::OK);
+        assert!(left.text().await.unwrap().contains("You are unsubscribed"));
+        let (_, audit) = json_of(app.get("/api/v1/audit", &app.coordinator).send().await.unwrap()).await;
+        let entries = audit["entries"].as_array().unwrap();
+        let unsubscribed = entries
+            .iter()
+            .find(|e| e["action"] == "influencer.unsubscribe")
+            .unwrap_or_else(|| panic!("{}: {audit}", b.name));
+        assert!(
+            unsubscribed["actor"]
+                .as_str()
+                .unwrap()
+                .starts_with("subscriber:delivery:")
+        );
+        assert!(
+            unsubscribed["detail"].to_string().contains("subscription page"),
+            "{unsubscribed}"
+        );
+        assert!(entries.iter().any(|e| e["action"] == "influencer.preferences"));
+    }
+}
+
+/// RFC 8058 lets the mailbox provider send its one-click POST as multipart/form-data too.
+#[tokio::test]
+async fn one_click_unsubscribe_works_as_multipart_form_data() {
+    for b in backends().await {
+        let (smtp_url, received) = spawn_smtp_peer();
+        let app = spawn_app_with(&b, &[("BRIEFCAST_SMTP_URL", &smtp_url)]).await;
+        prepare(&app).await;
+        app.post("/api/v1/editions", &app.coordinator)
+            .json(&json!({ "schedule": "daily" }))
+            .send()
+            .await
+            .unwrap();
+        eventually("the edition", || received.lock().unwrap().len() >= 6).await;
+        let message = received.lock().unwrap()[0].clone();
+        let parsed = MessageParser::default().parse(&message.bytes).unwrap();
+        let header = parsed.header_raw("List-Unsubscribe").unwrap().trim().to_string();
+        let link = header.split('<').nth(1).unwrap().split('>').next().unwrap().to_string();
+        let body = "--b0undary\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n--b0undary--\r\n";
+        let left = app
+            .client
+            .post(&link)
+            .header("content-type", "multipart/form-data; boundary=b0undary")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(left.status(), StatusCode::OK, "{}", b.name);
+        let (_, person) = json_of(
+            app.get(&format!("/api/v1/influencers/{}", message.rcpt_to[0]), &app.coordinator)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(person["suppressed"], "unsubscribed", "{}: {person}", b.name);
     }
 }
 

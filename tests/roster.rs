@@ -319,3 +319,60 @@ async fn listing_filters_by_language_and_cadence_and_pages() {
         assert_eq!(store.list_influencers(&page).await.unwrap().len(), 2, "{}", b.name);
     }
 }
+
+/// A line break in a name would end up inside the To header; a NUL in an address is no address.
+/// Such rows are refused at import, naming line and field, and the rest of the file lands.
+#[tokio::test]
+async fn control_characters_in_any_field_reject_the_row_naming_line_and_field() {
+    for b in backends().await {
+        let store = b.store.as_ref();
+        let mut csv = String::from(HEAD);
+        csv.push_str(&row("fine@example.fi", "fi", 10, "Uusimaa"));
+        csv.push_str(
+            "lf@example.fi,\"Lf\nonly\",fi,instagram,10,health,Uusimaa,open,weekly,2026-03-02T10:15:00+02:00,form\n",
+        );
+        csv.push_str(
+            "crlf@example.fi,\"Cr\r\nLf\",fi,instagram,10,health,Uusimaa,open,weekly,2026-03-02T10:15:00+02:00,form\n",
+        );
+        csv.push_str(
+            "nul@example.fi,Nul\0Name,fi,instagram,10,health,Uusimaa,open,weekly,2026-03-02T10:15:00+02:00,form\n",
+        );
+        csv.push_str("sep@example.fi,Someone,fi,instagram,10,health,Uusi\u{2028}maa,open,weekly,2026-03-02T10:15:00+02:00,form\n");
+        csv.push_str(&row("also.fine@example.fi", "sv", 10, "Pohjanmaa"));
+        let report = audience::import(store, csv.as_bytes(), &actor(), now()).await.unwrap();
+        assert_eq!(report.new, 2, "{}: {report:?}", b.name);
+        let rejected: Vec<(u64, &str, &str)> = report
+            .rejected
+            .iter()
+            .map(|r| (r.line, r.email.as_str(), r.reason.as_str()))
+            .collect();
+        assert_eq!(
+            rejected,
+            vec![
+                (
+                    3,
+                    "lf@example.fi",
+                    "name: contains U+000A; each field is one line of text without control characters"
+                ),
+                (
+                    5,
+                    "crlf@example.fi",
+                    "name: contains U+000D; each field is one line of text without control characters"
+                ),
+                (
+                    7,
+                    "nul@example.fi",
+                    "name: contains U+0000; each field is one line of text without control characters"
+                ),
+                (
+                    8,
+                    "sep@example.fi",
+                    "region: contains U+2028; each field is one line of text without control characters"
+                ),
+            ],
+            "{}",
+            b.name
+        );
+        assert!(store.influencer(&email("lf@example.fi")).await.unwrap().is_none());
+    }
+}

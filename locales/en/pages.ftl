@@ -12,3 +12,5 @@ page-unsubscribe-intro = No longer want the briefings?
 page-unsubscribe-button = Unsubscribe
 page-unsubscribed = You are unsubscribed. We will not send you any more briefings.
 page-invalid = This link is not valid.
+page-invalid-choice = That choice is not valid: pick one language and one frequency. Nothing was changed.
+page-unavailable = The service is not answering right now. Please try again in a moment.

@@ -12,3 +12,5 @@ page-unsubscribe-intro = Etkö halua enää tiedotteita?
 page-unsubscribe-button = Peru tilaus
 page-unsubscribed = Tilauksesi on peruttu. Emme lähetä sinulle enää tiedotteita.
 page-invalid = Linkki ei ole voimassa.
+page-invalid-choice = Valinta ei kelpaa: valitse yksi kieli ja yksi tiheys. Mitään ei muutettu.
+page-unavailable = Palvelu ei juuri nyt vastaa. Yritä hetken päästä uudelleen.

@@ -12,3 +12,5 @@ page-unsubscribe-intro = Vill du inte längre få meddelandena?
 page-unsubscribe-button = Avsluta prenumerationen
 page-unsubscribed = Din prenumeration har avslutats. Vi skickar inga fler meddelanden till dig.
 page-invalid = Länken är inte giltig.
+page-invalid-choice = Valet gäller inte: välj ett språk och en frekvens. Ingenting ändrades.
+page-unavailable = Tjänsten svarar inte just nu. Försök igen om en stund.

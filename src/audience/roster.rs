@@ -129,7 +129,8 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedRoster, RosterError> {
             }
             Err(reason) => parsed.rejected.push(RejectedRow {
                 line,
-                email: field(0).to_string(),
+                // Shown in a one-line report, so whatever broke the line is shown escaped.
+                email: field(0).escape_debug().to_string(),
                 reason,
             }),
         }
@@ -147,6 +148,16 @@ fn malformed(e: csv::Error) -> RosterError {
 
 /// Validates one row's values; the reason names the field and the rule.
 fn parse_row<'a>(field: &dyn Fn(usize) -> &'a str) -> Result<Influencer, String> {
+    // Every field is one line of text: a line break in a name would end up inside a mail header,
+    // and a NUL byte inside an address that no mail server takes.
+    for (i, name) in HEADER.iter().enumerate() {
+        if let Some(c) = crate::text::line_break_in(field(i)) {
+            return Err(format!(
+                "{name}: contains U+{:04X}; each field is one line of text without control characters",
+                c as u32
+            ));
+        }
+    }
     let email = EmailAddress::parse(field(0)).map_err(|e| format!("email: {e}"))?;
     let language = field(2).parse().map_err(|e| format!("language: {e}"))?;
     let platforms = list(field(3));

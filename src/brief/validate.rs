@@ -113,6 +113,10 @@ fn check_block(brief: &Brief, language: Language, block: &LanguageBlock, limits:
     if block.title.trim().is_empty() {
         report.add(lang, "title", "is required");
     }
+    // The title becomes the Subject: one line, or it would break the header.
+    if let Some(c) = crate::text::line_break_in(&block.title) {
+        report.add(lang, "title", format!("is one line: it contains U+{:04X}", c as u32));
+    }
     if block.summary.trim().is_empty() {
         report.add(lang, "summary", "is required");
     }

@@ -12,6 +12,7 @@ use futures::StreamExt;
 use rand::SeedableRng;
 use tokio_util::sync::CancellationToken;
 
+use super::heartbeat::{self, Pulse, SEND_DEADLINE};
 use super::message::{Letter, Letterhead, Part};
 use super::transport::{RetryPolicy, SendError, Transport};
 use crate::audience::EmailAddress;
@@ -72,6 +73,8 @@ pub struct Dispatcher {
     pub pace: Pace,
     /// Editions already composed, kept across batches; start with `EditionCache::default()`.
     pub editions: EditionCache,
+    /// This daemon's heartbeat; start with `Arc::default()`.
+    pub pulse: Arc<Pulse>,
 }
 
 /// One edition in one language, composed once and personalised per recipient; `None` when the
@@ -107,17 +110,55 @@ impl EditionCache {
 
 impl Dispatcher {
     /// Sends until `shutdown`; the batches in flight are finished and recorded before it returns.
+    /// Lanes are supervised: one that fails (a panic) stops the whole daemon at once, through
+    /// `shutdown`, rather than leaving it half-alive; the other lanes finish their batches, and
+    /// the failed lane's claims become `uncertain`, as a crashed daemon's would.
     pub async fn run_until_stopped(self, shutdown: CancellationToken) -> anyhow::Result<()> {
         tracing::info!(worker = %self.worker, transport = self.transport.name(), lanes = self.pace.lanes, "dispatcher started");
         let this = Arc::new(self);
-        let lanes: Vec<_> = (0..this.pace.lanes.max(1))
-            .map(|_| tokio::spawn(this.clone().lane(shutdown.clone())))
-            .collect();
-        for lane in lanes {
-            lane.await.context("a dispatch lane stopped abnormally")?;
+        let heart = this.start_heartbeat().await;
+        let mut lanes = tokio::task::JoinSet::new();
+        for _ in 0..this.pace.lanes.max(1) {
+            lanes.spawn(this.clone().lane(shutdown.clone()));
         }
+        let mut failure = None;
+        while let Some(ended) = lanes.join_next().await {
+            if let Err(error) = ended
+                && failure.is_none()
+            {
+                tracing::error!(%error, worker = %this.worker, "a dispatch lane failed: stopping the daemon");
+                shutdown.cancel();
+                failure = Some(error);
+            }
+        }
+        if failure.is_some() {
+            match this.store.abandon_claims(&this.worker, this.clock.now()).await {
+                Ok(n) => tracing::warn!(uncertain = n, "the failed lane's claims wait for ops"),
+                Err(error) => {
+                    tracing::error!(%error, "the failed lane's claims turn uncertain once its heartbeat is silent")
+                }
+            }
+        }
+        heart.stop().await;
         tracing::info!(worker = %this.worker, "dispatcher stopped");
-        Ok(())
+        match failure {
+            Some(error) => Err(anyhow::anyhow!("a dispatch lane stopped abnormally: {error}")),
+            None => Ok(()),
+        }
+    }
+
+    /// Beats once, so the first batch can go at once, then keeps beating on its own task.
+    async fn start_heartbeat(self: &Arc<Self>) -> Heart {
+        heartbeat::beat_once(self.store.as_ref(), self.clock.as_ref(), &self.worker, &self.pulse).await;
+        let stop = CancellationToken::new();
+        let task = tokio::spawn(heartbeat::run_until_stopped(
+            self.store.clone(),
+            self.clock.clone(),
+            self.worker.clone(),
+            self.pulse.clone(),
+            stop.clone(),
+        ));
+        Heart { stop, task }
     }
 
     async fn lane(self: Arc<Self>, shutdown: CancellationToken) {
@@ -141,6 +182,13 @@ impl Dispatcher {
     /// Sends what is due until nothing is left to claim, in all lanes, and returns how many
     /// deliveries were claimed: the daemon's work without its waiting, for benchmarks.
     pub async fn drain(self: &Arc<Self>) -> anyhow::Result<usize> {
+        let heart = self.start_heartbeat().await;
+        let drained = self.drain_lanes().await;
+        heart.stop().await;
+        drained
+    }
+
+    async fn drain_lanes(self: &Arc<Self>) -> anyhow::Result<usize> {
         let lanes: Vec<_> = (0..self.pace.lanes.max(1))
             .map(|_| {
                 let this = self.clone();
@@ -164,6 +212,10 @@ impl Dispatcher {
 
     /// Claims one batch, sends it and records the outcomes. Returns how many were claimed.
     pub async fn run_once(&self) -> anyhow::Result<usize> {
+        if !self.pulse.is_fresh() {
+            // Without a recent heartbeat the others may soon count this daemon as gone.
+            return Ok(0);
+        }
         let now = self.clock.now();
         let transport = self.transport.name();
         let allowed = self
@@ -338,16 +390,39 @@ impl Dispatcher {
             list_id: &list_id,
         };
         let mut rng = rand::rngs::StdRng::from_rng(&mut rand::rng());
-        let outgoing = match self.letterhead.compose(&letter, self.clock.now(), &mut rng) {
-            Ok(m) => m,
-            Err(e) => {
+        // Whatever a reader's data does to composing, it fails that one message, not the lane.
+        let composed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.letterhead.compose(&letter, self.clock.now(), &mut rng)
+        }));
+        let outgoing = match composed {
+            Ok(Ok(m)) => m,
+            Ok(Err(e)) => {
                 return Outcome::Failed {
                     response: format!("composing the message: {e}"),
                 };
             }
+            Err(_) => {
+                return Outcome::Failed {
+                    response: "composing the message failed on this reader's data".into(),
+                };
+            }
         };
+        if !self.pulse.is_fresh() {
+            return Outcome::Deferred {
+                next_attempt_at: self.clock.now() + TimeDelta::minutes(1),
+                response: "not sent: this daemon lost its heartbeat in the database".into(),
+            };
+        }
         let started = Instant::now();
-        let result = self.transport.send(&outgoing).await;
+        let result = match tokio::time::timeout(SEND_DEADLINE, self.transport.send(&outgoing)).await {
+            Ok(result) => result,
+            Err(_) => Err(SendError::Uncertain {
+                response: format!(
+                    "no answer from the transport within {} s: it may have been sent",
+                    SEND_DEADLINE.as_secs()
+                ),
+            }),
+        };
         self.metrics.observe_send(self.transport.name(), started.elapsed());
         match result {
             Ok(receipt) => Outcome::Sent {
@@ -373,6 +448,19 @@ impl Dispatcher {
             Err(SendError::RecipientUnknown { response }) => Outcome::Bounced { response },
             Err(SendError::Uncertain { response }) => Outcome::Uncertain { response },
         }
+    }
+}
+
+/// The heartbeat task of a running dispatcher.
+struct Heart {
+    stop: CancellationToken,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Heart {
+    async fn stop(self) {
+        self.stop.cancel();
+        let _ = self.task.await;
     }
 }
 

@@ -90,6 +90,8 @@ pub enum MessageError {
     Address { field: &'static str, value: String },
     #[error("list id `{0}` must be a dotted name of letters, digits, dots and hyphens (RFC 2919)")]
     ListId(String),
+    #[error("{field} contains U+{code:04X}: a header is one line of text", code = *.character as u32)]
+    HeaderText { field: &'static str, character: char },
     #[error("DKIM key: {0}")]
     DkimKey(String),
     #[error("building the message: {0}")]
@@ -251,6 +253,18 @@ impl Letterhead {
                 .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
         if !valid_list_id {
             return Err(MessageError::ListId(letter.list_id.to_string()));
+        }
+        // lettre panics on a line break inside a header's text; the roster and brief checks
+        // keep them out, and this keeps one that slipped through from stopping a whole lane.
+        let header_texts = [
+            ("the reader's name", letter.to_name.unwrap_or("")),
+            ("the subject", letter.subject),
+            ("the list name", letter.list_name),
+        ];
+        for (field, text) in header_texts {
+            if let Some(character) = crate::text::line_break_in(text) {
+                return Err(MessageError::HeaderText { field, character });
+            }
         }
         let to_address: Address = letter.to.as_str().parse().map_err(|_| MessageError::Address {
             field: "to",
@@ -689,6 +703,37 @@ mod tests {
             let parsed = MessageParser::default().parse(&out.bytes).unwrap();
             let signature = parsed.header_raw("DKIM-Signature").unwrap();
             assert!(signature.contains("a=rsa-sha256"), "{signature}");
+        }
+    }
+
+    /// lettre panics on these inside a header; composing refuses the one message instead.
+    #[test]
+    fn a_line_break_in_the_name_fails_that_message_without_a_panic() {
+        let to = aino();
+        for name in ["Lf\nonly", "Cr\r\nLf", "Nul\0", "Sep\u{2028}arated"] {
+            let letter = Letter {
+                edition_id: 7,
+                delivery_id: 4242,
+                to: &to,
+                to_name: Some(name),
+                language: Language::Fi,
+                subject: "Viikon faktat",
+                text: Part::Text("Hei,\n"),
+                html: Part::Text("<p>Hei,</p>"),
+                list_name: "briefcast (fi)",
+                list_id: "fi.briefcast.example.fi",
+            };
+            let refused = letterhead(None).compose(&letter, Utc::now(), &mut StdRng::seed_from_u64(1));
+            assert!(
+                matches!(
+                    refused,
+                    Err(MessageError::HeaderText {
+                        field: "the reader's name",
+                        ..
+                    })
+                ),
+                "{name:?}: {refused:?}"
+            );
         }
     }
 }

@@ -352,6 +352,21 @@ pub trait DispatchStore: Send + Sync {
     /// been sent, so they wait for ops. Returns how many.
     async fn expire_leases(&self, now: DateTime<Utc>) -> StoreResult<u64>;
 
+    /// Records that `worker`'s daemon is alive at `now`.
+    async fn beat(&self, worker: &str, now: DateTime<Utc>) -> StoreResult<()>;
+
+    /// A daemon that stops takes its heartbeat with it.
+    async fn stop_beating(&self, worker: &str) -> StoreResult<()>;
+
+    /// Deliveries still `sending` that were claimed before `silent_since` by a daemon not heard
+    /// from since then become `uncertain`: that daemon crashed or lost the database, so an
+    /// outcome will not be recorded. Returns how many.
+    async fn expire_silent_claims(&self, silent_since: DateTime<Utc>, now: DateTime<Utc>) -> StoreResult<u64>;
+
+    /// Every delivery `worker` still holds becomes `uncertain`: for a daemon whose own lane
+    /// died in the middle of a batch, once nothing of it is in flight any more.
+    async fn abandon_claims(&self, worker: &str, now: DateTime<Utc>) -> StoreResult<u64>;
+
     /// Requeues uncertain or failed deliveries on ops' request, audited. Returns how many.
     async fn resend(&self, target: &ResendTarget, actor: &Actor, now: DateTime<Utc>) -> StoreResult<u64>;
 

@@ -178,6 +178,9 @@ pub trait Store: BriefStore + DispatchStore + InboundStore + RateStore + Send + 
         now: DateTime<Utc>,
     ) -> StoreResult<()>;
     async fn suppression(&self, email: &EmailAddress) -> StoreResult<Option<SuppressionReason>>;
+    /// The reader asked to leave (one-click or their page): suppressed and audited as `actor`, in
+    /// one transaction.
+    async fn unsubscribe(&self, email: &EmailAddress, how: &str, actor: &Actor, now: DateTime<Utc>) -> StoreResult<()>;
 
     async fn add_segment(&self, segment: &Segment, actor: &Actor, now: DateTime<Utc>) -> StoreResult<()>;
     async fn segments(&self) -> StoreResult<Vec<SegmentSummary>>;

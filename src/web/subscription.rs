@@ -5,7 +5,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use minijinja::Value;
 use serde::Serialize;
@@ -14,8 +14,11 @@ use super::AppState;
 use crate::access::Actor;
 use crate::audience::StoredInfluencer;
 use crate::language::{Cadence, Language};
-use crate::store::SuppressionReason;
+use crate::store::StoreError;
 use crate::token::Purpose;
+
+/// How long a mailbox provider is asked to wait before retrying when the database is down.
+const RETRY_AFTER_SECONDS: &str = "30";
 
 #[derive(Serialize)]
 struct Choice {
@@ -52,13 +55,101 @@ enum Reader {
     Unsubscribed { person: StoredInfluencer },
 }
 
-async fn reader(state: &AppState, token: &str) -> Option<Reader> {
-    let delivery_id = state.tokens.verify(Purpose::Unsubscribe, token).ok()?;
-    let person = state.store.subscriber(delivery_id).await.ok()??;
-    match state.store.suppression(&person.influencer.email).await.ok()? {
-        Some(_) => Some(Reader::Unsubscribed { person }),
-        None => Some(Reader::Subscribed { delivery_id, person }),
+/// `None` for a token that names nobody; a database that does not answer is an error, never
+/// "this link is not valid".
+async fn reader(state: &AppState, token: &str) -> Result<Option<Reader>, StoreError> {
+    let Ok(delivery_id) = state.tokens.verify(Purpose::Unsubscribe, token) else {
+        return Ok(None);
+    };
+    let Some(person) = state.store.subscriber(delivery_id).await? else {
+        return Ok(None);
+    };
+    Ok(Some(match state.store.suppression(&person.influencer.email).await? {
+        Some(_) => Reader::Unsubscribed { person },
+        None => Reader::Subscribed { delivery_id, person },
+    }))
+}
+
+/// The database did not answer: 503 with `Retry-After`, so that a mailbox provider retries its
+/// one-click request instead of taking the answer as final.
+fn unavailable(state: &AppState, error: &StoreError) -> Response {
+    tracing::error!(%error, "the reader's page could not reach the database");
+    let s = &state.content.strings;
+    let title = Language::ALL.map(|l| s.get(l, "page-unavailable")).join(" / ");
+    let mut page = page(state, "", Language::Fi, Cadence::Weekly, false, None);
+    page.t.title = title;
+    let mut response = render(state, StatusCode::SERVICE_UNAVAILABLE, &page);
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
+    response
+}
+
+/// What a POST asks for. Only RFC 8058's `List-Unsubscribe=One-Click` (as the mailbox provider
+/// or the page's own button sends it) unsubscribes; anything else that is not a valid choice of
+/// language and cadence changes nothing.
+enum Request {
+    Unsubscribe { how: &'static str },
+    Preferences { language: Language, cadence: Cadence },
+    Invalid,
+}
+
+impl Request {
+    fn read(headers: &HeaderMap, body: &[u8]) -> Request {
+        let fields = form_fields(headers, body);
+        let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim());
+        let language = field("language");
+        let cadence = field("cadence");
+        if field("List-Unsubscribe") == Some("One-Click") && language.is_none() && cadence.is_none() {
+            let how = if field("via") == Some("page") {
+                "subscription page"
+            } else {
+                "one-click"
+            };
+            return Request::Unsubscribe { how };
+        }
+        match (language.map(str::parse), cadence.map(str::parse)) {
+            (Some(Ok(language)), Some(Ok(cadence))) => Request::Preferences { language, cadence },
+            _ => Request::Invalid,
+        }
     }
+}
+
+/// The fields of a form body, URL-encoded or `multipart/form-data` (RFC 8058 allows both).
+fn form_fields(headers: &HeaderMap, body: &[u8]) -> Vec<(String, String)> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let boundary = content_type
+        .split(';')
+        .map(str::trim)
+        .find_map(|p| p.strip_prefix("boundary="))
+        .map(|b| b.trim_matches('"'));
+    match boundary {
+        Some(boundary) if content_type.to_ascii_lowercase().starts_with("multipart/form-data") => {
+            multipart_fields(&String::from_utf8_lossy(body), boundary)
+        }
+        _ => url::form_urlencoded::parse(body).into_owned().collect(),
+    }
+}
+
+/// Text fields of a multipart/form-data body (RFC 7578): each part's name and value.
+fn multipart_fields(body: &str, boundary: &str) -> Vec<(String, String)> {
+    let delimiter = format!("--{boundary}");
+    body.split(delimiter.as_str())
+        .filter_map(|part| {
+            let (head, value) = part.split_once("\r\n\r\n").or_else(|| part.split_once("\n\n"))?;
+            let name = head
+                .split(';')
+                .map(str::trim)
+                .find_map(|p| p.strip_prefix("name="))?
+                .lines()
+                .next()?
+                .trim_matches('"');
+            Some((name.to_string(), value.trim_end_matches(['\r', '\n']).to_string()))
+        })
+        .collect()
 }
 
 fn render(state: &AppState, status: StatusCode, page: &Page) -> Response {
@@ -133,7 +224,7 @@ fn invalid(state: &AppState) -> Response {
 
 pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> Response {
     match reader(&state, &token).await {
-        Some(Reader::Subscribed { person, .. }) => {
+        Ok(Some(Reader::Subscribed { person, .. })) => {
             let p = &person.influencer;
             render(
                 &state,
@@ -141,7 +232,7 @@ pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> R
                 &page(&state, &token, p.language, p.cadence, true, None),
             )
         }
-        Some(Reader::Unsubscribed { person }) => {
+        Ok(Some(Reader::Unsubscribed { person })) => {
             let p = &person.influencer;
             render(
                 &state,
@@ -149,16 +240,21 @@ pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> R
                 &page(&state, &token, p.language, p.cadence, false, Some("page-unsubscribed")),
             )
         }
-        None => invalid(&state),
+        Ok(None) => invalid(&state),
+        Err(error) => unavailable(&state, &error),
     }
 }
 
-/// One address for both forms: a body with a language and a cadence saves them; anything
-/// else, including RFC 8058's `List-Unsubscribe=One-Click` in either encoding it allows, unsubscribes.
-pub async fn post(State(state): State<AppState>, Path(token): Path<String>, body: Bytes) -> Response {
+/// One address for both forms and for RFC 8058 one-click: see [`Request`].
+pub async fn post(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let (delivery_id, person) = match reader(&state, &token).await {
-        Some(Reader::Subscribed { delivery_id, person }) => (delivery_id, person),
-        Some(Reader::Unsubscribed { person }) => {
+        Ok(Some(Reader::Subscribed { delivery_id, person })) => (delivery_id, person),
+        Ok(Some(Reader::Unsubscribed { person })) => {
             let p = &person.influencer;
             return render(
                 &state,
@@ -166,50 +262,43 @@ pub async fn post(State(state): State<AppState>, Path(token): Path<String>, body
                 &page(&state, &token, p.language, p.cadence, false, Some("page-unsubscribed")),
             );
         }
-        None => return invalid(&state),
+        Ok(None) => return invalid(&state),
+        Err(error) => return unavailable(&state, &error),
     };
-    let fields: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
-    let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
-    let chosen = (
-        field("language").map(str::parse::<Language>),
-        field("cadence").map(str::parse::<Cadence>),
-    );
     let now = state.clock.now();
     let p = &person.influencer;
-    if let (Some(Ok(language)), Some(Ok(cadence))) = chosen {
-        let actor = Actor(format!("subscriber:delivery:{delivery_id}"));
-        if let Err(error) = state
-            .store
-            .set_preferences(&p.email, language, cadence, &actor, now)
-            .await
-        {
-            tracing::error!(%error, "saving preferences failed");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    let actor = Actor(format!("subscriber:delivery:{delivery_id}"));
+    match Request::read(&headers, &body) {
+        Request::Preferences { language, cadence } => {
+            if let Err(error) = state
+                .store
+                .set_preferences(&p.email, language, cadence, &actor, now)
+                .await
+            {
+                return unavailable(&state, &error);
+            }
+            render(
+                &state,
+                StatusCode::OK,
+                &page(&state, &token, language, cadence, true, Some("page-saved")),
+            )
         }
-        return render(
+        Request::Unsubscribe { how } => {
+            let how = format!("{how}, delivery {delivery_id}");
+            if let Err(error) = state.store.unsubscribe(&p.email, &how, &actor, now).await {
+                return unavailable(&state, &error);
+            }
+            tracing::info!(delivery = delivery_id, how, "unsubscribed");
+            render(
+                &state,
+                StatusCode::OK,
+                &page(&state, &token, p.language, p.cadence, false, Some("page-unsubscribed")),
+            )
+        }
+        Request::Invalid => render(
             &state,
-            StatusCode::OK,
-            &page(&state, &token, language, cadence, true, Some("page-saved")),
-        );
+            StatusCode::BAD_REQUEST,
+            &page(&state, &token, p.language, p.cadence, true, Some("page-invalid-choice")),
+        ),
     }
-    let how = if field("List-Unsubscribe") == Some("One-Click") {
-        "one-click"
-    } else {
-        "subscription page"
-    };
-    let detail = format!("{how}, delivery {delivery_id}");
-    if let Err(error) = state
-        .store
-        .suppress(&p.email, SuppressionReason::Unsubscribed, &detail, now)
-        .await
-    {
-        tracing::error!(%error, "unsubscribing failed");
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    }
-    tracing::info!(delivery = delivery_id, how, "unsubscribed");
-    render(
-        &state,
-        StatusCode::OK,
-        &page(&state, &token, p.language, p.cadence, false, Some("page-unsubscribed")),
-    )
 }

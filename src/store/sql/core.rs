@@ -31,7 +31,8 @@ impl Store for ThisStore {
     }
 
     async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        // A table, not `SELECT 1`: SQLite answers that without reading the file at all.
+        sqlx::query("SELECT MAX(version) FROM _sqlx_migrations").execute(&self.pool).await?;
         Ok(())
     }
 
@@ -354,6 +355,28 @@ impl Store for ThisStore {
         .bind(now)
         .execute(&self.pool)
         .await?;
+        Ok(())
+    }
+
+    async fn unsubscribe(&self, email: &EmailAddress, how: &str, actor: &Actor, now: DateTime<Utc>) -> StoreResult<()> {
+        let mut tx = begin_write(&self.pool).await?;
+        sqlx::query(
+            "INSERT INTO suppressions (email_hash, email, reason, detail, created_at) VALUES ($1, $2, 'unsubscribed', $3, $4) \
+             ON CONFLICT (email_hash) DO NOTHING",
+        )
+        .bind(email.hash())
+        .bind(email.as_str())
+        .bind(how)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM influencers WHERE email = $1")
+            .bind(email.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+        let subject = id.map_or_else(|| "influencer:unknown".to_string(), |id| format!("influencer:{id}"));
+        audit(&mut tx, actor, "influencer.unsubscribe", &subject, json!({ "how": how }), now).await?;
+        tx.commit().await?;
         Ok(())
     }
 

@@ -388,6 +388,61 @@ impl DispatchStore for ThisStore {
         Ok(ids.len() as u64)
     }
 
+    async fn beat(&self, worker: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO daemons (worker, beat_at) VALUES ($1, $2) \
+             ON CONFLICT (worker) DO UPDATE SET beat_at = excluded.beat_at",
+        )
+        .bind(worker)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn stop_beating(&self, worker: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM daemons WHERE worker = $1")
+            .bind(worker)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn expire_silent_claims(&self, silent_since: DateTime<Utc>, now: DateTime<Utc>) -> StoreResult<u64> {
+        let mut tx = begin_write(&self.pool).await?;
+        let detail = "the daemon that held it stopped before recording an outcome: it may have been sent, \
+                      so it waits for ops";
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "UPDATE deliveries SET status = 'uncertain', last_response = $1 \
+             WHERE status = 'sending' AND claimed_at < $2 \
+             AND lease_owner NOT IN (SELECT worker FROM daemons WHERE beat_at >= $2) RETURNING id",
+        )
+        .bind(detail)
+        .bind(silent_since)
+        .fetch_all(&mut *tx)
+        .await?;
+        log_events(&mut tx, &ids, "uncertain", detail, now).await?;
+        tx.commit().await?;
+        Ok(ids.len() as u64)
+    }
+
+    async fn abandon_claims(&self, worker: &str, now: DateTime<Utc>) -> StoreResult<u64> {
+        let mut tx = begin_write(&self.pool).await?;
+        let detail = "the dispatch lane that held it failed before recording an outcome: it may have been sent, \
+                      so it waits for ops";
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "UPDATE deliveries SET status = 'uncertain', last_response = $1 \
+             WHERE status = 'sending' AND lease_owner = $2 RETURNING id",
+        )
+        .bind(detail)
+        .bind(worker)
+        .fetch_all(&mut *tx)
+        .await?;
+        log_events(&mut tx, &ids, "uncertain", detail, now).await?;
+        tx.commit().await?;
+        Ok(ids.len() as u64)
+    }
+
     async fn resend(&self, target: &ResendTarget, actor: &Actor, now: DateTime<Utc>) -> StoreResult<u64> {
         let resendable: Vec<String> =
             DeliveryStatus::sources_of(DeliveryStatus::Queued).iter().map(|s| s.as_str().to_string()).collect();
