@@ -328,3 +328,139 @@ async fn the_daemon_stops_cleanly_when_told() {
         assert!(reqwest::get(health).await.is_err(), "no longer listening");
     }
 }
+
+/// Every error the API gives is in its JSON shape with the right status, including those axum
+/// answers by itself; a huge offset is past the end, never the first page again.
+#[tokio::test]
+async fn every_error_is_json_with_the_right_status() {
+    for b in backends().await {
+        let app = spawn_app(&b).await;
+        import_sample(&app).await;
+        let cases: Vec<(reqwest::RequestBuilder, StatusCode, &str)> = vec![
+            (
+                app.get("/api/v1/briefs/abc", &app.coordinator),
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+            ),
+            (
+                app.get("/api/v1/influencers?limit=abc", &app.coordinator),
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+            ),
+            (
+                app.get("/api/v1/briefs/1/preview", &app.coordinator),
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+            ),
+            (
+                app.delete("/api/v1/briefs", &app.coordinator),
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+            ),
+            (
+                app.post("/api/v1/inbound", &app.ops).body(vec![b'x'; 40 * 1024 * 1024]),
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+            ),
+        ];
+        for (request, status, code) in cases {
+            let response = request.send().await.unwrap();
+            let got = response.status();
+            let content_type = response.headers()["content-type"].to_str().unwrap().to_string();
+            let body: Value = response.json().await.expect("a JSON body");
+            assert_eq!(
+                (got, body["error"]["code"].as_str()),
+                (status, Some(code)),
+                "{}: {body}",
+                b.name
+            );
+            assert!(content_type.starts_with("application/json"), "{content_type}");
+            assert!(!body["error"]["message"].as_str().unwrap().is_empty(), "{body}");
+        }
+
+        let (status, page) = json_of(
+            app.get("/api/v1/influencers?offset=9223372036854775808", &app.coordinator)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert_eq!(
+            page["influencers"],
+            json!([]),
+            "{}: past the end, not the first page",
+            b.name
+        );
+    }
+}
+
+/// RFC 9110: the authentication scheme is case-insensitive.
+#[tokio::test]
+async fn the_bearer_scheme_is_case_insensitive() {
+    for b in backends().await {
+        let app = spawn_app(&b).await;
+        for scheme in ["Bearer", "bearer", "BEARER"] {
+            let response = app
+                .client
+                .get(app.url("/api/v1/briefs"))
+                .header("authorization", format!("{scheme} {}", app.coordinator))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{scheme}");
+        }
+        let wrong = app
+            .client
+            .get(app.url("/api/v1/briefs"))
+            .header("authorization", format!("Basic {}", app.coordinator))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    }
+}
+
+/// Strict headers on every page, the public ones above all: the unsubscribe button cannot be
+/// framed by another site, and nothing is sniffed, cached or referred.
+#[tokio::test]
+async fn every_response_carries_strict_headers() {
+    for b in backends().await {
+        let app = spawn_app(&b).await;
+        for path in ["/u/not-a-token", "/healthz", "/api/v1/briefs", "/nowhere"] {
+            let response = app.client.get(app.url(path)).send().await.unwrap();
+            let h = response.headers();
+            let csp = h["content-security-policy"].to_str().unwrap();
+            assert!(
+                csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'none'"),
+                "{path}: {csp}"
+            );
+            assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+            assert_eq!(h["referrer-policy"], "no-referrer", "{path}");
+            assert_eq!(h["x-frame-options"], "DENY", "{path}");
+        }
+    }
+}
+
+/// Invented HTTP methods, however long, all count under one label.
+#[tokio::test]
+async fn invented_methods_make_no_new_metric_series() {
+    for b in backends().await {
+        let app = spawn_app(&b).await;
+        for i in 0..20 {
+            let method = reqwest::Method::from_bytes(format!("INVENTED{i}{}", "X".repeat(500)).as_bytes()).unwrap();
+            app.client.request(method, app.url("/healthz")).send().await.unwrap();
+        }
+        let metrics = app
+            .client
+            .get(app.url("/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!metrics.contains("INVENTED"), "{}", b.name);
+        assert!(metrics.contains("method=\"other\""), "{metrics}");
+    }
+}

@@ -333,3 +333,64 @@ async fn metrics_count_deliveries_by_status() {
         app.shutdown.cancel();
     }
 }
+
+/// With the database gone, nothing looks like a bad link: the reader's page and one-click answer
+/// 503 with Retry-After (mailbox providers retry), the API too, and /healthz says so.
+#[tokio::test]
+async fn a_database_fault_is_503_with_retry_after_on_every_route() {
+    for db in databases().await {
+        dispatch_support::subscribers(&db, "daily", 2, "daily").await;
+        segment(&db, "everyone", SegmentFilter::default()).await;
+        brief(&db, NewBrief::approved("storm", "daily")).await;
+        let app = common::spawn_api_only(&db.backend).await;
+        let body = json!({ "name": "daily", "cron": "0 9 * * *", "cadence": "daily", "segment": "everyone" });
+        app.post("/api/v1/schedules", &app.coordinator)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let (status, created) = json_of(
+            app.post("/api/v1/editions", &app.coordinator)
+                .json(&json!({ "schedule": "daily" }))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let (_, log) = json_of(app.get("/api/v1/deliveries", &app.ops).send().await.unwrap()).await;
+        let delivery = log["deliveries"][0]["id"].as_i64().unwrap();
+        let secret = std::fs::read_to_string(db.backend.dir.path().join("secret")).unwrap();
+        let token =
+            briefcast::token::TokenKey::new(secret.trim()).sign(briefcast::token::Purpose::Unsubscribe, delivery);
+        let page = format!("/u/{token}");
+        assert_eq!(
+            app.client.get(app.url(&page)).send().await.unwrap().status(),
+            StatusCode::OK
+        );
+
+        app.store.close().await;
+        let shown = app.client.get(app.url(&page)).send().await.unwrap();
+        assert_eq!(shown.status(), StatusCode::SERVICE_UNAVAILABLE, "{}", db.name());
+        assert!(shown.headers().contains_key("retry-after"));
+        assert!(!shown.text().await.unwrap().contains("not valid"));
+        let one_click = app
+            .client
+            .post(app.url(&page))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("List-Unsubscribe=One-Click")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(one_click.status(), StatusCode::SERVICE_UNAVAILABLE, "{}", db.name());
+        assert!(one_click.headers().contains_key("retry-after"));
+        let api = app.get("/api/v1/briefs", &app.coordinator).send().await.unwrap();
+        assert_eq!(api.status(), StatusCode::SERVICE_UNAVAILABLE, "{}", db.name());
+        assert!(api.headers().contains_key("retry-after"));
+        let (_, body) = json_of(api).await;
+        assert_eq!(body["error"]["code"], "unavailable");
+        let health = app.client.get(app.url("/healthz")).send().await.unwrap();
+        assert_eq!(health.status(), StatusCode::SERVICE_UNAVAILABLE, "{}", db.name());
+        app.shutdown.cancel();
+    }
+}

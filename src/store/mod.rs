@@ -40,6 +40,51 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+impl StoreError {
+    /// Whether the database did not answer (down, unreachable, out of connections, its file
+    /// unreadable) rather than refused what was asked: a caller may retry later.
+    pub fn is_unavailable(&self) -> bool {
+        let StoreError::Database(error) = self else {
+            return false;
+        };
+        match error {
+            sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::Protocol(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => true,
+            sqlx::Error::Database(db) => {
+                let code = db.code().unwrap_or_default();
+                match self.backend_of(db.as_ref()) {
+                    // SQLite: busy, locked, I/O error, corrupt, cannot open, full, not a database.
+                    Backend::Sqlite => matches!(
+                        code.parse::<i32>().map(|c| c & 0xff),
+                        Ok(5 | 6 | 10 | 11 | 13 | 14 | 26)
+                    ),
+                    // PostgreSQL: connection exceptions, insufficient resources, operator
+                    // intervention (shutdown), system errors.
+                    Backend::Postgres => ["08", "53", "57", "58"].iter().any(|class| code.starts_with(class)),
+                }
+            }
+            _ => false,
+        }
+    }
+
+    fn backend_of(&self, db: &dyn sqlx::error::DatabaseError) -> Backend {
+        if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+            Backend::Sqlite
+        } else {
+            Backend::Postgres
+        }
+    }
+}
+
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
 pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Which influencers a listing shows.
@@ -130,6 +175,8 @@ pub trait Store: BriefStore + DispatchStore + InboundStore + RateStore + Send + 
     fn backend(&self) -> &'static str;
     async fn migrate(&self) -> StoreResult<()>;
     async fn ping(&self) -> StoreResult<()>;
+    /// Closes the pool: every later call fails as if the database had gone away.
+    async fn close(&self);
 
     async fn create_token(
         &self,

@@ -67,10 +67,21 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict { field, message } => {
                 ApiError::new(StatusCode::CONFLICT, "conflict", message).with_field(field)
             }
+            other if other.is_unavailable() => {
+                tracing::error!(error = %other, "the database did not answer");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "the database is not answering; try again shortly",
+                )
+            }
             other => ApiError::internal(&other),
         }
     }
 }
+
+/// How long a client is asked to wait before retrying when the database is down.
+pub const RETRY_AFTER_SECONDS: &str = "30";
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
@@ -78,6 +89,13 @@ impl IntoResponse for ApiError {
         if let Some(field) = self.field {
             error["field"] = json!(field);
         }
-        (self.status, axum::Json(json!({ "error": error }))).into_response()
+        let mut response = (self.status, axum::Json(json!({ "error": error }))).into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static(RETRY_AFTER_SECONDS),
+            );
+        }
+        response
     }
 }

@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Query, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -86,13 +87,15 @@ pub fn router(state: AppState) -> Router {
         .route("/questions/{id}/dismiss", post(questions::dismiss))
         .route("/questions/{id}/tags", post(questions::tags))
         .route("/questions/{id}/consent", post(questions::consent))
-        .route("/questions/{id}/assign", post(questions::assign));
+        .route("/questions/{id}/assign", post(questions::assign))
+        .layer(middleware::map_response(json_errors));
     Router::new()
         .route("/healthz", get(system::healthz))
         .route("/metrics", get(system::metrics))
         .route("/u/{token}", get(subscription::show).post(subscription::post))
         .nest("/api/v1", api)
         .fallback(|| async { ApiError::not_found("route") })
+        .layer(middleware::map_response(security_headers))
         .layer(middleware::from_fn_with_state(state.clone(), count_requests))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
@@ -109,8 +112,85 @@ pub async fn run_until_stopped(
         .await
 }
 
+/// Headers on every response. No page has a script, a remote asset or a reason to be framed:
+/// the unsubscribe button must not be clickable through someone else's page.
+async fn security_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; \
+             frame-ancestors 'none'; base-uri 'none'",
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        // Reader pages and API answers hold personal data: no shared cache keeps them.
+        (header::CACHE_CONTROL, "no-store"),
+    ] {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    response
+}
+
+/// Errors that axum answers by itself (a body over its limit, a path or query value of the wrong
+/// type, a method the route does not have) come as plain text; the API answers only in its JSON
+/// shape, `{"error": {"code", "message"}}`, with the same status.
+async fn json_errors(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = match axum::body::to_bytes(body, 4096).await {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).trim().to_string(),
+        Err(_) => String::new(),
+    };
+    let code = match status {
+        StatusCode::BAD_REQUEST => "bad_request",
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::UNPROCESSABLE_ENTITY => "invalid",
+        _ if status.is_server_error() => "internal",
+        _ => "error",
+    };
+    let message = match (status, text.is_empty()) {
+        (StatusCode::METHOD_NOT_ALLOWED, _) => "this route does not take that method".to_string(),
+        (StatusCode::PAYLOAD_TOO_LARGE, _) => "the request body is over this route's limit".to_string(),
+        (_, true) => status.canonical_reason().unwrap_or("error").to_lowercase(),
+        (_, false) => text,
+    };
+    let mut answer = axum::response::IntoResponse::into_response(ApiError::new(status, code, message));
+    if let Some(allow) = parts.headers.get(header::ALLOW) {
+        answer.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    answer
+}
+
+/// HTTP methods as metric labels: a fixed set, so that invented methods make no new series.
+fn method_label(method: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
+}
+
 async fn count_requests(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let method = request.method().to_string();
+    let method = method_label(request.method()).to_string();
     let response = next.run(request).await;
     state
         .metrics

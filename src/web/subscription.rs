@@ -11,14 +11,12 @@ use minijinja::Value;
 use serde::Serialize;
 
 use super::AppState;
+use super::error::RETRY_AFTER_SECONDS;
 use crate::access::Actor;
 use crate::audience::StoredInfluencer;
 use crate::language::{Cadence, Language};
 use crate::store::StoreError;
 use crate::token::Purpose;
-
-/// How long a mailbox provider is asked to wait before retrying when the database is down.
-const RETRY_AFTER_SECONDS: &str = "30";
 
 #[derive(Serialize)]
 struct Choice {

@@ -2,24 +2,26 @@
 
 use axum::extract::State;
 use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::AppState;
 
 /// 200 when the database answers, 503 when it does not.
-pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+pub async fn healthz(State(state): State<AppState>) -> Response {
     match state.store.ping().await {
         Ok(()) => (
             StatusCode::OK,
             axum::Json(json!({ "status": "ok", "database": state.store.backend() })),
-        ),
+        )
+            .into_response(),
         Err(error) => {
             tracing::warn!(%error, "health check: database unreachable");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
                 axum::Json(json!({ "status": "unavailable", "database": state.store.backend() })),
             )
+                .into_response()
         }
     }
 }

@@ -17,6 +17,12 @@ type DbRow = <Db as sqlx::Database>::Row;
 /// Rows per multi-row statement: 15 columns × 500 stays far below both backends' bind limits.
 const BATCH: usize = 500;
 
+/// A count or offset from a caller, as SQL's signed 64-bit integer: past `i64::MAX` it stays
+/// there, so a huge offset means "past the end", never a wrap-around to the first page.
+fn sql_count(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
 async fn audit(tx: &mut Tx, actor: &Actor, action: &str, subject: &str, detail: serde_json::Value, now: DateTime<Utc>) -> StoreResult<()> {
     sqlx::query("INSERT INTO audit_log (at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5)")
         .bind(now)

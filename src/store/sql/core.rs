@@ -36,6 +36,10 @@ impl Store for ThisStore {
         Ok(())
     }
 
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+
     async fn create_token(&self, token_hash: &str, role: Role, label: &str, actor: &Actor, now: DateTime<Utc>) -> StoreResult<i64> {
         let mut tx = begin_write(&self.pool).await?;
         let id: i64 = sqlx::query_scalar(
@@ -172,7 +176,7 @@ impl Store for ThisStore {
         }
         q.push(" ORDER BY email");
         if let Some(limit) = query.limit {
-            q.push(" LIMIT ").push_bind(limit as i64).push(" OFFSET ").push_bind(query.offset as i64);
+            q.push(" LIMIT ").push_bind(sql_count(limit)).push(" OFFSET ").push_bind(sql_count(query.offset));
         }
         let rows = q.build().fetch_all(&self.pool).await?;
         rows.iter().map(influencer_from_row).collect()
@@ -446,7 +450,7 @@ impl Store for ThisStore {
 
     async fn audit_log(&self, limit: u64) -> StoreResult<Vec<AuditEntry>> {
         let rows = sqlx::query("SELECT id, at, actor, action, subject, detail FROM audit_log ORDER BY id DESC LIMIT $1")
-            .bind(limit as i64)
+            .bind(sql_count(limit))
             .fetch_all(&self.pool)
             .await?;
         rows.iter()

@@ -508,8 +508,8 @@ impl DispatchStore for ThisStore {
     async fn editions(&self, limit: u64, offset: u64) -> StoreResult<Vec<EditionSummary>> {
         let sql = format!("{EDITION_SELECT} ORDER BY e.id DESC LIMIT $1 OFFSET $2");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(limit as i64)
-            .bind(offset as i64)
+            .bind(sql_count(limit))
+            .bind(sql_count(offset))
             .fetch_all(&self.pool)
             .await?;
         self.summarise_editions(&rows).await
@@ -628,9 +628,9 @@ impl DispatchStore for ThisStore {
             q.push(" AND d.status = ").push_bind(status.as_str());
         }
         q.push(" ORDER BY d.id LIMIT ")
-            .push_bind(query.limit.max(1) as i64)
+            .push_bind(sql_count(query.limit.max(1)))
             .push(" OFFSET ")
-            .push_bind(query.offset as i64);
+            .push_bind(sql_count(query.offset));
         let rows = q.build().fetch_all(&self.pool).await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>()?;
         let mut events: HashMap<i64, Vec<DeliveryEvent>> = HashMap::new();

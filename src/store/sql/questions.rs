@@ -221,7 +221,7 @@ impl InboundStore for ThisStore {
 
     async fn pending_replies(&self, limit: u64) -> StoreResult<Vec<PendingReply>> {
         let rows = sqlx::query("SELECT id, raw, received_at FROM replies WHERE processed_at IS NULL ORDER BY id LIMIT $1")
-            .bind(limit as i64)
+            .bind(sql_count(limit))
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
@@ -280,7 +280,7 @@ impl InboundStore for ThisStore {
         push_question_filter(&mut q, query);
         q.push(" ORDER BY r.received_at DESC, q.id DESC");
         if let Some(limit) = query.limit {
-            q.push(" LIMIT ").push_bind(limit as i64).push(" OFFSET ").push_bind(query.offset as i64);
+            q.push(" LIMIT ").push_bind(sql_count(limit)).push(" OFFSET ").push_bind(sql_count(query.offset));
         }
         let rows = q.build().fetch_all(&self.pool).await?;
         rows.iter().map(question_from_row).collect()
