@@ -27,6 +27,12 @@ impl Role {
         }
     }
 
+    /// Whether this role may read the roster's personal data (addresses above all). Ops may not:
+    /// theirs is the token that sits in a mail provider's configuration.
+    pub fn sees_personal_data(self) -> bool {
+        self.coordinates()
+    }
+
     /// Whether this role may act on the roster, briefs, segments and questions.
     pub fn coordinates(self) -> bool {
         matches!(self, Role::Coordinator | Role::Approver)

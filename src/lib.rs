@@ -14,6 +14,7 @@ pub mod demo;
 pub mod desk;
 pub mod dispatch;
 pub mod edition;
+pub mod files;
 pub mod inbound;
 pub mod language;
 pub mod metrics;

@@ -112,11 +112,24 @@ fn config_masks_secrets() {
         .args(["config"])
         .current_dir(dir.path())
         .env("BRIEFCAST_SMTP_URL", "smtps://news:pa55word@smtp.example.fi:465")
+        .env(
+            "BRIEFCAST_DATABASE_URL",
+            "postgres://briefcast@db.example.fi/briefcast?password=hunter2",
+        )
+        .env(
+            "BRIEFCAST_MAIL_API_URL",
+            "https://api:k3y-in-url@mail.example.fi/v1/send",
+        )
+        .env("BRIEFCAST_MAIL_API_TOKEN", "t0ken")
         .output()
         .unwrap();
     let text = stdout(&out);
     assert!(text.contains("smtps://news:********@smtp.example.fi:465"), "{text}");
-    assert!(!text.contains("pa55word"));
+    assert!(text.contains("?password=********"), "{text}");
+    assert!(text.contains("https://api:********@mail.example.fi/v1/send"), "{text}");
+    for secret in ["pa55word", "hunter2", "k3y-in-url", "t0ken"] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
 }
 
 /// A daemon the test started, killed if the test ends early so it never outlives the run.
@@ -192,6 +205,20 @@ fn serve_demo_seeds_the_roster_and_stops_on_sigterm() {
             "demo loop incomplete: {messages} messages, {asked} questions"
         );
         std::thread::sleep(Duration::from_millis(100));
+    }
+    // The roster, its WAL and every message are the daemon user's alone.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let data = dir.path().join("briefcast-data");
+        assert_eq!(mode(&data), 0o700, "the data folder");
+        assert_eq!(mode(&outbox), 0o700, "the outbox folder");
+        for file in ["briefcast.db", "briefcast.db-wal", "secret"] {
+            assert_eq!(mode(&data.join(file)), 0o600, "{file}");
+        }
+        for message in std::fs::read_dir(&outbox).unwrap() {
+            assert_eq!(mode(&message.unwrap().path()), 0o600, "a message in the outbox");
+        }
     }
     let priya = briefcast(dir.path(), &["--json", "influencers", "show", "priya.nair@example.org"]);
     let priya: serde_json::Value = serde_json::from_slice(&priya.stdout).unwrap();

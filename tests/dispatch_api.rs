@@ -178,6 +178,23 @@ async fn ops_follow_an_edition_and_act_on_it() {
         .await;
         let uncertain = uncertain["deliveries"].as_array().unwrap().clone();
         assert_eq!(uncertain.len(), 1);
+        // Ops see who only masked; a coordinator sees the address.
+        let masked = uncertain[0]["email"].as_str().unwrap();
+        assert!(masked.starts_with("d***@example.fi"), "{}: {masked}", db.name());
+        let (_, full) = json_of(
+            app.get(
+                &format!("/api/v1/deliveries?edition={id}&status=uncertain"),
+                &app.coordinator,
+            )
+            .send()
+            .await
+            .unwrap(),
+        )
+        .await;
+        assert!(
+            full["deliveries"][0]["email"].as_str().unwrap().starts_with("daily000"),
+            "{full}"
+        );
         let history: Vec<&str> = uncertain[0]["events"]
             .as_array()
             .unwrap()

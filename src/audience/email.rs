@@ -64,6 +64,43 @@ impl From<EmailAddress> for String {
     }
 }
 
+/// An address as someone without access to the roster may see it: `a***@example.com`.
+pub fn mask(address: &str) -> String {
+    match address.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => "***".to_string(),
+    }
+}
+
+/// `text` with every address in it masked, as in a mail server's answer
+/// (`550 5.1.1 <aino@example.com>: Recipient address rejected`).
+pub fn mask_addresses(text: &str) -> String {
+    let is_boundary = |c: char| c.is_whitespace() || "<>()[],;:\"'".contains(c);
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if word.contains('@') {
+            out.push_str(&mask(word));
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if is_boundary(c) {
+            flush(&mut word, &mut out);
+            out.push(c);
+        } else {
+            word.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,5 +125,15 @@ mod tests {
     #[test]
     fn accepts_plus_and_unicode_names() {
         assert!(EmailAddress::parse("aino+news@example.fi").is_ok());
+    }
+
+    #[test]
+    fn masking_leaves_no_address_readable() {
+        assert_eq!(mask("aino.virtanen@example.com"), "a***@example.com");
+        assert_eq!(
+            mask_addresses("550 5.1.1 <aino.virtanen@example.com>: Recipient address rejected"),
+            "550 5.1.1 <a***@example.com>: Recipient address rejected"
+        );
+        assert_eq!(mask_addresses("250 2.0.0 Ok: queued"), "250 2.0.0 Ok: queued");
     }
 }

@@ -5,7 +5,7 @@ mod influencer;
 pub mod roster;
 mod segment;
 
-pub use email::{EmailAddress, InvalidEmail, hash_address};
+pub use email::{EmailAddress, InvalidEmail, hash_address, mask, mask_addresses};
 pub use influencer::{Influencer, PLATFORMS, StoredInfluencer};
 pub use segment::{Segment, SegmentError, SegmentFilter};
 

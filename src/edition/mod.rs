@@ -176,6 +176,14 @@ pub struct Progress {
 }
 
 impl Progress {
+    /// The progress for someone who may not read the roster: addresses in errors masked.
+    pub fn without_personal_data(mut self) -> Self {
+        for error in &mut self.last_errors {
+            error.detail = crate::audience::mask_addresses(&error.detail);
+        }
+        self
+    }
+
     pub fn count(&self, status: DeliveryStatus) -> u64 {
         self.by_status.get(&status).copied().unwrap_or(0)
     }

@@ -215,6 +215,20 @@ pub struct DeliveryRecord {
     pub events: Vec<DeliveryEvent>,
 }
 
+impl DeliveryRecord {
+    /// The record for someone who may not read the roster: the address masked, and masked too
+    /// wherever a mail server's answer repeats it.
+    pub fn without_personal_data(mut self) -> Self {
+        use crate::audience::{mask, mask_addresses};
+        self.email = self.email.as_deref().map(mask);
+        self.last_response = self.last_response.as_deref().map(mask_addresses);
+        for event in &mut self.events {
+            event.detail = mask_addresses(&event.detail);
+        }
+        self
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EditionSummary {
     pub id: EditionId,

@@ -25,15 +25,25 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(30))
             .foreign_keys(true);
-        if let Some(parent) = options.get_filename().parent()
+        let file = options.get_filename().to_path_buf();
+        if let Some(parent) = file.parent()
             && !parent.as_os_str().is_empty()
         {
-            std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
+            crate::files::create_private_dir_all(parent).map_err(sqlx::Error::Io)?;
         }
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)
             .await?;
+        // The roster lives here. SQLite gives the WAL and shared-memory files the database
+        // file's own mode, so they follow.
+        let mut wal = file.clone().into_os_string();
+        wal.push("-wal");
+        let mut shm = file.clone().into_os_string();
+        shm.push("-shm");
+        for path in [file.clone(), wal.into(), shm.into()] {
+            crate::files::restrict(&path).map_err(sqlx::Error::Io)?;
+        }
         Ok(SqliteStore { pool })
     }
 }

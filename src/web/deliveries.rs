@@ -45,6 +45,11 @@ pub async fn list(
             offset: p.offset.unwrap_or(0),
         })
         .await?;
+    let deliveries: Vec<_> = if caller.role.sees_personal_data() {
+        deliveries
+    } else {
+        deliveries.into_iter().map(|d| d.without_personal_data()).collect()
+    };
     Ok(Json(json!({ "deliveries": deliveries })))
 }
 

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{ApiError, AppState, Caller};
-use crate::edition::{BriefId, EditionAction, EditionId};
+use crate::edition::{BriefId, EditionAction, EditionId, Progress};
 
 impl Caller {
     /// Ops, coordinators and approvers: watching editions and deliveries, pausing, resuming,
@@ -98,6 +98,10 @@ pub async fn show(
         .await?
         .ok_or_else(|| ApiError::not_found(format!("edition {id}")))?;
     let progress = state.store.edition_progress(id, state.clock.now()).await?;
+    let progress = match caller.role.sees_personal_data() {
+        true => progress,
+        false => progress.map(Progress::without_personal_data),
+    };
     Ok(Json(json!({ "edition": summary, "progress": progress })))
 }
 

@@ -49,10 +49,10 @@ fn file_stem(message_id: &str) -> String {
 }
 
 fn write_atomically(dir: &Path, target: &Path, contents: &[u8]) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
+    crate::files::create_private_dir_all(dir)?;
     let temp = dir.join(format!(".{:016x}.tmp", rand::random::<u64>()));
     let result = (|| {
-        let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&temp)?;
+        let mut file = crate::files::create_private_new(&temp)?;
         file.write_all(contents)?;
         // The data must be on disk before the name is: a crash after the rename then shows the
         // whole file, a crash before it leaves only a hidden .tmp.
