@@ -464,3 +464,62 @@ async fn invented_methods_make_no_new_metric_series() {
         assert!(metrics.contains("method=\"other\""), "{metrics}");
     }
 }
+
+/// Approvers list tokens (never the token) and revoke them; a revoked token gets 401 at once,
+/// and each token's last use is kept.
+#[tokio::test]
+async fn approvers_list_and_revoke_tokens_and_a_revoked_token_is_refused_at_once() {
+    for b in backends().await {
+        let app = spawn_app(&b).await;
+        assert_eq!(
+            app.get("/api/v1/briefs", &app.ops).send().await.unwrap().status(),
+            StatusCode::FORBIDDEN
+        );
+        for token in [&app.coordinator, &app.ops] {
+            let denied = app.get("/api/v1/tokens", token).send().await.unwrap();
+            assert_eq!(denied.status(), StatusCode::FORBIDDEN, "{}", b.name);
+        }
+        let response = app.get("/api/v1/tokens", &app.approver).send().await.unwrap();
+        let text = response.text().await.unwrap();
+        for secret in [&app.coordinator, &app.approver, &app.ops] {
+            assert!(!text.contains(secret.as_str()), "a token in the listing");
+        }
+        let listed: Value = serde_json::from_str(&text).unwrap();
+        let tokens = listed["tokens"].as_array().unwrap();
+        assert_eq!(tokens.len(), 3, "{listed}");
+        let ops = tokens.iter().find(|t| t["role"] == "ops").unwrap();
+        assert!(ops["last_used_at"].is_string(), "ops used its token above: {ops}");
+        assert!(ops["revoked_at"].is_null());
+        assert!(tokens.iter().all(|t| t.get("token_hash").is_none()));
+
+        let id = ops["id"].as_i64().unwrap();
+        let (status, revoked) = json_of(
+            app.post(&format!("/api/v1/tokens/{id}/revoke"), &app.approver)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{revoked}");
+        assert!(revoked["revoked_at"].is_string());
+        let refused = app.get("/api/v1/deliveries", &app.ops).send().await.unwrap();
+        assert_eq!(refused.status(), StatusCode::UNAUTHORIZED, "{}", b.name);
+        let (status, _) = json_of(
+            app.post("/api/v1/tokens/999/revoke", &app.approver)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (_, audit) = json_of(app.get("/api/v1/audit", &app.coordinator).send().await.unwrap()).await;
+        assert!(
+            audit["entries"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["action"] == "token.revoke"),
+            "{audit}"
+        );
+    }
+}

@@ -382,3 +382,30 @@ fn every_help_line_is_true() {
     let preview = stdout(&briefcast(dir.path(), &["brief", "preview", "--help"]));
     assert!(preview.contains("plain-text version on stdout"), "{preview}");
 }
+
+#[test]
+fn tokens_are_listed_without_the_token_and_revoked_at_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let created = briefcast(
+        dir.path(),
+        &["token", "create", "--role", "ops", "--label", "mail provider"],
+    );
+    assert!(created.status.success(), "{}", stderr(&created));
+    let token = stdout(&created).trim().to_string();
+    assert!(token.starts_with("bc_"), "the token alone on stdout: {token}");
+    let list = stdout(&briefcast(dir.path(), &["token", "list"]));
+    assert!(list.contains("mail provider") && list.contains("ops"), "{list}");
+    assert!(!list.contains(&token), "{list}");
+    let revoked = briefcast(dir.path(), &["token", "revoke", "1"]);
+    assert!(
+        stdout(&revoked).contains("Token 1 (mail provider, ops) is revoked."),
+        "{}",
+        stderr(&revoked)
+    );
+    let listed: serde_json::Value =
+        serde_json::from_slice(&briefcast(dir.path(), &["--json", "token", "list"]).stdout).unwrap();
+    assert!(listed[0]["revoked_at"].is_string(), "{listed}");
+    let missing = briefcast(dir.path(), &["token", "revoke", "7"]);
+    assert!(!missing.status.success());
+    assert!(stderr(&missing).contains("token 7 not found"), "{}", stderr(&missing));
+}

@@ -59,7 +59,7 @@ enum Command {
     Migrate,
     /// Print the effective configuration, secrets masked
     Config,
-    /// API tokens
+    /// API tokens: create, list, revoke
     #[command(subcommand)]
     Token(TokenCommand),
     /// Briefs: add, list, show, edit, approve, withdraw, correct, preview
@@ -98,6 +98,10 @@ enum TokenCommand {
         #[arg(long, default_value = "unnamed")]
         label: String,
     },
+    /// Every token with its label, role, creation, last use and revocation; never the token
+    List,
+    /// Revoke a token at once: it gets 401 from its next request on
+    Revoke { id: i64 },
 }
 
 #[derive(Debug, Subcommand)]
@@ -203,6 +207,47 @@ impl Cli {
                 if !out.json {
                     eprintln!("(token {id}, role {role}; shown only this once)");
                 }
+                Ok(())
+            }
+            Command::Token(TokenCommand::List) => {
+                let store = open_store(&config).await?;
+                let tokens = store.tokens().await?;
+                if out.json {
+                    outln!("{}", json!(tokens));
+                } else {
+                    let when = |t: Option<chrono::DateTime<chrono::Utc>>| {
+                        t.map_or_else(|| "-".to_string(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+                    };
+                    outln!(
+                        "{:<5} {:<24} {:<12} {:<21} {:<21} revoked",
+                        "id",
+                        "label",
+                        "role",
+                        "created",
+                        "last used"
+                    );
+                    for t in &tokens {
+                        outln!(
+                            "{:<5} {:<24} {:<12} {:<21} {:<21} {}",
+                            t.id,
+                            t.label,
+                            t.role,
+                            when(Some(t.created_at)),
+                            when(t.last_used_at),
+                            when(t.revoked_at)
+                        );
+                    }
+                    outln!("{} token(s)", tokens.len());
+                }
+                Ok(())
+            }
+            Command::Token(TokenCommand::Revoke { id }) => {
+                let store = open_store(&config).await?;
+                let revoked = store.revoke_token(id, &Actor::cli(), SystemClock.now()).await?;
+                out.line(
+                    json!(revoked),
+                    &format!("Token {id} ({}, {}) is revoked.", revoked.label, revoked.role),
+                );
                 Ok(())
             }
             Command::Brief(command) => briefs::run(&config, out, command).await,

@@ -15,6 +15,18 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// Approvers only: approving briefs, managing tokens.
+    pub fn must_approve(&self) -> Result<(), ApiError> {
+        if self.role == Role::Approver {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(format!(
+                "this needs the approver role; the token has the {} role",
+                self.role
+            )))
+        }
+    }
+
     /// Coordinators and approvers: the roster, segments, briefs, questions.
     pub fn must_coordinate(&self) -> Result<(), ApiError> {
         if self.role.coordinates() {
@@ -50,6 +62,16 @@ impl FromRequestParts<AppState> for Caller {
             .find_token(&token_hash(token))
             .await?
             .ok_or_else(|| ApiError::unauthorized("the token is not valid or has been revoked"))?;
+        // Written at most once a minute per token: every request writing would contend with the
+        // dispatcher for SQLite's one writer.
+        let now = state.clock.now();
+        if record
+            .last_used_at
+            .is_none_or(|at| now - at >= chrono::TimeDelta::minutes(1))
+            && let Err(error) = state.store.touch_token(record.id, now).await
+        {
+            tracing::warn!(%error, token = record.id, "recording the token's use failed");
+        }
         Ok(Caller {
             actor: Actor::token(&record.label, record.id),
             role: record.role,

@@ -12,6 +12,7 @@ mod schedules;
 mod segments;
 mod subscription;
 mod system;
+mod tokens;
 
 use std::sync::Arc;
 
@@ -72,6 +73,8 @@ pub fn router(state: AppState) -> Router {
         .route("/deliveries", get(deliveries::list))
         .route("/deliveries/resend", post(deliveries::resend))
         .route("/audit", get(audit_log))
+        .route("/tokens", get(tokens::list))
+        .route("/tokens/{id}/revoke", post(tokens::revoke))
         .route(
             "/inbound",
             post(inbound::receive).layer(axum::extract::DefaultBodyLimit::max(inbound::MAX_MESSAGE_BYTES)),

@@ -13,7 +13,7 @@ use crate::language::{Cadence, Language};
 use crate::audience::{EmailAddress, ImportReport, Influencer, Segment, SegmentFilter, StoredInfluencer};
 use crate::store::{
     AuditEntry, InfluencerQuery, NewReply, PersonalData, SegmentSummary, Store, StoreError, StoreResult,
-    SuppressionReason, TokenRecord, list_column, list_from_column,
+    SuppressionReason, TokenRecord, TokenSummary, list_column, list_from_column,
 };
 
 const INFLUENCER_COLUMNS: &str = "id, email, name, language, platforms, followers, topics, region, tier, \
@@ -57,19 +57,64 @@ impl Store for ThisStore {
     }
 
     async fn find_token(&self, token_hash: &str) -> StoreResult<Option<TokenRecord>> {
-        let row = sqlx::query("SELECT id, role, label FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
-            .bind(token_hash)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT id, role, label, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
         row.map(|row| {
             let role: String = row.try_get("role")?;
             Ok(TokenRecord {
                 id: row.try_get("id")?,
                 role: role.parse().map_err(StoreError::Corrupt)?,
                 label: row.try_get("label")?,
+                last_used_at: row.try_get("last_used_at")?,
             })
         })
         .transpose()
+    }
+
+    async fn touch_token(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn tokens(&self) -> StoreResult<Vec<TokenSummary>> {
+        let rows = sqlx::query(
+            "SELECT id, label, role, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY id DESC",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(token_summary).collect()
+    }
+
+    async fn revoke_token(&self, id: i64, actor: &Actor, now: DateTime<Utc>) -> StoreResult<TokenSummary> {
+        let mut tx = begin_write(&self.pool).await?;
+        let revoked = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let row = sqlx::query(
+            "SELECT id, label, role, created_at, last_used_at, revoked_at FROM api_tokens WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound { what: format!("token {id}") })?;
+        let summary = token_summary(&row)?;
+        if revoked > 0 {
+            let detail = json!({ "label": summary.label, "role": summary.role });
+            audit(&mut tx, actor, "token.revoke", &format!("token:{id}"), detail, now).await?;
+        }
+        tx.commit().await?;
+        Ok(summary)
     }
 
     async fn import_roster(&self, roster: &ParsedRoster, actor: &Actor, now: DateTime<Utc>) -> StoreResult<ImportReport> {
@@ -508,5 +553,17 @@ fn influencer_from_row(row: &DbRow) -> StoreResult<StoredInfluencer> {
         },
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
+    })
+}
+
+fn token_summary(row: &DbRow) -> StoreResult<TokenSummary> {
+    let role: String = row.try_get("role")?;
+    Ok(TokenSummary {
+        id: row.try_get("id")?,
+        label: row.try_get("label")?,
+        role: role.parse().map_err(StoreError::Corrupt)?,
+        created_at: row.try_get("created_at")?,
+        last_used_at: row.try_get("last_used_at")?,
+        revoked_at: row.try_get("revoked_at")?,
     })
 }
