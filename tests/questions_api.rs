@@ -385,3 +385,35 @@ async fn answered_questions_wait_for_the_next_edition_once() {
         app.shutdown.cancel();
     }
 }
+
+/// One 20 MB reply becomes a question of a few pages; the raw message keeps the whole of it,
+/// and listing the log stays a listing of short rows.
+#[tokio::test]
+async fn a_huge_reply_is_logged_as_a_question_of_a_few_pages() {
+    for b in backends().await {
+        let app = spawn_app(&b.backend).await;
+        let mut raw = String::from(
+            "From: Aino <aino.virtanen@example.com>\r\nTo: questions@example.fi\r\nSubject: Kysymys\r\n\
+             Message-ID: <huge@example.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n",
+        );
+        for _ in 0..250_000 {
+            raw.push_str("Pitääkö kotivarassa olla myös käteistä rahaa? Entä paristoja ja vettä?\r\n");
+        }
+        assert!(raw.len() > 18_000_000);
+        let (status, body) = inbound(&app, raw.as_bytes()).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let id = body["question"].as_i64().expect("a question");
+        let (status, list) = json_of_get(&app, "/api/v1/questions?limit=1").await;
+        assert_eq!(status, StatusCode::OK, "{list}");
+        let text = list["questions"][0]["text"].as_str().unwrap();
+        assert!(text.chars().count() <= 10_004, "{} chars", text.chars().count());
+        assert!(text.ends_with("[…]"));
+        assert_eq!(list["questions"][0]["id"], id);
+    }
+}
+
+async fn json_of_get(app: &TestApp, path: &str) -> (StatusCode, Value) {
+    let response = app.get(path, &app.coordinator).send().await.unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap())
+}

@@ -24,8 +24,26 @@ impl Question {
     }
 }
 
-/// Removes quoted history, signatures and `>` lines, then normalises whitespace.
+/// The most of a question the log keeps, in characters: a few pages. The raw message keeps the
+/// rest until retention deletes it; one 24 MB reply must not become a 24 MB row that every
+/// listing of the log then sorts and sends.
+pub const QUESTION_MAX_CHARS: usize = 10_000;
+
+/// Marks a question cut at `QUESTION_MAX_CHARS`.
+const CUT: &str = "\n[…]";
+
+/// Removes quoted history, signatures and `>` lines, normalises whitespace, and keeps at most
+/// `QUESTION_MAX_CHARS`.
 pub fn clean_question_text(body: &str) -> String {
+    let mut text = cleaned(body);
+    if let Some((cut_at, _)) = text.char_indices().nth(QUESTION_MAX_CHARS) {
+        text.truncate(cut_at);
+        text.push_str(CUT);
+    }
+    text
+}
+
+fn cleaned(body: &str) -> String {
     let body = normalize_whitespace(body);
     let lines: Vec<&str> = body.lines().collect();
     let end = [history_start(&lines), signature_start(&lines)]
@@ -47,6 +65,15 @@ pub fn clean_question_text(body: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_huge_reply_is_kept_to_a_few_pages() {
+        let body = "Miksi? ".repeat(1_000_000);
+        let text = clean_question_text(&body);
+        assert_eq!(text.chars().count(), QUESTION_MAX_CHARS + CUT.chars().count());
+        assert!(text.starts_with("Miksi? Miksi?") && text.ends_with(CUT));
+        assert_eq!(clean_question_text("Lyhyt kysymys?"), "Lyhyt kysymys?");
+    }
 
     #[test]
     fn keeps_the_questions_and_the_sign_off() {

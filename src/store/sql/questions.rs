@@ -1,5 +1,7 @@
 // Inbound replies and the question log in SQL, shared by both backends (see `sql/common.rs`).
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -22,6 +24,11 @@ const QUESTION_SELECT: &str = "SELECT q.id, q.reply_id, r.received_at, q.influen
      q.authority, q.answer, q.answer_url, q.answered_at, q.tags, q.may_name, q.published_edition_id, \
      q.created_at, q.updated_at \
      FROM questions q JOIN replies r ON r.id = q.reply_id \
+     LEFT JOIN influencers i ON i.id = q.influencer_id LEFT JOIN briefs b ON b.id = q.brief_id";
+
+/// The same rows as `QUESTION_SELECT`, ids only: a page is chosen from these narrow rows, and
+/// only its own questions are read whole, so a sort never drags long texts along.
+const QUESTION_IDS: &str = "SELECT q.id FROM questions q JOIN replies r ON r.id = q.reply_id \
      LEFT JOIN influencers i ON i.id = q.influencer_id LEFT JOIN briefs b ON b.id = q.brief_id";
 
 const DELIVERY_SELECT: &str = "SELECT d.id, d.edition_id, d.influencer_id, d.language, d.message_id, i.email \
@@ -276,14 +283,26 @@ impl InboundStore for ThisStore {
     }
 
     async fn questions(&self, query: &QuestionQuery) -> StoreResult<Vec<QuestionRecord>> {
-        let mut q = QueryBuilder::<Db>::new(QUESTION_SELECT);
+        let mut q = QueryBuilder::<Db>::new(QUESTION_IDS);
         push_question_filter(&mut q, query);
         q.push(" ORDER BY r.received_at DESC, q.id DESC");
         if let Some(limit) = query.limit {
             q.push(" LIMIT ").push_bind(sql_count(limit)).push(" OFFSET ").push_bind(sql_count(query.offset));
         }
-        let rows = q.build().fetch_all(&self.pool).await?;
-        rows.iter().map(question_from_row).collect()
+        let ids: Vec<i64> = q.build_query_scalar().fetch_all(&self.pool).await?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut whole = QueryBuilder::<Db>::new(QUESTION_SELECT);
+        whole.push(" WHERE ");
+        push_id_in(&mut whole, "q.id", &ids);
+        let rows = whole.build().fetch_all(&self.pool).await?;
+        let mut by_id: HashMap<i64, QuestionRecord> = HashMap::with_capacity(rows.len());
+        for row in &rows {
+            let record = question_from_row(row)?;
+            by_id.insert(record.id, record);
+        }
+        Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
     }
 
     async fn question(&self, id: i64) -> StoreResult<Option<QuestionRecord>> {
