@@ -364,7 +364,7 @@ fn a_daemon_killed_mid_edition_resumes_without_doubling_anyone() {
     crash_and_recover(&sqlite, &runtime);
     drop(sqlite);
 
-    if let Ok(url) = std::env::var("BRIEFCAST_TEST_DATABASE_URL") {
+    if let Some(url) = common::database_url() {
         let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
         let admin = |sql: String| {
             runtime.block_on(async {

@@ -613,13 +613,10 @@ async fn the_send_rate_holds_per_second() {
 /// message into `BRIEFCAST_TEST_SMTP_SINK_DIR`. Runs when `BRIEFCAST_TEST_SMTP_URL` is set.
 #[tokio::test]
 async fn an_edition_reaches_a_real_smtp_server_once_per_reader() {
-    let (Ok(smtp_url), Ok(sink_dir)) = (
-        std::env::var("BRIEFCAST_TEST_SMTP_URL"),
-        std::env::var("BRIEFCAST_TEST_SMTP_SINK_DIR"),
+    let (Some(smtp_url), Some(sink_dir)) = (
+        common::service("BRIEFCAST_TEST_SMTP_URL"),
+        common::service("BRIEFCAST_TEST_SMTP_SINK_DIR"),
     ) else {
-        eprintln!(
-            "BRIEFCAST_TEST_SMTP_URL and BRIEFCAST_TEST_SMTP_SINK_DIR are not set: skipping the smtp-sink edition"
-        );
         return;
     };
     for b in backends().await {

@@ -2,6 +2,8 @@
 //! `imap://testuser:testpass@127.0.0.1:31143/INBOX`, a private Dovecot) and then fails if the
 //! server is unreachable; skipped when it is unset. Each run works in a mailbox of its own.
 
+mod common;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -15,7 +17,7 @@ const BOUNCE: &[u8] = include_bytes!("golden/replies/05-bounce-dsn/message.eml")
 const AUTO_REPLY: &[u8] = include_bytes!("golden/replies/03-autoreply-fi-header/message.eml");
 
 fn server_url() -> Option<url::Url> {
-    let raw = std::env::var("BRIEFCAST_TEST_IMAP_URL").ok()?;
+    let raw = common::service("BRIEFCAST_TEST_IMAP_URL")?;
     Some(url::Url::parse(&raw).expect("BRIEFCAST_TEST_IMAP_URL is a URL"))
 }
 
@@ -57,7 +59,6 @@ fn store_into(stored: &Stored) -> impl FnMut(Fetched) -> std::future::Ready<anyh
 #[tokio::test]
 async fn every_message_is_handed_over_once_in_order_even_after_a_failed_store() {
     let Some(base) = server_url() else {
-        eprintln!("BRIEFCAST_TEST_IMAP_URL is not set: skipping the IMAP intake test");
         return;
     };
     let (url, mut admin) = fresh_mailbox(&base).await;

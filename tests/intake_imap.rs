@@ -97,8 +97,7 @@ where
 
 #[tokio::test]
 async fn messages_appended_over_imap_are_ingested_once_across_a_restart_mid_poll() {
-    let Ok(raw_url) = std::env::var("BRIEFCAST_TEST_IMAP_URL") else {
-        eprintln!("BRIEFCAST_TEST_IMAP_URL is not set: skipping the IMAP intake test");
+    let Some(raw_url) = common::service("BRIEFCAST_TEST_IMAP_URL") else {
         return;
     };
     let base = url::Url::parse(&raw_url).expect("BRIEFCAST_TEST_IMAP_URL is a URL");

@@ -3,6 +3,8 @@
 //! `-d DIR/%M.`, `BRIEFCAST_TEST_SMTP_SINK_DIR=DIR`. Unset: skipped. Set: must pass, so an
 //! unreachable sink fails the run instead of hiding.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use briefcast::audience::EmailAddress;
@@ -15,8 +17,7 @@ use rand::rngs::StdRng;
 
 #[tokio::test]
 async fn messages_reach_a_real_smtp_sink() {
-    let Ok(url) = std::env::var("BRIEFCAST_TEST_SMTP_URL") else {
-        eprintln!("BRIEFCAST_TEST_SMTP_URL unset: smtp-sink test skipped");
+    let Some(url) = common::service("BRIEFCAST_TEST_SMTP_URL") else {
         return;
     };
     let smtp = SmtpTransport::from_url(&url, SmtpOptions::default()).expect("BRIEFCAST_TEST_SMTP_URL is usable");
@@ -51,7 +52,7 @@ async fn messages_reach_a_real_smtp_sink() {
         sent.push(message);
     }
 
-    let Ok(dir) = std::env::var("BRIEFCAST_TEST_SMTP_SINK_DIR") else {
+    let Some(dir) = common::service("BRIEFCAST_TEST_SMTP_SINK_DIR") else {
         return;
     };
     // The sink writes its dump after answering; wait for the files, with a deadline.

@@ -22,6 +22,33 @@ pub struct Backend {
     pub dir: TempDir,
 }
 
+/// Whether this run is CI's (`CI=true`): there a suite that needs a service never skips.
+pub fn ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// A real service's address from `var`, for the suites that need one. Unset, the test skips and
+/// says so; under `CI=true` a missing service fails it instead.
+pub fn service(var: &str) -> Option<String> {
+    match std::env::var(var) {
+        Ok(value) if !value.is_empty() => Some(value),
+        _ if ci() => panic!("CI=true but {var} is not set: the suite that needs it must run, not skip"),
+        _ => {
+            eprintln!("{var} is not set: skipped");
+            None
+        }
+    }
+}
+
+/// The PostgreSQL the store suites also run on; unset, they run on SQLite alone (not under CI).
+pub fn database_url() -> Option<String> {
+    match std::env::var("BRIEFCAST_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if ci() => panic!("CI=true but BRIEFCAST_TEST_DATABASE_URL is not set: the PostgreSQL suites must run"),
+        _ => None,
+    }
+}
+
 pub fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 21, 8, 0, 0).unwrap()
 }
@@ -56,7 +83,7 @@ pub async fn backends() -> Vec<Backend> {
         store: sqlite,
         dir,
     }];
-    if let Ok(url) = std::env::var("BRIEFCAST_TEST_DATABASE_URL") {
+    if let Some(url) = database_url() {
         let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
         let admin = PgStore::connect(&url)
             .await

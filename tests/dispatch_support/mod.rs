@@ -62,7 +62,7 @@ pub async fn databases() -> Vec<Db> {
         url,
         schema: None,
     }];
-    if let Ok(url) = std::env::var("BRIEFCAST_TEST_DATABASE_URL") {
+    if let Some(url) = crate::common::database_url() {
         let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
         let admin = PgPool::connect(&url)
             .await

@@ -57,7 +57,7 @@ pub async fn backends() -> Vec<Seedable> {
         },
         db: Db::Sqlite(url),
     }];
-    if let Ok(url) = std::env::var("BRIEFCAST_TEST_DATABASE_URL") {
+    if let Some(url) = crate::common::database_url() {
         let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
         let mut conn = sqlx::PgConnection::connect(&url)
             .await
