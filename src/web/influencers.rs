@@ -11,6 +11,10 @@ use super::{ApiError, AppState, Caller};
 use crate::audience::{self, EmailAddress, ImportError};
 use crate::store::InfluencerQuery;
 
+/// A national roster in one request: a million rows of the sample's width are about 150 MB. The
+/// body is buffered whole, because a file lands whole or not at all; past this it is 413.
+pub const MAX_ROSTER_BYTES: usize = 256 * 1024 * 1024;
+
 /// The CSV is the request body, as a file upload would send it.
 pub async fn import(State(state): State<AppState>, caller: Caller, body: Bytes) -> Result<Json<Value>, ApiError> {
     caller.must_coordinate()?;

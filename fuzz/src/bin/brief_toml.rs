@@ -1,0 +1,11 @@
+//! A brief as TOML, parsed and validated as `brief add` does.
+fn main() {
+    let limits = briefcast::brief::PlatformLimits::embedded();
+    afl::fuzz!(|data: &[u8]| {
+        if let Ok(text) = std::str::from_utf8(data)
+            && let Ok(brief) = briefcast::brief::Brief::from_toml(text)
+        {
+            let _ = briefcast::brief::validate(&brief, &limits);
+        }
+    });
+}
