@@ -254,12 +254,17 @@ async fn fire_edition(app: &TestApp) -> (i64, u64) {
     )
 }
 
+/// The delivery log as a coordinator reads it: with addresses (ops see them masked), so that
+/// each delivery can be matched with what the peer saw for its address.
 async fn deliveries(app: &TestApp, edition: i64) -> Vec<Value> {
     let (status, log) = json_of(
-        app.get(&format!("/api/v1/deliveries?edition={edition}&limit=1000"), &app.ops)
-            .send()
-            .await
-            .unwrap(),
+        app.get(
+            &format!("/api/v1/deliveries?edition={edition}&limit=1000"),
+            &app.coordinator,
+        )
+        .send()
+        .await
+        .unwrap(),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{log}");

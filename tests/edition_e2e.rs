@@ -207,6 +207,13 @@ async fn an_edition_reaches_each_daily_reader_once_in_their_language_with_workin
     }
 }
 
+/// The https link of a message's `List-Unsubscribe`: the reader's page.
+fn unsubscribe_link(message: &common::Received) -> String {
+    let parsed = MessageParser::default().parse(&message.bytes).unwrap();
+    let header = parsed.header_raw("List-Unsubscribe").unwrap().trim().to_string();
+    header.split('<').nth(1).unwrap().split('>').next().unwrap().to_string()
+}
+
 #[tokio::test]
 async fn a_reader_changes_language_and_cadence_from_the_link() {
     for b in backends().await {
@@ -226,9 +233,7 @@ async fn a_reader_changes_language_and_cadence_from_the_link() {
             .find(|m| m.rcpt_to[0] == "aino.virtanen@example.com")
             .cloned()
             .unwrap();
-        let parsed = MessageParser::default().parse(&message.bytes).unwrap();
-        let header = parsed.header_raw("List-Unsubscribe").unwrap().trim().to_string();
-        let link = header.split('<').nth(1).unwrap().split('>').next().unwrap().to_string();
+        let link = unsubscribe_link(&message);
 
         // A bad choice changes nothing and says so in the reader's language; it never unsubscribes.
         for bad in ["language=de&cadence=weekly", "cadence=daily", "", "language=sv", "x=1"] {
@@ -331,9 +336,7 @@ async fn one_click_unsubscribe_works_as_multipart_form_data() {
             .unwrap();
         eventually("the edition", || received.lock().unwrap().len() >= 6).await;
         let message = received.lock().unwrap()[0].clone();
-        let parsed = MessageParser::default().parse(&message.bytes).unwrap();
-        let header = parsed.header_raw("List-Unsubscribe").unwrap().trim().to_string();
-        let link = header.split('<').nth(1).unwrap().split('>').next().unwrap().to_string();
+        let link = unsubscribe_link(&message);
         let body = "--b0undary\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n--b0undary--\r\n";
         let left = app
             .client
