@@ -56,33 +56,21 @@ impl StoreError {
             | sqlx::Error::WorkerCrashed => true,
             sqlx::Error::Database(db) => {
                 let code = db.code().unwrap_or_default();
-                match self.backend_of(db.as_ref()) {
-                    // SQLite: busy, locked, I/O error, corrupt, cannot open, full, not a database.
-                    Backend::Sqlite => matches!(
+                if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                    // SQLite: busy, locked, I/O error, corrupt, full, cannot open, not a database.
+                    matches!(
                         code.parse::<i32>().map(|c| c & 0xff),
                         Ok(5 | 6 | 10 | 11 | 13 | 14 | 26)
-                    ),
+                    )
+                } else {
                     // PostgreSQL: connection exceptions, insufficient resources, operator
                     // intervention (shutdown), system errors.
-                    Backend::Postgres => ["08", "53", "57", "58"].iter().any(|class| code.starts_with(class)),
+                    ["08", "53", "57", "58"].iter().any(|class| code.starts_with(class))
                 }
             }
             _ => false,
         }
     }
-
-    fn backend_of(&self, db: &dyn sqlx::error::DatabaseError) -> Backend {
-        if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
-            Backend::Sqlite
-        } else {
-            Backend::Postgres
-        }
-    }
-}
-
-enum Backend {
-    Sqlite,
-    Postgres,
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

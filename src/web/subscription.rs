@@ -72,11 +72,7 @@ async fn reader(state: &AppState, token: &str) -> Result<Option<Reader>, StoreEr
 /// one-click request instead of taking the answer as final.
 fn unavailable(state: &AppState, error: &StoreError) -> Response {
     tracing::error!(%error, "the reader's page could not reach the database");
-    let s = &state.content.strings;
-    let title = Language::ALL.map(|l| s.get(l, "page-unavailable")).join(" / ");
-    let mut page = page(state, "", Language::Fi, Cadence::Weekly, false, None);
-    page.t.title = title;
-    let mut response = render(state, StatusCode::SERVICE_UNAVAILABLE, &page);
+    let mut response = for_anyone(state, StatusCode::SERVICE_UNAVAILABLE, "page-unavailable");
     response
         .headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
@@ -213,11 +209,15 @@ fn page(
 }
 
 fn invalid(state: &AppState) -> Response {
+    for_anyone(state, StatusCode::NOT_FOUND, "page-invalid")
+}
+
+/// A page that knows nobody, so it speaks every language: its title is the message in each.
+fn for_anyone(state: &AppState, status: StatusCode, message: &str) -> Response {
     let s = &state.content.strings;
-    let title = Language::ALL.map(|l| s.get(l, "page-invalid")).join(" / ");
     let mut page = page(state, "", Language::Fi, Cadence::Weekly, false, None);
-    page.t.title = title;
-    render(state, StatusCode::NOT_FOUND, &page)
+    page.t.title = Language::ALL.map(|l| s.get(l, message)).join(" / ");
+    render(state, status, &page)
 }
 
 pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> Response {

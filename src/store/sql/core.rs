@@ -392,33 +392,13 @@ impl Store for ThisStore {
     }
 
     async fn suppress(&self, email: &EmailAddress, reason: SuppressionReason, detail: &str, now: DateTime<Utc>) -> StoreResult<()> {
-        // The first reason stands: an erased address must stay hashed-only whatever comes later.
-        sqlx::query(
-            "INSERT INTO suppressions (email_hash, email, reason, detail, created_at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (email_hash) DO NOTHING",
-        )
-        .bind(email.hash())
-        .bind(email.as_str())
-        .bind(reason.as_str())
-        .bind(detail)
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        let mut conn = self.pool.acquire().await?;
+        insert_suppression(&mut conn, email, reason, detail, now).await
     }
 
     async fn unsubscribe(&self, email: &EmailAddress, how: &str, actor: &Actor, now: DateTime<Utc>) -> StoreResult<()> {
         let mut tx = begin_write(&self.pool).await?;
-        sqlx::query(
-            "INSERT INTO suppressions (email_hash, email, reason, detail, created_at) VALUES ($1, $2, 'unsubscribed', $3, $4) \
-             ON CONFLICT (email_hash) DO NOTHING",
-        )
-        .bind(email.hash())
-        .bind(email.as_str())
-        .bind(how)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        insert_suppression(&mut tx, email, SuppressionReason::Unsubscribed, how, now).await?;
         let id: Option<i64> = sqlx::query_scalar("SELECT id FROM influencers WHERE email = $1")
             .bind(email.as_str())
             .fetch_optional(&mut *tx)
@@ -566,4 +546,26 @@ fn token_summary(row: &DbRow) -> StoreResult<TokenSummary> {
         last_used_at: row.try_get("last_used_at")?,
         revoked_at: row.try_get("revoked_at")?,
     })
+}
+
+/// The first reason stands: an erased address must stay hashed-only whatever comes later.
+async fn insert_suppression(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    email: &EmailAddress,
+    reason: SuppressionReason,
+    detail: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO suppressions (email_hash, email, reason, detail, created_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (email_hash) DO NOTHING",
+    )
+    .bind(email.hash())
+    .bind(email.as_str())
+    .bind(reason.as_str())
+    .bind(detail)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
