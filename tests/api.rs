@@ -551,3 +551,97 @@ async fn a_roster_over_the_default_body_limit_imports_over_the_api() {
         assert_eq!(report["new"], 30_000);
     }
 }
+
+fn generated_roster(rows: usize) -> String {
+    let mut csv =
+        String::from("email,name,language,platforms,followers,topics,region,tier,cadence,consent_at,consent_source\n");
+    for i in 0..rows {
+        csv.push_str(&format!(
+            "reader{i:06}@example.fi,Reader Number {i},fi,instagram;tiktok,1000,health,Uusimaa,open,weekly,2026-03-02T10:15:00+02:00,signup-form\n"
+        ));
+    }
+    csv
+}
+
+/// A roster sent in pieces without a length, as a large upload arrives, is read as it streams
+/// and stored in parts; a fault in the last part still leaves nothing of the earlier parts.
+#[tokio::test]
+async fn a_streamed_roster_lands_whole_or_not_at_all() {
+    fn in_pieces(csv: String) -> reqwest::Body {
+        let pieces: Vec<Result<Vec<u8>, std::io::Error>> =
+            csv.into_bytes().chunks(64 * 1024).map(|c| Ok(c.to_vec())).collect();
+        reqwest::Body::wrap_stream(futures::stream::iter(pieces))
+    }
+    for b in backends().await {
+        let app = spawn_app(&b).await;
+        let mut broken = generated_roster(12_000);
+        broken.push_str("late@example.fi,Late,fi\n");
+        let (status, body) = json_of(
+            app.post("/api/v1/influencers/import", &app.coordinator)
+                .body(in_pieces(broken))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}: {body}", b.name);
+        assert_eq!(
+            body["error"]["message"],
+            "line 12002: 3 fields where the header has 11; quote fields that contain commas"
+        );
+        let (status, _) = json_of(
+            app.get("/api/v1/influencers/reader000001@example.fi", &app.coordinator)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::NOT_FOUND,
+            "{}: the first part was rolled back",
+            b.name
+        );
+
+        let (status, report) = json_of(
+            app.post("/api/v1/influencers/import", &app.coordinator)
+                .body(in_pieces(generated_roster(12_000)))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{}: {report}", b.name);
+        assert_eq!(report["new"], 12_000);
+        let (_, listed) = json_of(
+            app.get("/api/v1/influencers?limit=10000&offset=11990", &app.coordinator)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(listed["count"], 10, "{}: every row of every part is stored", b.name);
+    }
+}
+
+/// A body that says it is over the roster route's limit is refused before it is read.
+#[tokio::test]
+async fn a_roster_declared_over_the_limit_is_413_in_json() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    for b in backends().await {
+        let app = spawn_app(&b).await;
+        let address = app.addr.to_string();
+        let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+        let request = format!(
+            "POST /api/v1/influencers/import HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {}\r\n\
+             Content-Type: text/csv\r\nContent-Length: 2147483648\r\nConnection: close\r\n\r\nemail,name\n",
+            app.coordinator
+        );
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).await.unwrap();
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(answer.starts_with("HTTP/1.1 413"), "{}: {answer}", b.name);
+        assert!(answer.contains("\"code\":\"too_large\""), "{}: {answer}", b.name);
+    }
+}

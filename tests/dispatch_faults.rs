@@ -517,35 +517,36 @@ async fn a_connection_dropped_after_the_data_leaves_those_deliveries_uncertain_u
 /// reason, every other reader gets exactly one message, and the daemon stays up.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_poisoned_row_fails_alone_and_every_other_reader_gets_one_message() {
-    use briefcast::audience::roster::{ParsedRoster, RosterRow};
+    use briefcast::audience::roster::{RosterPart, RosterRow};
     use briefcast::audience::{EmailAddress, Influencer};
     for b in backends().await {
         let peer = Peer::start().await;
         let app = spawn_app_with(&b, &[("BRIEFCAST_SMTP_URL", &peer.url)]).await;
         prepare(&app).await;
-        let poisoned = ParsedRoster {
-            rows: vec![RosterRow {
-                line: 2,
-                influencer: Influencer {
-                    email: EmailAddress::parse("poisoned@example.fi").unwrap(),
-                    name: "Lf\nonly".into(),
-                    language: briefcast::language::Language::Fi,
-                    platforms: vec!["instagram".into()],
-                    followers: 10,
-                    topics: vec![],
-                    region: "Uusimaa".into(),
-                    tier: "open".into(),
-                    cadence: briefcast::language::Cadence::Daily,
-                    consent_at: common::now(),
-                    consent_source: "form".into(),
-                },
-            }],
-            rejected: vec![],
-        };
+        let poisoned = RosterPart::Rows(vec![RosterRow {
+            line: 2,
+            influencer: Influencer {
+                email: EmailAddress::parse("poisoned@example.fi").unwrap(),
+                name: "Lf\nonly".into(),
+                language: briefcast::language::Language::Fi,
+                platforms: vec!["instagram".into()],
+                followers: 10,
+                topics: vec![],
+                region: "Uusimaa".into(),
+                tier: "open".into(),
+                cadence: briefcast::language::Cadence::Daily,
+                consent_at: common::now(),
+                consent_source: "form".into(),
+            },
+        }]);
+        let (parts, mut received) = tokio::sync::mpsc::channel(2);
+        parts.send(poisoned).await.unwrap();
+        parts.send(RosterPart::Done(vec![])).await.unwrap();
         app.store
-            .import_roster(&poisoned, &common::actor(), common::now())
+            .import_roster(&mut received, &common::actor(), common::now())
             .await
-            .unwrap();
+            .unwrap()
+            .expect("the parts ended with Done");
         let (edition, recipients) = fire_edition(&app).await;
         assert_eq!(recipients, READERS as u64 + 1, "{}", b.name);
 

@@ -49,8 +49,8 @@ pub struct ParsedRoster {
 /// A file that cannot be read as a roster at all; nothing of it is imported.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RosterError {
-    #[error("line {line}: the file is not valid UTF-8 (byte {byte} of that line); save it as UTF-8 and import again")]
-    NotUtf8 { line: u64, byte: usize },
+    #[error("line {line}, field `{field}`: not valid UTF-8; save the file as UTF-8 and import again")]
+    NotUtf8 { line: u64, field: String },
     #[error("the file is empty: expected the header `{}`", HEADER.join(","))]
     Empty,
     #[error("line 1: wrong header `{found}`: expected `{}`", HEADER.join(","))]
@@ -61,36 +61,79 @@ pub enum RosterError {
     Malformed { line: u64, message: String },
 }
 
-/// Reads a roster file. Structural faults (encoding, header, column count) reject the whole file,
-/// because a shifted column would put data in the wrong field; faults in a row's values reject
-/// that row only.
-pub fn parse(bytes: &[u8]) -> Result<ParsedRoster, RosterError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let before = &bytes[..e.valid_up_to()];
-        let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-        RosterError::NotUtf8 {
-            line,
-            byte: e.valid_up_to() - line_start + 1,
-        }
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.trim().is_empty() {
-        return Err(RosterError::Empty);
-    }
+/// What a reader hands the store as it goes: rows in chunks, then the rows it left out. A reader
+/// that stops before `Done` has refused the file, and the store keeps nothing of it.
+#[derive(Debug)]
+pub enum RosterPart {
+    Rows(Vec<RosterRow>),
+    Done(Vec<RejectedRow>),
+}
 
+/// Rows per part: enough that the store writes in full batches, few enough that a national
+/// roster is never in memory at once.
+pub const ROWS_PER_PART: usize = 5_000;
+
+/// Reads a roster file held in memory. Structural faults (encoding, header, column count) reject
+/// the whole file, because a shifted column would put data in the wrong field; faults in a row's
+/// values reject that row only.
+pub fn parse(bytes: &[u8]) -> Result<ParsedRoster, RosterError> {
+    let mut parsed = ParsedRoster::default();
+    read(bytes, |part| {
+        match part {
+            RosterPart::Rows(rows) => parsed.rows.extend(rows),
+            RosterPart::Done(rejected) => parsed.rejected = rejected,
+        }
+        true
+    })?;
+    Ok(parsed)
+}
+
+/// Reads a roster from `source` as it arrives and hands each part to `send`, which answers false
+/// when nobody takes more (then reading stops). Memory holds one part and the addresses seen so
+/// far (to find repeats), whatever the file's length. On a structural fault it stops with the
+/// error and never sends `Done`.
+pub fn read(source: impl std::io::Read, mut send: impl FnMut(RosterPart) -> bool) -> Result<(), RosterError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut records = reader.records();
-
-    let header = match records.next() {
-        Some(Ok(record)) => record,
-        Some(Err(e)) => return Err(malformed(e)),
-        None => return Err(RosterError::Empty),
+        .from_reader(source);
+    let mut next = || -> Result<Option<(u64, csv::StringRecord)>, RosterError> {
+        loop {
+            let mut raw = csv::ByteRecord::new();
+            if !reader.read_byte_record(&mut raw).map_err(malformed)? {
+                return Ok(None);
+            }
+            let line = raw.position().map_or(0, |p| p.line());
+            let text = csv::StringRecord::from_byte_record(raw).map_err(|e| {
+                let index = e.utf8_error().field();
+                RosterError::NotUtf8 {
+                    line,
+                    field: HEADER
+                        .get(index)
+                        .map_or_else(|| format!("column {}", index + 1), |h| h.to_string()),
+                }
+            })?;
+            // A blank line, often the last one, is no row.
+            if !(text.len() == 1 && text.get(0).is_some_and(|f| f.trim().is_empty())) {
+                return Ok(Some((line, text)));
+            }
+        }
     };
-    let found: Vec<&str> = header.iter().map(str::trim).collect();
+
+    let Some((_, header)) = next()? else {
+        return Err(RosterError::Empty);
+    };
+    let found: Vec<&str> = header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            if i == 0 {
+                h.trim_start_matches('\u{feff}').trim()
+            } else {
+                h.trim()
+            }
+        })
+        .collect();
     if found
         .iter()
         .map(|h| h.to_ascii_lowercase())
@@ -99,25 +142,21 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedRoster, RosterError> {
         return Err(RosterError::WrongHeader { found: found.join(",") });
     }
 
-    let mut parsed = ParsedRoster::default();
+    let mut rows = Vec::new();
+    let mut rejected = Vec::new();
     let mut first_line_of: HashMap<EmailAddress, u64> = HashMap::new();
-    for record in records {
-        let record = record.map_err(malformed)?;
-        let line = record.position().map_or(0, |p| p.line());
-        if record.len() == 1 && record[0].trim().is_empty() {
-            continue; // a blank line, often the last one
-        }
+    while let Some((line, record)) = next()? {
         if record.len() != HEADER.len() {
             return Err(RosterError::WrongColumnCount {
                 line,
                 found: record.len(),
             });
         }
-        let field = |i: usize| record[i].trim();
+        let field = |i: usize| record.get(i).unwrap_or_default().trim();
         match parse_row(&field) {
             Ok(influencer) => {
                 if let Some(first) = first_line_of.get(&influencer.email) {
-                    parsed.rejected.push(RejectedRow {
+                    rejected.push(RejectedRow {
                         line,
                         email: field(0).to_string(),
                         reason: format!("same address as line {first} (addresses compare case-insensitively)"),
@@ -125,9 +164,12 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedRoster, RosterError> {
                     continue;
                 }
                 first_line_of.insert(influencer.email.clone(), line);
-                parsed.rows.push(RosterRow { line, influencer });
+                rows.push(RosterRow { line, influencer });
+                if rows.len() == ROWS_PER_PART && !send(RosterPart::Rows(std::mem::take(&mut rows))) {
+                    return Ok(());
+                }
             }
-            Err(reason) => parsed.rejected.push(RejectedRow {
+            Err(reason) => rejected.push(RejectedRow {
                 line,
                 // Shown in a one-line report, so whatever broke the line is shown escaped.
                 email: field(0).escape_debug().to_string(),
@@ -135,7 +177,11 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedRoster, RosterError> {
             }),
         }
     }
-    Ok(parsed)
+    if !rows.is_empty() && !send(RosterPart::Rows(rows)) {
+        return Ok(());
+    }
+    send(RosterPart::Done(rejected));
+    Ok(())
 }
 
 fn malformed(e: csv::Error) -> RosterError {
@@ -328,7 +374,13 @@ mod tests {
         );
         let mut latin1 = roster(&[GOOD]).into_bytes();
         latin1.extend_from_slice(b"\nj\xe4rvi@example.com,J\xe4rvi");
-        assert_eq!(parse(&latin1).unwrap_err(), RosterError::NotUtf8 { line: 3, byte: 2 });
+        assert_eq!(
+            parse(&latin1).unwrap_err(),
+            RosterError::NotUtf8 {
+                line: 3,
+                field: "email".into()
+            }
+        );
         assert_eq!(parse(b"").unwrap_err(), RosterError::Empty);
     }
 

@@ -365,8 +365,9 @@ async fn influencers(config: &Config, out: Output, command: InfluencerCommand) -
     let store = open_store(config).await?;
     match command {
         InfluencerCommand::Import { file } => {
-            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-            let report = audience::import(store.as_ref(), &bytes, &Actor::cli(), SystemClock.now())
+            let source = std::fs::File::open(&file).with_context(|| format!("reading {}", file.display()))?;
+            let source = std::io::BufReader::new(source);
+            let report = audience::import_from(store.as_ref(), source, &Actor::cli(), SystemClock.now())
                 .await
                 .with_context(|| format!("{}: nothing was imported", file.display()))?;
             if out.json {

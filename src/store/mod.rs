@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::access::{Actor, Role};
-use crate::audience::roster::ParsedRoster;
+use crate::audience::roster::RosterPart;
 use crate::audience::{EmailAddress, ImportReport, Segment, SegmentFilter, StoredInfluencer};
 use crate::language::{Cadence, Language};
 
@@ -196,13 +196,15 @@ pub trait Store: BriefStore + DispatchStore + InboundStore + RateStore + Send + 
     /// revoked stays revoked as it was.
     async fn revoke_token(&self, id: i64, actor: &Actor, now: DateTime<Utc>) -> StoreResult<TokenSummary>;
 
-    /// Stores a parsed roster in one transaction with its audit entry: the whole file or nothing.
+    /// Stores a roster as its reader sends it, in one transaction with its audit entry: the whole
+    /// file or nothing. `None` when the parts ended before `Done` (the reader refused the file):
+    /// nothing was changed.
     async fn import_roster(
         &self,
-        roster: &ParsedRoster,
+        parts: &mut tokio::sync::mpsc::Receiver<RosterPart>,
         actor: &Actor,
         now: DateTime<Utc>,
-    ) -> StoreResult<ImportReport>;
+    ) -> StoreResult<Option<ImportReport>>;
     async fn list_influencers(&self, query: &InfluencerQuery) -> StoreResult<Vec<StoredInfluencer>>;
     async fn influencer(&self, email: &EmailAddress) -> StoreResult<Option<StoredInfluencer>>;
     async fn personal_data(&self, email: &EmailAddress) -> StoreResult<Option<PersonalData>>;

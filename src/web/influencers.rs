@@ -1,31 +1,74 @@
 //! `/api/v1/influencers`: the roster.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use axum::Json;
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
+use futures::StreamExt;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use tokio_util::io::{StreamReader, SyncIoBridge};
 
 use super::{ApiError, AppState, Caller};
 use crate::audience::{self, EmailAddress, ImportError};
 use crate::store::InfluencerQuery;
 
-/// A national roster in one request: a million rows of the sample's width are about 150 MB. The
-/// body is buffered whole, because a file lands whole or not at all; past this it is 413.
-pub const MAX_ROSTER_BYTES: usize = 256 * 1024 * 1024;
+/// A national roster in one request: a million rows of the sample's width are about 150 MB, and
+/// this is room for some six million, more people than Finland has. The body is read as it
+/// arrives and never held whole, so the limit bounds one transaction, not memory; past it, 413.
+pub const MAX_ROSTER_BYTES: u64 = 1024 * 1024 * 1024;
 
-/// The CSV is the request body, as a file upload would send it.
-pub async fn import(State(state): State<AppState>, caller: Caller, body: Bytes) -> Result<Json<Value>, ApiError> {
+/// The CSV is the request body, as a file upload would send it, read as it streams in.
+pub async fn import(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<Value>, ApiError> {
     caller.must_coordinate()?;
+    let too_large = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!(
+                "a roster is at most {} MB; nothing was imported",
+                MAX_ROSTER_BYTES / (1024 * 1024)
+            ),
+        )
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_ROSTER_BYTES) {
+        return Err(too_large());
+    }
+    let over_limit = Arc::new(AtomicBool::new(false));
+    let flag = over_limit.clone();
+    let mut seen: u64 = 0;
+    let stream = body.into_data_stream().map(move |chunk| {
+        let chunk = chunk.map_err(std::io::Error::other)?;
+        seen += chunk.len() as u64;
+        if seen > MAX_ROSTER_BYTES {
+            flag.store(true, Ordering::Relaxed);
+            return Err(std::io::Error::other("the roster is over the route's limit"));
+        }
+        Ok(chunk)
+    });
+    let source = SyncIoBridge::new(StreamReader::new(stream));
     let now = state.clock.now();
-    match audience::import(state.store.as_ref(), &body, &caller.actor, now).await {
+    match audience::import_from(state.store.as_ref(), source, &caller.actor, now).await {
         Ok(report) => {
             state.metrics.count_import(&report);
             Ok(Json(json!(report)))
         }
+        Err(_) if over_limit.load(Ordering::Relaxed) => Err(too_large()),
         Err(ImportError::File(e)) => Err(ApiError::invalid("file", e.to_string())),
         Err(ImportError::Store(e)) => Err(e.into()),
+        Err(e @ ImportError::Reader(_)) => Err(ApiError::internal(&e)),
     }
 }
 

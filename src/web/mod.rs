@@ -57,10 +57,7 @@ pub fn router(state: AppState) -> Router {
         .route("/briefs/{id}/correct", post(briefs::correct))
         .route("/briefs/{id}/preview", get(briefs::preview))
         .route("/influencers", get(influencers::list))
-        .route(
-            "/influencers/import",
-            post(influencers::import).layer(axum::extract::DefaultBodyLimit::max(influencers::MAX_ROSTER_BYTES)),
-        )
+        .route("/influencers/import", post(influencers::import))
         .route(
             "/influencers/{email}",
             get(influencers::show).delete(influencers::erase),

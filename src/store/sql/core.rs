@@ -8,7 +8,7 @@ use serde_json::json;
 use sqlx::{QueryBuilder, Row};
 
 use crate::access::{Actor, Role};
-use crate::audience::roster::{ParsedRoster, RejectedRow};
+use crate::audience::roster::{RejectedRow, RosterPart, RosterRow};
 use crate::language::{Cadence, Language};
 use crate::audience::{EmailAddress, ImportReport, Influencer, Segment, SegmentFilter, StoredInfluencer};
 use crate::store::{
@@ -117,95 +117,34 @@ impl Store for ThisStore {
         Ok(summary)
     }
 
-    async fn import_roster(&self, roster: &ParsedRoster, actor: &Actor, now: DateTime<Utc>) -> StoreResult<ImportReport> {
+    async fn import_roster(
+        &self,
+        parts: &mut tokio::sync::mpsc::Receiver<RosterPart>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<ImportReport>> {
         let mut tx = begin_write(&self.pool).await?;
         lock_roster(&mut tx).await?;
-
-        let emails: Vec<String> = roster.rows.iter().map(|r| r.influencer.email.to_string()).collect();
-        let hashes: Vec<String> = roster.rows.iter().map(|r| r.influencer.email.hash()).collect();
-        let mut existing: HashMap<String, Influencer> = HashMap::new();
-        for chunk in emails.chunks(BATCH) {
-            let mut q = QueryBuilder::<Db>::new(format!("SELECT {INFLUENCER_COLUMNS} FROM influencers WHERE email IN ("));
-            push_list(&mut q, chunk.iter().cloned());
-            q.push(")");
-            for row in q.build().fetch_all(&mut *tx).await? {
-                let stored = influencer_from_row(&row)?;
-                existing.insert(stored.influencer.email.to_string(), stored.influencer);
-            }
-        }
-        let mut suppressed: HashSet<String> = HashSet::new();
-        for chunk in hashes.chunks(BATCH) {
-            let mut q = QueryBuilder::<Db>::new("SELECT email_hash FROM suppressions WHERE email_hash IN (");
-            push_list(&mut q, chunk.iter().cloned());
-            q.push(")");
-            for row in q.build().fetch_all(&mut *tx).await? {
-                suppressed.insert(row.try_get("email_hash")?);
-            }
-        }
-
-        let mut report = ImportReport { rejected: roster.rejected.clone(), ..ImportReport::default() };
-        let mut to_write: Vec<&Influencer> = Vec::new();
-        for row in &roster.rows {
-            let person = &row.influencer;
-            if suppressed.contains(&person.email.hash()) {
-                report.rejected.push(RejectedRow {
-                    line: row.line,
-                    email: person.email.to_string(),
-                    reason: "email: the address is suppressed (unsubscribed, bounced, complained or erased) and is never mailed again".into(),
-                });
-                continue;
-            }
-            match existing.get(person.email.as_str()) {
-                None => report.new += 1,
-                Some(old) if old == person => {
-                    report.unchanged += 1;
-                    continue;
+        let mut report = ImportReport::default();
+        loop {
+            match parts.recv().await {
+                // Dropping the transaction rolls back what the earlier parts wrote.
+                None => return Ok(None),
+                Some(RosterPart::Rows(rows)) => import_rows(&mut tx, &rows, &mut report, now).await?,
+                Some(RosterPart::Done(rejected)) => {
+                    report.rejected.extend(rejected);
+                    break;
                 }
-                Some(_) => report.updated += 1,
             }
-            to_write.push(person);
         }
         report.rejected.sort_by_key(|r| r.line);
-
-        for chunk in to_write.chunks(BATCH) {
-            let mut q = QueryBuilder::<Db>::new(
-                "INSERT INTO influencers (email, email_hash, name, language, platforms, followers, topics, region, \
-                 region_key, tier, cadence, consent_at, consent_source, created_at, updated_at) ",
-            );
-            q.push_values(chunk, |mut b, p| {
-                b.push_bind(p.email.to_string())
-                    .push_bind(p.email.hash())
-                    .push_bind(p.name.clone())
-                    .push_bind(p.language.code())
-                    .push_bind(list_column(&p.platforms))
-                    .push_bind(p.followers as i64)
-                    .push_bind(list_column(&p.topics))
-                    .push_bind(p.region.clone())
-                    .push_bind(p.region.to_lowercase())
-                    .push_bind(p.tier.clone())
-                    .push_bind(p.cadence.as_str())
-                    .push_bind(p.consent_at)
-                    .push_bind(p.consent_source.clone())
-                    .push_bind(now)
-                    .push_bind(now);
-            });
-            q.push(
-                " ON CONFLICT (email) DO UPDATE SET name = excluded.name, language = excluded.language, \
-                 platforms = excluded.platforms, followers = excluded.followers, topics = excluded.topics, \
-                 region = excluded.region, region_key = excluded.region_key, tier = excluded.tier, \
-                 cadence = excluded.cadence, consent_at = excluded.consent_at, \
-                 consent_source = excluded.consent_source, updated_at = excluded.updated_at",
-            );
-            q.build().execute(&mut *tx).await?;
-        }
-
         let detail = json!({
             "new": report.new, "updated": report.updated, "unchanged": report.unchanged,
             "rejected": report.rejected.iter().map(|r| json!({ "line": r.line, "reason": r.reason })).collect::<Vec<_>>(),
         });
         audit(&mut tx, actor, "roster.import", "influencers", detail, now).await?;
         tx.commit().await?;
-        Ok(report)
+        Ok(Some(report))
     }
 
     async fn list_influencers(&self, query: &InfluencerQuery) -> StoreResult<Vec<StoredInfluencer>> {
@@ -506,6 +445,84 @@ impl ThisStore {
             created_by: row.try_get("created_by")?,
         })
     }
+}
+
+/// Stores one part of a roster inside the import's transaction, counting what it changed.
+async fn import_rows(tx: &mut Tx, rows: &[RosterRow], report: &mut ImportReport, now: DateTime<Utc>) -> StoreResult<()> {
+    let mut existing: HashMap<String, Influencer> = HashMap::new();
+    for chunk in rows.chunks(BATCH) {
+        let mut q = QueryBuilder::<Db>::new(format!("SELECT {INFLUENCER_COLUMNS} FROM influencers WHERE email IN ("));
+        push_list(&mut q, chunk.iter().map(|r| r.influencer.email.to_string()));
+        q.push(")");
+        for row in q.build().fetch_all(&mut **tx).await? {
+            let stored = influencer_from_row(&row)?;
+            existing.insert(stored.influencer.email.to_string(), stored.influencer);
+        }
+    }
+    let mut suppressed: HashSet<String> = HashSet::new();
+    for chunk in rows.chunks(BATCH) {
+        let mut q = QueryBuilder::<Db>::new("SELECT email_hash FROM suppressions WHERE email_hash IN (");
+        push_list(&mut q, chunk.iter().map(|r| r.influencer.email.hash()));
+        q.push(")");
+        for row in q.build().fetch_all(&mut **tx).await? {
+            suppressed.insert(row.try_get("email_hash")?);
+        }
+    }
+
+    let mut to_write: Vec<&Influencer> = Vec::new();
+    for row in rows {
+        let person = &row.influencer;
+        if suppressed.contains(&person.email.hash()) {
+            report.rejected.push(RejectedRow {
+                line: row.line,
+                email: person.email.to_string(),
+                reason: "email: the address is suppressed (unsubscribed, bounced, complained or erased) and is never mailed again".into(),
+            });
+            continue;
+        }
+        match existing.get(person.email.as_str()) {
+            None => report.new += 1,
+            Some(old) if old == person => {
+                report.unchanged += 1;
+                continue;
+            }
+            Some(_) => report.updated += 1,
+        }
+        to_write.push(person);
+    }
+
+    for chunk in to_write.chunks(BATCH) {
+        let mut q = QueryBuilder::<Db>::new(
+            "INSERT INTO influencers (email, email_hash, name, language, platforms, followers, topics, region, \
+             region_key, tier, cadence, consent_at, consent_source, created_at, updated_at) ",
+        );
+        q.push_values(chunk, |mut b, p| {
+            b.push_bind(p.email.to_string())
+                .push_bind(p.email.hash())
+                .push_bind(p.name.clone())
+                .push_bind(p.language.code())
+                .push_bind(list_column(&p.platforms))
+                .push_bind(p.followers as i64)
+                .push_bind(list_column(&p.topics))
+                .push_bind(p.region.clone())
+                .push_bind(p.region.to_lowercase())
+                .push_bind(p.tier.clone())
+                .push_bind(p.cadence.as_str())
+                .push_bind(p.consent_at)
+                .push_bind(p.consent_source.clone())
+                .push_bind(now)
+                .push_bind(now);
+        });
+        q.push(
+            " ON CONFLICT (email) DO UPDATE SET name = excluded.name, language = excluded.language, \
+             platforms = excluded.platforms, followers = excluded.followers, topics = excluded.topics, \
+             region = excluded.region, region_key = excluded.region_key, tier = excluded.tier, \
+             cadence = excluded.cadence, consent_at = excluded.consent_at, \
+             consent_source = excluded.consent_source, updated_at = excluded.updated_at",
+        );
+        q.build().execute(&mut **tx).await?;
+    }
+    Ok(())
 }
 
 fn influencer_from_row(row: &DbRow) -> StoreResult<StoredInfluencer> {
