@@ -83,6 +83,64 @@ impl fmt::Display for Actor {
     }
 }
 
+/// Who asks a use case to act: the person or token, as the audit log names them, and the role
+/// they hold. Every interface builds one and every use case checks it, so a rule about roles is
+/// written once, in the use case, whichever way the request came in.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub actor: Actor,
+    pub role: Role,
+}
+
+/// A use case refused for the caller's role; the message names what was needed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Denied(pub String);
+
+impl Caller {
+    /// The command line. Whoever runs it on the server holds the database and the secret
+    /// already, so it acts with every role; the audit log names the machine user.
+    pub fn cli() -> Self {
+        Caller {
+            actor: Actor::cli(),
+            role: Role::Approver,
+        }
+    }
+
+    /// Approvers only: approving briefs, managing tokens.
+    pub fn must_approve(&self) -> Result<(), Denied> {
+        if self.role == Role::Approver {
+            Ok(())
+        } else {
+            Err(Denied(format!(
+                "this needs the approver role; the token has the {} role",
+                self.role
+            )))
+        }
+    }
+
+    /// Coordinators and approvers: the roster, briefs, segments, schedules and questions.
+    pub fn must_coordinate(&self) -> Result<(), Denied> {
+        if self.role.coordinates() {
+            Ok(())
+        } else {
+            Err(Denied(format!(
+                "this needs the coordinator or approver role; the token has the {} role",
+                self.role
+            )))
+        }
+    }
+
+    /// Ops, coordinators and approvers: watching editions and deliveries, pausing, resuming,
+    /// cancelling and resending. Today every role may; the match is exhaustive so that a role
+    /// added later (a read-only viewer, say) must be placed here on purpose.
+    pub fn must_operate(&self) -> Result<(), Denied> {
+        match self.role {
+            Role::Ops | Role::Coordinator | Role::Approver => Ok(()),
+        }
+    }
+}
+
 /// A freshly made token: 32 random bytes, shown once. Only its hash is stored.
 pub fn new_token() -> String {
     let mut bytes = [0u8; 32];

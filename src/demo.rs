@@ -14,12 +14,12 @@ use crate::access::{Actor, Role};
 use crate::audience::{self, Segment, SegmentFilter};
 use crate::brief::Brief;
 use crate::clock::Clock;
-use crate::desk;
 use crate::edition::DeliveryStatus;
 use crate::inbound::intake::{self, ReplyTokens};
 use crate::language::Cadence;
 use crate::pack::Content;
 use crate::schedule::{NewSchedule, Schedule};
+use crate::service::briefs;
 use crate::store::{DeliveryQuery, Fired, InfluencerQuery, Store};
 use crate::token::{Purpose, TokenKey};
 
@@ -110,7 +110,7 @@ pub async fn seed(store: &dyn Store, content: &Content, now: DateTime<Utc>) -> a
     brief.meta.cadences = Cadence::ALL.to_vec();
     let stored = store.insert_brief(&brief, None, &coordinator, now).await?;
     let approver = Actor("demo:approver".into());
-    desk::approve(store, content, stored.id, &approver, Role::Approver, true, now).await?;
+    briefs::approve(store, content, stored.id, &approver, Role::Approver, true, now).await?;
 
     for schedule in &schedules {
         match store.fire_run(schedule.id, now, now).await? {

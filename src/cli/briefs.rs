@@ -1,4 +1,4 @@
-//! `briefcast brief …`: the coordinators' desk at the command line.
+//! `briefcast brief …`: the brief use cases at the command line.
 
 use std::path::{Path, PathBuf};
 
@@ -11,9 +11,9 @@ use crate::access::{Actor, Role};
 use crate::brief::{BriefFormat, BriefStatus};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
-use crate::desk::{self, Checked};
 use crate::language::Language;
 use crate::pack::{Content, LanguagePolicy, write_preview};
+use crate::service::briefs::{self as service, Checked};
 
 #[derive(Debug, Subcommand)]
 pub enum BriefCommand {
@@ -94,14 +94,14 @@ pub async fn run(config: &Config, out: Output, command: BriefCommand) -> anyhow:
     match command {
         BriefCommand::Add { file } => {
             let (text, format) = read(&file)?;
-            let checked = desk::submit(store, &content, &text, format, &Actor::cli(), now)
+            let checked = service::submit(store, &content, &text, format, &Actor::cli(), now)
                 .await
                 .with_context(|| format!("{}: nothing was stored", file.display()))?;
             print_checked(&out, &checked);
         }
         BriefCommand::List { status } => {
             let status = status.as_deref().map(parse_status).transpose()?;
-            let briefs = desk::list(store, status, now).await?;
+            let briefs = service::list(store, status, now).await?;
             if out.json {
                 outln!("{}", json!(briefs));
             } else {
@@ -123,16 +123,16 @@ pub async fn run(config: &Config, out: Output, command: BriefCommand) -> anyhow:
                 }
             }
         }
-        BriefCommand::Show { id } => print_checked(&out, &desk::show(store, &content, id, now).await?),
+        BriefCommand::Show { id } => print_checked(&out, &service::show(store, &content, id, now).await?),
         BriefCommand::Edit { id, file } => {
             let (text, format) = read(&file)?;
             print_checked(
                 &out,
-                &desk::edit(store, &content, id, &text, format, &Actor::cli(), now).await?,
+                &service::edit(store, &content, id, &text, format, &Actor::cli(), now).await?,
             );
         }
         BriefCommand::Approve { id } => {
-            let approved = desk::approve(
+            let approved = service::approve(
                 store,
                 &content,
                 id,
@@ -145,18 +145,18 @@ pub async fn run(config: &Config, out: Output, command: BriefCommand) -> anyhow:
             out.line(json!(approved), &format!("brief {id} approved by {}", Actor::cli()));
         }
         BriefCommand::Withdraw { id } => {
-            let withdrawn = desk::withdraw(store, id, &Actor::cli(), now).await?;
+            let withdrawn = service::withdraw(store, id, &Actor::cli(), now).await?;
             out.line(json!(withdrawn), &format!("brief {id} withdrawn"));
         }
         BriefCommand::Correct { id, file } => {
             let (text, format) = read(&file)?;
             print_checked(
                 &out,
-                &desk::correct(store, &content, id, &text, format, &Actor::cli(), now).await?,
+                &service::correct(store, &content, id, &text, format, &Actor::cli(), now).await?,
             );
         }
         BriefCommand::Preview { id, lang, out: dir } => {
-            let preview = desk::preview(store, &content, id, lang, LanguagePolicy::from_config(config), now).await?;
+            let preview = service::preview(store, &content, id, lang, LanguagePolicy::from_config(config), now).await?;
             match dir {
                 Some(dir) => {
                     let written =

@@ -1,14 +1,14 @@
 //! `briefcast edition …`: send, list, inspect, pause, resume and cancel editions.
 
-use anyhow::Context;
 use clap::Subcommand;
 use serde_json::json;
 
 use super::{Output, open_store};
-use crate::access::Actor;
+use crate::access::Caller;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::edition::{BriefId, EditionAction, EditionId, Progress};
+use crate::service::editions;
 use crate::store::{EditionCreated, EditionSummary};
 
 #[derive(Debug, Subcommand)]
@@ -39,7 +39,7 @@ pub(super) enum EditionCommand {
 
 pub(super) async fn run(config: &Config, out: Output, command: EditionCommand) -> anyhow::Result<()> {
     let store = open_store(config).await?;
-    let now = SystemClock.now();
+    let (store, caller, now) = (store.as_ref(), Caller::cli(), SystemClock.now());
     match command {
         EditionCommand::Send {
             schedule,
@@ -49,23 +49,11 @@ pub(super) async fn run(config: &Config, out: Output, command: EditionCommand) -
                 confirmed,
                 "add --now to send `{schedule}`'s edition outside its schedule"
             );
-            let stored = store
-                .schedule(&schedule)
-                .await?
-                .with_context(|| format!("no schedule named `{schedule}`"))?;
-            let created = store.send_now(stored.id, &Actor::cli(), now).await?.with_context(|| {
-                format!(
-                    "schedule `{schedule}` has no approved, unexpired brief it has not carried yet: nothing to send"
-                )
-            })?;
-            print_created(&out, &created);
+            print_created(&out, &editions::send_now(store, &caller, &schedule, now).await?);
         }
-        EditionCommand::Flash { brief } => {
-            let created = store.create_flash(brief, &Actor::cli(), now).await?;
-            print_created(&out, &created);
-        }
+        EditionCommand::Flash { brief } => print_created(&out, &editions::flash(store, &caller, brief, now).await?),
         EditionCommand::List { limit } => {
-            let list = store.editions(limit, 0).await?;
+            let list = editions::list(store, &caller, limit, 0).await?;
             if out.json {
                 outln!("{}", json!(list));
             } else {
@@ -76,27 +64,24 @@ pub(super) async fn run(config: &Config, out: Output, command: EditionCommand) -
             }
         }
         EditionCommand::Show { id } => {
-            let summary = store.edition(id).await?.with_context(|| format!("no edition {id}"))?;
-            let progress = store
-                .edition_progress(id, now)
-                .await?
-                .with_context(|| format!("no edition {id}"))?;
+            let view = editions::show(store, &caller, id, now).await?;
             if out.json {
-                outln!("{}", json!({ "edition": summary, "progress": progress }));
+                outln!("{}", json!(view));
             } else {
-                print_summary_line(&summary);
-                let briefs: Vec<String> = summary
+                print_summary_line(&view.edition);
+                let briefs: Vec<String> = view
+                    .edition
                     .briefs
                     .iter()
                     .map(|b| format!("{}{}", b.brief, if b.is_correction { " (correction)" } else { "" }))
                     .collect();
                 outln!("  briefs    {}", briefs.join(", "));
-                print_progress(&progress);
+                print_progress(&view.progress);
             }
         }
-        EditionCommand::Pause { id } => change(&out, store.as_ref(), id, EditionAction::Pause).await?,
-        EditionCommand::Resume { id } => change(&out, store.as_ref(), id, EditionAction::Resume).await?,
-        EditionCommand::Cancel { id } => change(&out, store.as_ref(), id, EditionAction::Cancel).await?,
+        EditionCommand::Pause { id } => change(&out, store, &caller, id, EditionAction::Pause, now).await?,
+        EditionCommand::Resume { id } => change(&out, store, &caller, id, EditionAction::Resume, now).await?,
+        EditionCommand::Cancel { id } => change(&out, store, &caller, id, EditionAction::Cancel, now).await?,
     }
     Ok(())
 }
@@ -104,12 +89,12 @@ pub(super) async fn run(config: &Config, out: Output, command: EditionCommand) -
 async fn change(
     out: &Output,
     store: &dyn crate::store::Store,
+    caller: &Caller,
     id: EditionId,
     action: EditionAction,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<()> {
-    let status = store
-        .change_edition(id, action, &Actor::cli(), SystemClock.now())
-        .await?;
+    let status = editions::change(store, caller, id, action, now).await?;
     out.line(
         json!({ "edition": id, "status": status }),
         &format!("Edition {id} is now {status}."),

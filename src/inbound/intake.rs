@@ -54,8 +54,8 @@ impl ReplyTokens for crate::token::TokenKey {
     }
 }
 
-/// Trusts no token: replies are then matched by Message-ID and sender only. What the daemon
-/// uses until token verification is wired in.
+/// Trusts no token: replies are then matched by Message-ID and sender only. For tests, benches
+/// and fuzzing, where no key signed the messages; the daemon verifies with its `TokenKey`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoTokens;
 

@@ -5,41 +5,9 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
 use super::{ApiError, AppState};
-use crate::access::{Actor, Role, token_hash};
+use crate::access::{Actor, Caller, token_hash};
 
 /// The caller behind a valid token.
-#[derive(Debug, Clone)]
-pub struct Caller {
-    pub actor: Actor,
-    pub role: Role,
-}
-
-impl Caller {
-    /// Approvers only: approving briefs, managing tokens.
-    pub fn must_approve(&self) -> Result<(), ApiError> {
-        if self.role == Role::Approver {
-            Ok(())
-        } else {
-            Err(ApiError::forbidden(format!(
-                "this needs the approver role; the token has the {} role",
-                self.role
-            )))
-        }
-    }
-
-    /// Coordinators and approvers: the roster, segments, briefs, questions.
-    pub fn must_coordinate(&self) -> Result<(), ApiError> {
-        if self.role.coordinates() {
-            Ok(())
-        } else {
-            Err(ApiError::forbidden(format!(
-                "this needs the coordinator or approver role; the token has the {} role",
-                self.role
-            )))
-        }
-    }
-}
-
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 

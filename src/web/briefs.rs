@@ -1,4 +1,4 @@
-//! `/api/v1/briefs`: the coordinators' desk over HTTP.
+//! `/api/v1/briefs`: the brief use cases over HTTP.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -11,28 +11,28 @@ use serde_json::{Value, json};
 use super::{ApiError, AppState, Caller};
 use crate::access::Role;
 use crate::brief::{BriefFormat, BriefStatus, LifecycleError};
-use crate::desk::{self, DeskError};
 use crate::language::Language;
 use crate::pack::LanguagePolicy;
+use crate::service::briefs::{self as service, BriefError};
 
-impl From<DeskError> for ApiError {
-    fn from(e: DeskError) -> Self {
+impl From<BriefError> for ApiError {
+    fn from(e: BriefError) -> Self {
         match e {
-            DeskError::Parse(e) => {
+            BriefError::Parse(e) => {
                 let field = e.path.clone().unwrap_or_else(|| "body".into());
                 ApiError::invalid(&field, e.to_string())
             }
-            DeskError::NotFound(id) => ApiError::not_found(format!("brief {id}")),
-            e @ DeskError::Problems { .. } => ApiError::invalid("brief", e.to_string()),
-            DeskError::Lifecycle {
+            BriefError::NotFound(id) => ApiError::not_found(format!("brief {id}")),
+            e @ BriefError::Problems { .. } => ApiError::invalid("brief", e.to_string()),
+            BriefError::Lifecycle {
                 error: error @ (LifecycleError::NotAnApprover { .. } | LifecycleError::OwnBrief { .. }),
                 ..
             } => ApiError::forbidden(error.to_string()),
-            e @ DeskError::Lifecycle { .. } => {
+            e @ BriefError::Lifecycle { .. } => {
                 ApiError::new(StatusCode::CONFLICT, "conflict", e.to_string()).with_field("status")
             }
-            DeskError::Store(e) => e.into(),
-            DeskError::Render(e) => ApiError::internal(&e),
+            BriefError::Store(e) => e.into(),
+            BriefError::Render(e) => ApiError::internal(&e),
         }
     }
 }
@@ -59,7 +59,7 @@ pub async fn add(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     caller.must_coordinate()?;
     let (text, format) = body_text(&headers, &body)?;
-    let checked = desk::submit(
+    let checked = service::submit(
         state.store.as_ref(),
         &state.content,
         &text,
@@ -91,14 +91,14 @@ pub async fn list(
         })?),
         None => None,
     };
-    let briefs = desk::list(state.store.as_ref(), status, state.clock.now()).await?;
+    let briefs = service::list(state.store.as_ref(), status, state.clock.now()).await?;
     Ok(Json(json!({ "briefs": briefs })))
 }
 
 pub async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
     caller.must_coordinate()?;
     Ok(Json(json!(
-        desk::show(state.store.as_ref(), &state.content, id, state.clock.now()).await?
+        service::show(state.store.as_ref(), &state.content, id, state.clock.now()).await?
     )))
 }
 
@@ -111,7 +111,7 @@ pub async fn edit(
 ) -> Result<Json<Value>, ApiError> {
     caller.must_coordinate()?;
     let (text, format) = body_text(&headers, &body)?;
-    let checked = desk::edit(
+    let checked = service::edit(
         state.store.as_ref(),
         &state.content,
         id,
@@ -130,7 +130,7 @@ pub async fn approve(
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, ApiError> {
     approver_only(&caller)?;
-    let approved = desk::approve(
+    let approved = service::approve(
         state.store.as_ref(),
         &state.content,
         id,
@@ -150,7 +150,7 @@ pub async fn withdraw(
 ) -> Result<Json<Value>, ApiError> {
     caller.must_coordinate()?;
     Ok(Json(json!(
-        desk::withdraw(state.store.as_ref(), id, &caller.actor, state.clock.now()).await?
+        service::withdraw(state.store.as_ref(), id, &caller.actor, state.clock.now()).await?
     )))
 }
 
@@ -163,7 +163,7 @@ pub async fn correct(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     caller.must_coordinate()?;
     let (text, format) = body_text(&headers, &body)?;
-    let checked = desk::correct(
+    let checked = service::correct(
         state.store.as_ref(),
         &state.content,
         id,
@@ -194,7 +194,7 @@ pub async fn preview(
         .parse()
         .map_err(|e: crate::language::UnknownLanguage| ApiError::bad_request("lang", e.to_string()))?;
     let policy = LanguagePolicy::from_config(&state.config);
-    let preview = desk::preview(
+    let preview = service::preview(
         state.store.as_ref(),
         &state.content,
         id,

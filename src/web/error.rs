@@ -60,6 +60,12 @@ impl ApiError {
     }
 }
 
+impl From<crate::access::Denied> for ApiError {
+    fn from(e: crate::access::Denied) -> Self {
+        ApiError::forbidden(e.0)
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {

@@ -27,7 +27,7 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-pub use auth::Caller;
+pub use crate::access::Caller;
 pub use error::ApiError;
 
 use crate::clock::Clock;

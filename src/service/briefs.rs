@@ -1,6 +1,6 @@
-//! The coordinators' desk: briefs in, checked, approved, withdrawn, corrected and previewed.
-//! The rules live in `brief` (validation, lifecycle) and `pack` (rendering); this module puts
-//! them together with the store, for the CLI and the HTTP API alike.
+//! Briefs: in, checked, approved, withdrawn, corrected and previewed (once "the desk"). The rules
+//! live in `brief` (validation, lifecycle) and `pack` (rendering); this module puts them together
+//! with the store, for every interface.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -13,7 +13,7 @@ use crate::pack::{Content, LanguagePolicy, Preview, Recipient, RenderError};
 use crate::store::{EditionBrief, NewEdition, Recipients, Store, StoreError, StoredBrief};
 
 #[derive(Debug, thiserror::Error)]
-pub enum DeskError {
+pub enum BriefError {
     #[error(transparent)]
     Parse(#[from] ParseError),
     #[error("brief {0} not found")]
@@ -64,14 +64,14 @@ pub async fn submit(
     format: BriefFormat,
     actor: &Actor,
     now: DateTime<Utc>,
-) -> Result<Checked, DeskError> {
+) -> Result<Checked, BriefError> {
     let brief = Brief::parse(text, format)?;
     let stored = store.insert_brief(&brief, None, actor, now).await?;
     Ok(checked(content, stored, now))
 }
 
-pub async fn show(store: &dyn Store, content: &Content, id: i64, now: DateTime<Utc>) -> Result<Checked, DeskError> {
-    let stored = store.brief(id).await?.ok_or(DeskError::NotFound(id))?;
+pub async fn show(store: &dyn Store, content: &Content, id: i64, now: DateTime<Utc>) -> Result<Checked, BriefError> {
+    let stored = store.brief(id).await?.ok_or(BriefError::NotFound(id))?;
     Ok(checked(content, stored, now))
 }
 
@@ -79,7 +79,7 @@ pub async fn list(
     store: &dyn Store,
     status: Option<BriefStatus>,
     now: DateTime<Utc>,
-) -> Result<Vec<StoredBrief>, DeskError> {
+) -> Result<Vec<StoredBrief>, BriefError> {
     let briefs = store.briefs(None).await?.into_iter().map(|b| effective(b, now));
     Ok(briefs.filter(|b| status.is_none_or(|s| b.status == s)).collect())
 }
@@ -93,13 +93,13 @@ pub async fn edit(
     format: BriefFormat,
     actor: &Actor,
     now: DateTime<Utc>,
-) -> Result<Checked, DeskError> {
+) -> Result<Checked, BriefError> {
     let brief = Brief::parse(text, format)?;
-    let current = store.brief(id).await?.ok_or(DeskError::NotFound(id))?;
+    let current = store.brief(id).await?.ok_or(BriefError::NotFound(id))?;
     current
         .status
         .edit()
-        .map_err(|error| DeskError::Lifecycle { id, error })?;
+        .map_err(|error| BriefError::Lifecycle { id, error })?;
     let stored = store.replace_brief(id, current.status, &brief, actor, now).await?;
     Ok(checked(content, stored, now))
 }
@@ -114,9 +114,9 @@ pub async fn approve(
     role: Role,
     two_person_rule: bool,
     now: DateTime<Utc>,
-) -> Result<StoredBrief, DeskError> {
-    let current = store.brief(id).await?.ok_or(DeskError::NotFound(id))?;
-    let lifecycle = |error| DeskError::Lifecycle { id, error };
+) -> Result<StoredBrief, BriefError> {
+    let current = store.brief(id).await?.ok_or(BriefError::NotFound(id))?;
+    let lifecycle = |error| BriefError::Lifecycle { id, error };
     let status = current.status.at(&current.brief, now);
     if status == BriefStatus::Expired {
         let expired = current.brief.meta.expires.map(|e| e.to_utc()).unwrap_or(now);
@@ -128,7 +128,7 @@ pub async fn approve(
         .map_err(lifecycle)?;
     let problems = validate(&current.brief, &content.limits);
     if !problems.is_empty() {
-        return Err(DeskError::Problems { id, problems });
+        return Err(BriefError::Problems { id, problems });
     }
     let approved = store
         .transition_brief(id, current.status, BriefStatus::Approved, approver, now)
@@ -160,12 +160,17 @@ pub async fn approve(
     Ok(approved)
 }
 
-pub async fn withdraw(store: &dyn Store, id: i64, actor: &Actor, now: DateTime<Utc>) -> Result<StoredBrief, DeskError> {
-    let current = store.brief(id).await?.ok_or(DeskError::NotFound(id))?;
+pub async fn withdraw(
+    store: &dyn Store,
+    id: i64,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<StoredBrief, BriefError> {
+    let current = store.brief(id).await?.ok_or(BriefError::NotFound(id))?;
     let next = current
         .status
         .withdraw()
-        .map_err(|error| DeskError::Lifecycle { id, error })?;
+        .map_err(|error| BriefError::Lifecycle { id, error })?;
     Ok(store.transition_brief(id, current.status, next, actor, now).await?)
 }
 
@@ -178,11 +183,11 @@ pub async fn correct(
     format: BriefFormat,
     actor: &Actor,
     now: DateTime<Utc>,
-) -> Result<Checked, DeskError> {
-    let original = store.brief(id).await?.ok_or(DeskError::NotFound(id))?;
+) -> Result<Checked, BriefError> {
+    let original = store.brief(id).await?.ok_or(BriefError::NotFound(id))?;
     let corrected = Brief::parse(text, format)?;
     let corrected = brief::correct(&original.brief, original.status, corrected)
-        .map_err(|error| DeskError::Lifecycle { id, error })?;
+        .map_err(|error| BriefError::Lifecycle { id, error })?;
     let stored = store.insert_brief(&corrected, Some(id), actor, now).await?;
     Ok(checked(content, stored, now))
 }
@@ -195,8 +200,8 @@ pub async fn preview(
     language: Language,
     policy: LanguagePolicy,
     now: DateTime<Utc>,
-) -> Result<Preview, DeskError> {
-    let stored = store.brief(id).await?.ok_or(DeskError::NotFound(id))?;
+) -> Result<Preview, BriefError> {
+    let stored = store.brief(id).await?.ok_or(BriefError::NotFound(id))?;
     let sample = Recipient {
         name: String::new(),
         unsubscribe_url: "#unsubscribe".into(),

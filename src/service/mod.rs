@@ -1,0 +1,7 @@
+//! The use cases: each step a coordinator, approver or ops person takes, written once for every
+//! interface. The command line, the JSON API and the console parse a request, call one function
+//! here with the `Caller` who asks, and render what it returns; the role checks are made here,
+//! and the rules themselves live in the domain modules (`brief`, `edition`, `audience`, …).
+
+pub mod briefs;
+pub mod editions;
