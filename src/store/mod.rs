@@ -1,5 +1,5 @@
 //! Storage: the only place that writes SQL. One narrow trait, a SQLite and a PostgreSQL
-//! implementation, and one conformance suite (`tests/store.rs`) run against both.
+//! implementation, and one conformance suite (`tests/engine/`) run against both.
 
 mod briefs;
 mod dispatch;

@@ -2,6 +2,10 @@
 //! `BRIEFCAST_TEST_DATABASE_URL` is set (then an unreachable server fails the test, never skips it).
 #![allow(dead_code)]
 
+pub mod dispatch_support;
+pub mod intake_seed;
+pub mod pack;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 
