@@ -16,18 +16,19 @@ mod schedules;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
-use crate::access::{self, Actor, Role};
+use crate::access::{self, Actor, Caller, Role};
 use crate::app::App;
-use crate::audience::{self, EmailAddress, ImportReport, Segment, SegmentFilter, StoredInfluencer};
+use crate::audience::{EmailAddress, ImportReport, SegmentFilter, StoredInfluencer};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::language::{Cadence, Language};
-use crate::store::{self, InfluencerQuery, Store};
+use crate::service::audience::{self as audience_service, RosterFilter};
+use crate::store::{self, Store};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -363,11 +364,11 @@ fn parse_email(raw: &str) -> anyhow::Result<EmailAddress> {
 
 async fn influencers(config: &Config, out: Output, command: InfluencerCommand) -> anyhow::Result<()> {
     let store = open_store(config).await?;
+    let (store, caller) = (store.as_ref(), Caller::cli());
     match command {
         InfluencerCommand::Import { file } => {
             let source = std::fs::File::open(&file).with_context(|| format!("reading {}", file.display()))?;
-            let source = std::io::BufReader::new(source);
-            let report = audience::import_from(store.as_ref(), source, &Actor::cli(), SystemClock.now())
+            let report = audience_service::import(store, &caller, std::io::BufReader::new(source), SystemClock.now())
                 .await
                 .with_context(|| format!("{}: nothing was imported", file.display()))?;
             if out.json {
@@ -381,25 +382,13 @@ async fn influencers(config: &Config, out: Output, command: InfluencerCommand) -
             cadence,
             segment,
         } => {
-            let segment = match segment {
-                Some(name) => Some(
-                    store
-                        .segment(&name)
-                        .await?
-                        .with_context(|| format!("no segment named `{name}`"))?
-                        .segment
-                        .filter,
-                ),
-                None => None,
+            let filter = RosterFilter {
+                language,
+                cadence,
+                segment,
+                ..Default::default()
             };
-            let list = store
-                .list_influencers(&InfluencerQuery {
-                    language,
-                    cadence,
-                    segment,
-                    ..Default::default()
-                })
-                .await?;
+            let list = audience_service::list(store, &caller, filter).await?;
             if out.json {
                 outln!("{}", json!(list));
             } else {
@@ -410,18 +399,11 @@ async fn influencers(config: &Config, out: Output, command: InfluencerCommand) -
             }
         }
         InfluencerCommand::Show { email } => {
-            let email = parse_email(&email)?;
-            let found = store
-                .influencer(&email)
-                .await?
-                .with_context(|| format!("no influencer with address {email}"))?;
-            let suppressed = store.suppression(&email).await?;
+            let view = audience_service::show(store, &caller, &parse_email(&email)?).await?;
             if out.json {
-                let mut v = json!(found);
-                v["suppressed"] = json!(suppressed);
-                outln!("{v}");
+                outln!("{}", json!(view));
             } else {
-                let i = &found.influencer;
+                let i = &view.stored.influencer;
                 outln!("{} <{}>", i.name, i.email);
                 outln!("  language   {}    cadence {}", i.language, i.cadence);
                 outln!("  platforms  {}", i.platforms.join(", "));
@@ -429,24 +411,20 @@ async fn influencers(config: &Config, out: Output, command: InfluencerCommand) -
                 outln!("  topics     {}", i.topics.join(", "));
                 outln!("  region     {}    tier {}", i.region, i.tier);
                 outln!("  consent    {} ({})", i.consent_at.to_rfc3339(), i.consent_source);
-                if let Some(reason) = suppressed {
+                if let Some(reason) = view.suppressed {
                     outln!("  SUPPRESSED ({}): never mailed", reason.as_str());
                 }
             }
         }
         InfluencerCommand::Export { email } => {
-            let email = parse_email(&email)?;
-            let data = store
-                .personal_data(&email)
-                .await?
-                .with_context(|| format!("no influencer with address {email}"))?;
+            let data = audience_service::export(store, &caller, &parse_email(&email)?).await?;
             outln!("{}", serde_json::to_string_pretty(&data)?);
         }
         InfluencerCommand::Erase { email } => {
             let email = parse_email(&email)?;
-            if !store.erase_influencer(&email, &Actor::cli(), SystemClock.now()).await? {
-                bail!("no influencer with address {email}: nothing erased");
-            }
+            audience_service::erase(store, &caller, &email, SystemClock.now())
+                .await
+                .context("nothing erased")?;
             out.line(
                 json!({ "erased": email.hash() }),
                 &format!("Erased {email}: data removed, replies anonymised, address suppressed (kept only as a hash)."),
@@ -485,6 +463,7 @@ fn print_influencer_line(s: &StoredInfluencer) {
 
 async fn segments(config: &Config, out: Output, command: SegmentCommand) -> anyhow::Result<()> {
     let store = open_store(config).await?;
+    let (store, caller) = (store.as_ref(), Caller::cli());
     match command {
         SegmentCommand::Add { name, filter } => {
             let filter = SegmentFilter {
@@ -497,16 +476,17 @@ async fn segments(config: &Config, out: Output, command: SegmentCommand) -> anyh
                 min_followers: filter.min_followers,
                 max_followers: filter.max_followers,
             };
-            let segment = Segment::new(&name, filter)?;
-            store.add_segment(&segment, &Actor::cli(), SystemClock.now()).await?;
-            let members = store.count_members(&segment.filter).await?;
+            let saved = audience_service::add_segment(store, &caller, &name, filter, SystemClock.now()).await?;
             out.line(
-                json!({ "name": segment.name, "members": members }),
-                &format!("Segment `{}` saved: {members} member(s) now.", segment.name),
+                json!({ "name": saved.segment.name, "members": saved.members }),
+                &format!(
+                    "Segment `{}` saved: {} member(s) now.",
+                    saved.segment.name, saved.members
+                ),
             );
         }
         SegmentCommand::List => {
-            let list = store.segments().await?;
+            let list = audience_service::segments(store, &caller).await?;
             if out.json {
                 outln!("{}", json!(list));
             } else {
@@ -521,10 +501,7 @@ async fn segments(config: &Config, out: Output, command: SegmentCommand) -> anyh
             }
         }
         SegmentCommand::Show { name } => {
-            let s = store
-                .segment(&name)
-                .await?
-                .with_context(|| format!("no segment named `{name}`"))?;
+            let s = audience_service::segment(store, &caller, &name).await?;
             if out.json {
                 outln!("{}", json!(s));
             } else {

@@ -3,5 +3,6 @@
 //! here with the `Caller` who asks, and render what it returns; the role checks are made here,
 //! and the rules themselves live in the domain modules (`brief`, `edition`, `audience`, …).
 
+pub mod audience;
 pub mod briefs;
 pub mod editions;

@@ -13,8 +13,8 @@ use serde_json::{Value, json};
 use tokio_util::io::{StreamReader, SyncIoBridge};
 
 use super::{ApiError, AppState, Caller};
-use crate::audience::{self, EmailAddress, ImportError};
-use crate::store::InfluencerQuery;
+use crate::audience::{EmailAddress, ImportError};
+use crate::service::audience::{self as service, AudienceError, RosterFilter};
 
 /// A national roster in one request: a million rows of the sample's width are about 150 MB, and
 /// this is room for some six million, more people than Finland has. The body is read as it
@@ -28,7 +28,6 @@ pub async fn import(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<Value>, ApiError> {
-    caller.must_coordinate()?;
     let too_large = || {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -60,15 +59,31 @@ pub async fn import(
     });
     let source = SyncIoBridge::new(StreamReader::new(stream));
     let now = state.clock.now();
-    match audience::import_from(state.store.as_ref(), source, &caller.actor, now).await {
+    match service::import(state.store.as_ref(), &caller, source, now).await {
         Ok(report) => {
             state.metrics.count_import(&report);
             Ok(Json(json!(report)))
         }
-        Err(_) if over_limit.load(Ordering::Relaxed) => Err(too_large()),
-        Err(ImportError::File(e)) => Err(ApiError::invalid("file", e.to_string())),
-        Err(ImportError::Store(e)) => Err(e.into()),
-        Err(e @ ImportError::Reader(_)) => Err(ApiError::internal(&e)),
+        Err(AudienceError::Import(_)) if over_limit.load(Ordering::Relaxed) => Err(too_large()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+impl From<AudienceError> for ApiError {
+    fn from(e: AudienceError) -> Self {
+        match e {
+            AudienceError::Denied(denied) => denied.into(),
+            AudienceError::NoInfluencer(email) => ApiError::not_found(format!("influencer {email}")),
+            AudienceError::NoSegment(name) => ApiError::not_found(format!("segment `{name}`")),
+            AudienceError::Import(ImportError::File(e)) => ApiError::invalid("file", e.to_string()),
+            AudienceError::Import(ImportError::Store(e)) | AudienceError::Store(e) => e.into(),
+            AudienceError::Import(e @ ImportError::Reader(_)) => ApiError::internal(&e),
+            AudienceError::Segment(e) => {
+                let message = e.to_string();
+                let field = message.split(':').next().unwrap_or("body").to_string();
+                ApiError::invalid(&field, message)
+            }
+        }
     }
 }
 
@@ -87,37 +102,30 @@ pub async fn list(
     caller: Caller,
     Query(p): Query<ListParams>,
 ) -> Result<Json<Value>, ApiError> {
-    caller.must_coordinate()?;
-    let mut query = InfluencerQuery {
+    let mut filter = RosterFilter {
+        segment: p.segment,
         limit: Some(p.limit.unwrap_or(1000).min(10_000)),
         offset: p.offset,
         ..Default::default()
     };
     if let Some(language) = p.language {
-        query.language = Some(
+        filter.language = Some(
             language
                 .parse()
                 .map_err(|e: crate::language::UnknownLanguage| ApiError::bad_request("language", e.to_string()))?,
         );
     }
     if let Some(cadence) = p.cadence {
-        query.cadence = Some(
+        filter.cadence = Some(
             cadence
                 .parse()
                 .map_err(|e: crate::language::UnknownCadence| ApiError::bad_request("cadence", e.to_string()))?,
         );
     }
-    if let Some(name) = p.segment {
-        let segment = state
-            .store
-            .segment(&name)
-            .await?
-            .ok_or_else(|| ApiError::not_found(format!("segment `{name}`")))?;
-        query.segment = Some(segment.segment.filter);
-    }
-    let influencers = state.store.list_influencers(&query).await?;
+    let offset = filter.offset;
+    let influencers = service::list(state.store.as_ref(), &caller, filter).await?;
     Ok(Json(
-        json!({ "influencers": influencers, "count": influencers.len(), "offset": query.offset }),
+        json!({ "influencers": influencers, "count": influencers.len(), "offset": offset }),
     ))
 }
 
@@ -130,17 +138,8 @@ pub async fn show(
     caller: Caller,
     Path(email): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    caller.must_coordinate()?;
-    let email = address(&email)?;
-    let found = state
-        .store
-        .influencer(&email)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("influencer {email}")))?;
-    let suppressed = state.store.suppression(&email).await?;
-    let mut body = json!(found);
-    body["suppressed"] = json!(suppressed);
-    Ok(Json(body))
+    let view = service::show(state.store.as_ref(), &caller, &address(&email)?).await?;
+    Ok(Json(json!(view)))
 }
 
 pub async fn export(
@@ -148,13 +147,7 @@ pub async fn export(
     caller: Caller,
     Path(email): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    caller.must_coordinate()?;
-    let email = address(&email)?;
-    let data = state
-        .store
-        .personal_data(&email)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("influencer {email}")))?;
+    let data = service::export(state.store.as_ref(), &caller, &address(&email)?).await?;
     Ok(Json(json!(data)))
 }
 
@@ -163,15 +156,6 @@ pub async fn erase(
     caller: Caller,
     Path(email): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    caller.must_coordinate()?;
-    let email = address(&email)?;
-    if state
-        .store
-        .erase_influencer(&email, &caller.actor, state.clock.now())
-        .await?
-    {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::not_found(format!("influencer {email}")))
-    }
+    service::erase(state.store.as_ref(), &caller, &address(&email)?, state.clock.now()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -8,7 +8,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{ApiError, AppState, Caller};
-use crate::audience::{Segment, SegmentFilter};
+use crate::audience::SegmentFilter;
+use crate::service::audience as service;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -23,29 +24,15 @@ pub async fn add(
     caller: Caller,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    caller.must_coordinate()?;
     let new: NewSegment =
         serde_json::from_slice(&body).map_err(|e| ApiError::bad_request("body", format!("not a segment: {e}")))?;
-    let segment = Segment::new(&new.name, new.filter).map_err(|e| {
-        let message = e.to_string();
-        let field = message.split(':').next().unwrap_or("body").to_string();
-        ApiError::invalid(&field, message)
-    })?;
-    state
-        .store
-        .add_segment(&segment, &caller.actor, state.clock.now())
-        .await?;
-    let summary = state
-        .store
-        .segment(&segment.name)
-        .await?
-        .ok_or_else(|| ApiError::not_found("segment"))?;
+    let summary = service::add_segment(state.store.as_ref(), &caller, &new.name, new.filter, state.clock.now()).await?;
     Ok((StatusCode::CREATED, Json(json!(summary))))
 }
 
 pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
-    caller.must_coordinate()?;
-    Ok(Json(json!({ "segments": state.store.segments().await? })))
+    let segments = service::segments(state.store.as_ref(), &caller).await?;
+    Ok(Json(json!({ "segments": segments })))
 }
 
 pub async fn show(
@@ -53,11 +40,7 @@ pub async fn show(
     caller: Caller,
     Path(name): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    caller.must_coordinate()?;
-    let summary = state
-        .store
-        .segment(&name)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("segment `{name}`")))?;
-    Ok(Json(json!(summary)))
+    Ok(Json(json!(
+        service::segment(state.store.as_ref(), &caller, &name).await?
+    )))
 }
