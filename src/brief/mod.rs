@@ -188,6 +188,26 @@ impl Brief {
         self.meta.embargo.is_none_or(|e| now >= e) && self.meta.expires.is_none_or(|e| now < e)
     }
 
+    /// Why the brief, in `status`, may not go out alone in a flash edition at `now`; `None` when
+    /// it may. A flash edition skips the schedule, so it is only for what cannot wait.
+    pub fn flash_refusal(&self, status: BriefStatus, now: DateTime<Utc>) -> Option<String> {
+        if !self.is_urgent() {
+            return Some("is routine: only urgent briefs go out in a flash edition".to_string());
+        }
+        if !matches!(status, BriefStatus::Approved | BriefStatus::Queued) {
+            return Some(format!("is {status}: only an approved brief can be sent"));
+        }
+        if self.is_sendable_at(now) {
+            return None;
+        }
+        let utc = |at: DateTime<FixedOffset>| at.with_timezone(&Utc).to_rfc3339();
+        Some(match (self.meta.embargo.filter(|e| *e > now), self.meta.expires) {
+            (Some(embargo), _) => format!("is under embargo until {}", utc(embargo)),
+            (None, Some(expires)) => format!("expired at {}", utc(expires)),
+            (None, None) => return None,
+        })
+    }
+
     /// The hashtags appended to the Instagram caption in `language`: the brief-wide ones, then
     /// the language's own, normalised and without duplicates. Invalid ones are left out here;
     /// validation reports them.

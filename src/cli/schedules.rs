@@ -1,19 +1,16 @@
 //! `briefcast schedules …`: define schedules and see when they next run.
 
-use anyhow::Context;
 use clap::Subcommand;
 use serde_json::json;
 
 use super::{Output, open_store};
-use crate::access::Actor;
+use crate::access::Caller;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::language::Cadence;
-use crate::schedule::{NewSchedule, Schedule};
+use crate::schedule::NewSchedule;
+use crate::service::schedules::{self, SHOWN_RUNS};
 use crate::store::StoredSchedule;
-
-/// How many upcoming runs a listing shows.
-const SHOWN_RUNS: usize = 3;
 
 #[derive(Debug, Subcommand)]
 pub(super) enum ScheduleCommand {
@@ -40,7 +37,7 @@ pub(super) enum ScheduleCommand {
 
 pub(super) async fn run(config: &Config, out: Output, command: ScheduleCommand) -> anyhow::Result<()> {
     let store = open_store(config).await?;
-    let now = SystemClock.now();
+    let (store, caller, now) = (store.as_ref(), Caller::cli(), SystemClock.now());
     match command {
         ScheduleCommand::Add {
             name,
@@ -49,52 +46,45 @@ pub(super) async fn run(config: &Config, out: Output, command: ScheduleCommand) 
             segment,
             time_zone,
         } => {
-            let schedule = Schedule::new(NewSchedule {
+            let new = NewSchedule {
                 name,
                 cron,
                 time_zone: Some(time_zone),
                 cadence,
                 segment,
-            })?;
-            let stored = store.add_schedule(&schedule, &Actor::cli(), now).await?;
+            };
+            let view = schedules::add(store, &caller, new, now).await?;
             if out.json {
-                outln!("{}", describe(&stored, now));
+                outln!("{}", json!(view));
             } else {
-                outln!("Schedule `{}` saved.", stored.schedule.name());
-                print_schedule(&stored, now);
+                outln!("Schedule `{}` saved.", view.stored.schedule.name());
+                print_schedule(&view.stored, now);
             }
         }
         ScheduleCommand::List => {
-            let list = store.schedules().await?;
+            let list = schedules::list(store, &caller, now).await?;
             if out.json {
-                outln!("{}", json!(list.iter().map(|s| describe(s, now)).collect::<Vec<_>>()));
+                outln!("{}", json!(list));
             } else if list.is_empty() {
                 outln!(
                     "No schedules yet: add one with `briefcast schedules add NAME --cron … --cadence … --segment …`."
                 );
             } else {
-                for stored in &list {
-                    print_schedule(stored, now);
+                for view in &list {
+                    print_schedule(&view.stored, now);
                 }
             }
         }
         ScheduleCommand::Show { name } => {
-            let stored = store
-                .schedule(&name)
-                .await?
-                .with_context(|| format!("no schedule named `{name}`"))?;
+            let view = schedules::show(store, &caller, &name, now).await?;
             if out.json {
-                outln!("{}", describe(&stored, now));
+                outln!("{}", json!(view));
             } else {
-                print_schedule(&stored, now);
+                print_schedule(&view.stored, now);
             }
         }
     }
     Ok(())
-}
-
-fn describe(stored: &StoredSchedule, now: chrono::DateTime<chrono::Utc>) -> serde_json::Value {
-    stored.describe(now, SHOWN_RUNS)
 }
 
 fn print_schedule(stored: &StoredSchedule, now: chrono::DateTime<chrono::Utc>) {

@@ -6,3 +6,4 @@
 pub mod audience;
 pub mod briefs;
 pub mod editions;
+pub mod schedules;

@@ -49,13 +49,6 @@ impl StoredSchedule {
             })
             .collect()
     }
-
-    /// The schedule with its next `n` runs, as the API and `--json` show it.
-    pub fn describe(&self, now: DateTime<Utc>, n: usize) -> serde_json::Value {
-        let mut value = serde_json::json!(self);
-        value["next_runs"] = serde_json::json!(self.upcoming(now, n));
-        value
-    }
 }
 
 /// What happened to one due run of a schedule.

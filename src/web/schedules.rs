@@ -7,47 +7,40 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use super::{ApiError, AppState, Caller};
-use crate::schedule::{NewSchedule, Schedule};
+use crate::schedule::NewSchedule;
+use crate::service::schedules::{self, ScheduleUseError};
 
-/// How many coming runs each schedule shows.
-const SHOWN_RUNS: usize = 3;
+impl From<ScheduleUseError> for ApiError {
+    fn from(e: ScheduleUseError) -> Self {
+        match e {
+            ScheduleUseError::Denied(denied) => denied.into(),
+            // A schedule for a segment that does not exist is bad input, not a missing resource.
+            ScheduleUseError::NoSegment(_) => ApiError::invalid("segment", e.to_string()),
+            ScheduleUseError::Invalid(e) => {
+                let message = e.to_string();
+                let field = message.split(':').next().unwrap_or("body").to_string();
+                ApiError::invalid(&field, message)
+            }
+            ScheduleUseError::NoSchedule(name) => ApiError::not_found(format!("schedule `{name}`")),
+            ScheduleUseError::Store(e) => e.into(),
+        }
+    }
+}
 
 pub async fn add(
     State(state): State<AppState>,
     caller: Caller,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    caller.must_coordinate()?;
     let new: NewSchedule =
         serde_json::from_slice(&body).map_err(|e| ApiError::bad_request("body", format!("not a schedule: {e}")))?;
-    let schedule = Schedule::new(new).map_err(|e| {
-        let message = e.to_string();
-        let field = message.split(':').next().unwrap_or("body").to_string();
-        ApiError::invalid(&field, message)
-    })?;
-    // A schedule for a segment that does not exist is bad input, not a missing resource.
-    if state.store.segment(schedule.segment()).await?.is_none() {
-        return Err(ApiError::invalid(
-            "segment",
-            format!("segment: no segment named `{}`", schedule.segment()),
-        ));
-    }
-    let now = state.clock.now();
-    let stored = state.store.add_schedule(&schedule, &caller.actor, now).await?;
-    Ok((StatusCode::CREATED, Json(stored.describe(now, SHOWN_RUNS))))
+    let view = schedules::add(state.store.as_ref(), &caller, new, state.clock.now()).await?;
+    Ok((StatusCode::CREATED, Json(json!(view))))
 }
 
 pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
-    caller.must_coordinate()?;
-    let now = state.clock.now();
-    let schedules: Vec<Value> = state
-        .store
-        .schedules()
-        .await?
-        .iter()
-        .map(|s| s.describe(now, SHOWN_RUNS))
-        .collect();
-    Ok(Json(json!({ "schedules": schedules })))
+    let list = schedules::list(state.store.as_ref(), &caller, state.clock.now()).await?;
+    Ok(Json(json!({ "schedules": list })))
 }
 
 pub async fn show(
@@ -55,11 +48,6 @@ pub async fn show(
     caller: Caller,
     Path(name): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    caller.must_coordinate()?;
-    let stored = state
-        .store
-        .schedule(&name)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("schedule `{name}`")))?;
-    Ok(Json(stored.describe(state.clock.now(), SHOWN_RUNS)))
+    let view = schedules::show(state.store.as_ref(), &caller, &name, state.clock.now()).await?;
+    Ok(Json(json!(view)))
 }

@@ -83,7 +83,7 @@ fn a_coordinator_schedules_editions_and_ops_read_the_log() {
             "nobody",
         ],
     );
-    assert!(err.contains("segment `nobody` not found"), "{err}");
+    assert!(err.contains("segment: no segment named `nobody`"), "{err}");
     let err = fails(
         dir,
         &[

@@ -9,7 +9,7 @@ use crate::access::Actor;
 use crate::brief::{Brief, BriefStatus};
 use crate::store::{BriefStore, StoreError, StoreResult, StoredBrief, list_column};
 
-const BRIEF_COLUMNS: &str = "id, version, supersedes_id, status, document, author, approved_by, approved_at, created_at, updated_at";
+pub(super) const BRIEF_COLUMNS: &str = "id, version, supersedes_id, status, document, author, approved_by, approved_at, created_at, updated_at";
 
 #[async_trait]
 impl BriefStore for ThisStore {
@@ -147,7 +147,7 @@ fn moved_meanwhile(id: i64) -> StoreError {
     }
 }
 
-fn brief_from_row(row: &DbRow) -> StoreResult<StoredBrief> {
+pub(super) fn brief_from_row(row: &DbRow) -> StoreResult<StoredBrief> {
     let document: String = row.try_get("document")?;
     let status: String = row.try_get("status")?;
     let status = match status.as_str() {

@@ -184,27 +184,15 @@ impl DispatchStore for ThisStore {
         let mut tx = begin_write(&self.pool).await?;
         // Two flashes of one brief at once must not both count a person as not yet reached.
         lock_roster(&mut tx).await?;
-        let row = sqlx::query("SELECT status, priority, embargo_at, expires_at FROM briefs WHERE id = $1")
+        let sql = format!("SELECT {} FROM briefs WHERE id = $1", briefs::BRIEF_COLUMNS);
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(brief.0)
             .fetch_optional(&mut *tx)
             .await?
             .ok_or_else(|| StoreError::NotFound { what: format!("brief {brief}") })?;
-        let status: String = row.try_get("status")?;
-        let priority: String = row.try_get("priority")?;
-        let embargo_at: Option<DateTime<Utc>> = row.try_get("embargo_at")?;
-        let expires_at: Option<DateTime<Utc>> = row.try_get("expires_at")?;
-        let refuse = |message: String| Err(StoreError::Conflict { field: "brief", message });
-        if priority != "urgent" {
-            return refuse(format!("brief {brief} is {priority}: only urgent briefs go out in a flash edition"));
-        }
-        if status != "approved" && status != "queued" {
-            return refuse(format!("brief {brief} is {status}: only an approved brief can be sent"));
-        }
-        if let Some(embargo) = embargo_at.filter(|e| *e > now) {
-            return refuse(format!("brief {brief} is under embargo until {}", embargo.to_rfc3339()));
-        }
-        if let Some(expired) = expires_at.filter(|e| *e <= now) {
-            return refuse(format!("brief {brief} expired at {}", expired.to_rfc3339()));
+        let stored = briefs::brief_from_row(&row)?;
+        if let Some(refusal) = stored.brief.flash_refusal(stored.status, now) {
+            return Err(StoreError::Conflict { field: "brief", message: format!("brief {brief} {refusal}") });
         }
         let edition = NewEdition {
             kind: EditionKind::Flash,
