@@ -1,16 +1,17 @@
 //! `briefcast questions …`: the question log at the command line.
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::print_bytes;
-use crate::access::Actor;
+use crate::access::Caller;
 use crate::audience::EmailAddress;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::language::Language;
-use crate::questions::{QuestionStatus, Tag, Transition, write_csv};
+use crate::questions::{QuestionStatus, Tag, Transition};
+use crate::service::questions as service;
 use crate::store::{Assignment, QuestionQuery, QuestionRecord};
 
 #[derive(Debug, Args)]
@@ -137,7 +138,7 @@ enum QuestionCommand {
 pub async fn run(config: &Config, json: bool, args: QuestionsArgs) -> anyhow::Result<()> {
     let store = super::open_store(config).await?;
     let now = SystemClock.now();
-    let actor = Actor::cli();
+    let (store, caller) = (store.as_ref(), Caller::cli());
     let changed = |q: QuestionRecord| {
         if json {
             outln!("{}", json!(q));
@@ -147,7 +148,7 @@ pub async fn run(config: &Config, json: bool, args: QuestionsArgs) -> anyhow::Re
     };
     match args.command {
         None => {
-            let list = store.questions(&args.filter.query()?).await?;
+            let list = service::list(store, &caller, &args.filter.query()?).await?;
             if json {
                 outln!("{}", json!(list));
             } else {
@@ -158,9 +159,7 @@ pub async fn run(config: &Config, json: bool, args: QuestionsArgs) -> anyhow::Re
             }
         }
         Some(QuestionCommand::ByBrief { filter }) => {
-            let mut query = filter.query()?;
-            query.limit = None;
-            let groups = store.question_groups(&query).await?;
+            let groups = service::by_brief(store, &caller, filter.query()?).await?;
             if json {
                 outln!("{}", json!(groups));
             } else {
@@ -181,52 +180,39 @@ pub async fn run(config: &Config, json: bool, args: QuestionsArgs) -> anyhow::Re
             }
         }
         Some(QuestionCommand::Show { id, raw }) => {
-            let q = store.question(id).await?.with_context(|| format!("no question {id}"))?;
-            let reply = store.reply(q.reply_id).await?;
-            let raw_message = if raw { store.reply_raw(q.reply_id).await? } else { None };
+            let view = service::show(store, &caller, id, raw).await?;
             if json {
-                let mut v = json!({ "question": q, "reply": reply });
-                if raw {
-                    v["raw"] = json!(raw_message.as_deref().map(String::from_utf8_lossy));
-                }
-                outln!("{v}");
+                outln!("{}", json!(view));
             } else {
-                print_question(&q, reply.as_ref());
-                if raw {
-                    match raw_message {
-                        Some(bytes) => {
-                            outln!("--- raw message ---");
-                            print_bytes(&bytes);
-                            outln!();
-                        }
-                        None => outln!("(the raw message is no longer kept: retention or erasure removed it)"),
+                print_question(&view.question, view.reply.as_ref());
+                match view.raw {
+                    Some(Some(bytes)) => {
+                        outln!("--- raw message ---");
+                        print_bytes(&bytes);
+                        outln!();
                     }
+                    Some(None) => outln!("(the raw message is no longer kept: retention or erasure removed it)"),
+                    None => {}
                 }
             }
         }
         Some(QuestionCommand::Triage { id }) => {
-            changed(store.transition_question(id, &Transition::Triage, &actor, now).await?);
+            changed(service::transition(store, &caller, id, &Transition::Triage, now).await?);
         }
         Some(QuestionCommand::Forward { id, authority }) => {
             let t = Transition::forward(&authority)?;
-            changed(store.transition_question(id, &t, &actor, now).await?);
+            changed(service::transition(store, &caller, id, &t, now).await?);
         }
         Some(QuestionCommand::Answer { id, text, url }) => {
             let t = Transition::answer(text.as_deref(), url.as_deref())?;
-            changed(store.transition_question(id, &t, &actor, now).await?);
+            changed(service::transition(store, &caller, id, &t, now).await?);
         }
         Some(QuestionCommand::Dismiss { id, reason }) => {
-            changed(
-                store
-                    .transition_question(id, &Transition::Dismiss { reason }, &actor, now)
-                    .await?,
-            );
+            changed(service::transition(store, &caller, id, &Transition::Dismiss { reason }, now).await?);
         }
         Some(QuestionCommand::Tag { id, add, remove }) => {
             let parse = |list: &[String]| list.iter().map(|t| Tag::parse(t)).collect::<Result<Vec<_>, _>>();
-            let q = store
-                .tag_question(id, &parse(&add)?, &parse(&remove)?, &actor, now)
-                .await?;
+            let q = service::tag(store, &caller, id, &parse(&add)?, &parse(&remove)?, now).await?;
             if json {
                 outln!("{}", json!(q));
             } else {
@@ -235,7 +221,7 @@ pub async fn run(config: &Config, json: bool, args: QuestionsArgs) -> anyhow::Re
             }
         }
         Some(QuestionCommand::Consent { id, may_name }) => {
-            let q = store.set_may_name(id, may_name, &actor, now).await?;
+            let q = service::consent(store, &caller, id, may_name, now).await?;
             if json {
                 outln!("{}", json!(q));
             } else if q.may_name {
@@ -251,15 +237,12 @@ pub async fn run(config: &Config, json: bool, args: QuestionsArgs) -> anyhow::Re
             brief,
         }) => {
             let influencer = influencer.as_deref().map(EmailAddress::parse).transpose()?;
-            if influencer.is_none() && edition.is_none() && brief.is_none() {
-                bail!("name --influencer, --edition or --brief to assign question {id} to");
-            }
             let assignment = Assignment {
                 influencer,
                 edition_id: edition,
                 brief_id: brief,
             };
-            let q = store.assign_question(id, &assignment, &actor, now).await?;
+            let q = service::assign(store, &caller, id, &assignment, now).await?;
             if json {
                 outln!("{}", json!(q));
             } else {
@@ -270,13 +253,11 @@ pub async fn run(config: &Config, json: bool, args: QuestionsArgs) -> anyhow::Re
             if format != "csv" {
                 bail!("format `{format}` is not offered; use --format csv");
             }
-            let mut query = filter.query()?;
-            query.limit = None;
-            let csv = write_csv(&store.questions(&query).await?)?;
+            let csv = service::export_csv(store, &caller, filter.query()?).await?;
             print_bytes(&csv);
         }
         Some(QuestionCommand::YouAsked { language }) => {
-            let answers = store.answered_unpublished(language).await?;
+            let answers = service::you_asked(store, &caller, language).await?;
             if json {
                 outln!("{}", json!(answers));
             } else {

@@ -6,4 +6,5 @@
 pub mod audience;
 pub mod briefs;
 pub mod editions;
+pub mod questions;
 pub mod schedules;

@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 use super::{ApiError, AppState, Caller};
 use crate::audience::EmailAddress;
 use crate::language::Language;
-use crate::questions::{QuestionStatus, Tag, Transition, TransitionError, write_csv};
+use crate::questions::{QuestionStatus, Tag, Transition, TransitionError};
+use crate::service::questions::{self as service, QuestionError};
 use crate::store::{Assignment, QuestionQuery};
 
 #[derive(Debug, Deserialize)]
@@ -65,8 +66,7 @@ pub async fn list(
     caller: Caller,
     Query(p): Query<ListParams>,
 ) -> Result<Json<Value>, ApiError> {
-    caller.must_coordinate()?;
-    let questions = state.store.questions(&p.query()?).await?;
+    let questions = service::list(state.store.as_ref(), &caller, &p.query()?).await?;
     Ok(Json(
         json!({ "questions": questions, "count": questions.len(), "offset": p.offset }),
     ))
@@ -77,10 +77,8 @@ pub async fn by_brief(
     caller: Caller,
     Query(p): Query<ListParams>,
 ) -> Result<Json<Value>, ApiError> {
-    caller.must_coordinate()?;
-    let mut query = p.query()?;
-    query.limit = None;
-    Ok(Json(json!({ "briefs": state.store.question_groups(&query).await? })))
+    let groups = service::by_brief(state.store.as_ref(), &caller, p.query()?).await?;
+    Ok(Json(json!({ "briefs": groups })))
 }
 
 /// `?format=csv` (the default and, for now, only format) for the authorities.
@@ -89,17 +87,13 @@ pub async fn export(
     caller: Caller,
     Query(p): Query<ListParams>,
 ) -> Result<Response, ApiError> {
-    caller.must_coordinate()?;
     if let Some(format) = p.format.as_deref().filter(|f| *f != "csv") {
         return Err(ApiError::bad_request(
             "format",
             format!("format `{format}` is not offered; use csv"),
         ));
     }
-    let mut query = p.query()?;
-    query.limit = None;
-    let questions = state.store.questions(&query).await?;
-    let csv = write_csv(&questions).map_err(|e| ApiError::internal(&e))?;
+    let csv = service::export_csv(state.store.as_ref(), &caller, p.query()?).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -121,11 +115,9 @@ pub async fn you_asked(
     caller: Caller,
     Query(p): Query<YouAskedParams>,
 ) -> Result<Json<Value>, ApiError> {
-    caller.must_coordinate()?;
     let language = p.language.as_deref().map(language).transpose()?;
-    Ok(Json(
-        json!({ "answers": state.store.answered_unpublished(language).await? }),
-    ))
+    let answers = service::you_asked(state.store.as_ref(), &caller, language).await?;
+    Ok(Json(json!({ "answers": answers })))
 }
 
 #[derive(Debug, Deserialize)]
@@ -140,20 +132,20 @@ pub async fn show(
     Path(id): Path<String>,
     Query(p): Query<ShowParams>,
 ) -> Result<Json<Value>, ApiError> {
-    caller.must_coordinate()?;
-    let id = question_id(&id)?;
-    let question = state
-        .store
-        .question(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("question {id}")))?;
-    let reply = state.store.reply(question.reply_id).await?;
-    let mut body = json!({ "question": question, "reply": reply });
-    if p.raw {
-        let raw = state.store.reply_raw(question.reply_id).await?;
-        body["raw"] = json!(raw.map(|r| String::from_utf8_lossy(&r).into_owned()));
+    let view = service::show(state.store.as_ref(), &caller, question_id(&id)?, p.raw).await?;
+    Ok(Json(json!(view)))
+}
+
+impl From<QuestionError> for ApiError {
+    fn from(e: QuestionError) -> Self {
+        match e {
+            QuestionError::Denied(denied) => denied.into(),
+            QuestionError::NotFound(id) => ApiError::not_found(format!("question {id}")),
+            QuestionError::NothingToAssign(_) => ApiError::invalid("influencer", e.to_string()),
+            QuestionError::Csv(_) => ApiError::internal(&e),
+            QuestionError::Store(e) => e.into(),
+        }
     }
-    Ok(Json(body))
 }
 
 fn invalid(e: TransitionError) -> ApiError {
@@ -165,7 +157,6 @@ pub async fn triage(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    caller.must_coordinate()?;
     let id = question_id(&id)?;
     transition(&state, &caller, id, Transition::Triage).await
 }
@@ -182,7 +173,6 @@ pub async fn forward(
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    caller.must_coordinate()?;
     let id = question_id(&id)?;
     let body: ForwardBody = json_body(&body)?;
     transition(
@@ -207,7 +197,6 @@ pub async fn answer(
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    caller.must_coordinate()?;
     let id = question_id(&id)?;
     let body: AnswerBody = json_body(&body)?;
     let t = Transition::answer(body.text.as_deref(), body.url.as_deref()).map_err(invalid)?;
@@ -226,7 +215,6 @@ pub async fn dismiss(
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    caller.must_coordinate()?;
     let id = question_id(&id)?;
     let body: DismissBody = if body.is_empty() {
         DismissBody::default()
@@ -242,10 +230,7 @@ async fn transition(
     id: i64,
     transition: Transition,
 ) -> Result<Json<Value>, ApiError> {
-    let question = state
-        .store
-        .transition_question(id, &transition, &caller.actor, state.clock.now())
-        .await?;
+    let question = service::transition(state.store.as_ref(), caller, id, &transition, state.clock.now()).await?;
     Ok(Json(json!(question)))
 }
 
@@ -264,7 +249,6 @@ pub async fn tags(
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    caller.must_coordinate()?;
     let id = question_id(&id)?;
     let body: TagsBody = json_body(&body)?;
     let parse = |field: &str, list: &[String]| -> Result<Vec<Tag>, ApiError> {
@@ -273,10 +257,7 @@ pub async fn tags(
             .collect()
     };
     let (add, remove) = (parse("add", &body.add)?, parse("remove", &body.remove)?);
-    let question = state
-        .store
-        .tag_question(id, &add, &remove, &caller.actor, state.clock.now())
-        .await?;
+    let question = service::tag(state.store.as_ref(), &caller, id, &add, &remove, state.clock.now()).await?;
     Ok(Json(json!(question)))
 }
 
@@ -292,13 +273,9 @@ pub async fn consent(
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    caller.must_coordinate()?;
     let id = question_id(&id)?;
     let body: ConsentBody = json_body(&body)?;
-    let question = state
-        .store
-        .set_may_name(id, body.may_name, &caller.actor, state.clock.now())
-        .await?;
+    let question = service::consent(state.store.as_ref(), &caller, id, body.may_name, state.clock.now()).await?;
     Ok(Json(json!(question)))
 }
 
@@ -316,7 +293,6 @@ pub async fn assign(
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    caller.must_coordinate()?;
     let id = question_id(&id)?;
     let body: AssignBody = json_body(&body)?;
     let influencer = body
@@ -325,21 +301,12 @@ pub async fn assign(
         .map(EmailAddress::parse)
         .transpose()
         .map_err(|e| ApiError::invalid("influencer", e.to_string()))?;
-    if influencer.is_none() && body.edition.is_none() && body.brief.is_none() {
-        return Err(ApiError::invalid(
-            "influencer",
-            "name an influencer, an edition or a brief to assign the question to",
-        ));
-    }
     let assignment = Assignment {
         influencer,
         edition_id: body.edition,
         brief_id: body.brief,
     };
-    let question = state
-        .store
-        .assign_question(id, &assignment, &caller.actor, state.clock.now())
-        .await?;
+    let question = service::assign(state.store.as_ref(), &caller, id, &assignment, state.clock.now()).await?;
     Ok(Json(json!(question)))
 }
 
