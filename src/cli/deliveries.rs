@@ -4,10 +4,11 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::{Output, open_store};
-use crate::access::Actor;
+use crate::access::Caller;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::edition::{DeliveryId, DeliveryStatus, EditionId};
+use crate::service::deliveries as service;
 use crate::store::{DeliveryQuery, ResendTarget};
 
 #[derive(Debug, Args)]
@@ -56,21 +57,20 @@ pub(super) async fn run(config: &Config, out: Output, args: DeliveriesArgs) -> a
                 (Some(edition), Some(status)) => ResendTarget::Edition { edition, status },
                 _ => ResendTarget::Deliveries(delivery),
             };
-            let n = store.resend(&target, &Actor::cli(), SystemClock.now()).await?;
+            let n = service::resend(store.as_ref(), &Caller::cli(), &target, SystemClock.now()).await?;
             out.line(
                 json!({ "requeued": n }),
                 &format!("{n} delivery(ies) queued again. (Only uncertain or failed ones of editions not cancelled are resent.)"),
             );
         }
         None => {
-            let list = store
-                .deliveries(&DeliveryQuery {
-                    edition: args.edition,
-                    status: args.status,
-                    limit: args.limit,
-                    offset: args.offset,
-                })
-                .await?;
+            let query = DeliveryQuery {
+                edition: args.edition,
+                status: args.status,
+                limit: args.limit,
+                offset: args.offset,
+            };
+            let list = service::log(store.as_ref(), &Caller::cli(), &query).await?;
             if out.json {
                 outln!("{}", json!(list));
                 return Ok(());

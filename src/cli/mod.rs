@@ -21,13 +21,14 @@ use clap::{Args, Parser, Subcommand};
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
-use crate::access::{self, Actor, Caller, Role};
+use crate::access::{Caller, Role};
 use crate::app::App;
 use crate::audience::{EmailAddress, ImportReport, SegmentFilter, StoredInfluencer};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::language::{Cadence, Language};
 use crate::service::audience::{self as audience_service, RosterFilter};
+use crate::service::tokens;
 use crate::store::{self, Store};
 
 #[derive(Debug, Parser)]
@@ -190,16 +191,8 @@ impl Cli {
             }
             Command::Token(TokenCommand::Create { role, label }) => {
                 let store = open_store(&config).await?;
-                let token = access::new_token();
-                let id = store
-                    .create_token(
-                        &access::token_hash(&token),
-                        role,
-                        &label,
-                        &Actor::cli(),
-                        SystemClock.now(),
-                    )
-                    .await?;
+                let made = tokens::create(store.as_ref(), &Caller::cli(), role, &label, SystemClock.now()).await?;
+                let (id, token) = (made.id, made.token);
                 // The token alone on stdout, so that `TOKEN=$(briefcast token create …)` works.
                 out.line(
                     json!({ "id": id, "role": role, "label": label, "token": token }),
@@ -212,7 +205,7 @@ impl Cli {
             }
             Command::Token(TokenCommand::List) => {
                 let store = open_store(&config).await?;
-                let tokens = store.tokens().await?;
+                let tokens = tokens::list(store.as_ref(), &Caller::cli()).await?;
                 if out.json {
                     outln!("{}", json!(tokens));
                 } else {
@@ -244,7 +237,7 @@ impl Cli {
             }
             Command::Token(TokenCommand::Revoke { id }) => {
                 let store = open_store(&config).await?;
-                let revoked = store.revoke_token(id, &Actor::cli(), SystemClock.now()).await?;
+                let revoked = tokens::revoke(store.as_ref(), &Caller::cli(), id, SystemClock.now()).await?;
                 out.line(
                     json!(revoked),
                     &format!("Token {id} ({}, {}) is revoked.", revoked.label, revoked.role),

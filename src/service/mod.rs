@@ -5,6 +5,8 @@
 
 pub mod audience;
 pub mod briefs;
+pub mod deliveries;
 pub mod editions;
 pub mod questions;
 pub mod schedules;
+pub mod tokens;

@@ -8,7 +8,18 @@ use serde_json::{Value, json};
 
 use super::{ApiError, AppState, Caller};
 use crate::edition::{DeliveryId, DeliveryStatus, EditionId};
+use crate::service::deliveries::{self as service, DeliveryError};
 use crate::store::{DeliveryQuery, ResendTarget};
+
+impl From<DeliveryError> for ApiError {
+    fn from(e: DeliveryError) -> Self {
+        match e {
+            DeliveryError::Denied(denied) => denied.into(),
+            DeliveryError::NothingToResend => ApiError::invalid("body", e.to_string()),
+            DeliveryError::Store(e) => e.into(),
+        }
+    }
+}
 
 #[derive(Debug, Deserialize)]
 pub struct LogParams {
@@ -23,7 +34,6 @@ pub async fn list(
     caller: Caller,
     Query(p): Query<LogParams>,
 ) -> Result<Json<Value>, ApiError> {
-    caller.must_operate()?;
     let edition = p
         .edition
         .filter(|e| !e.is_empty())
@@ -36,20 +46,13 @@ pub async fn list(
         .map(|s| s.parse::<DeliveryStatus>())
         .transpose()
         .map_err(|e| ApiError::bad_request("status", e.to_string()))?;
-    let deliveries = state
-        .store
-        .deliveries(&DeliveryQuery {
-            edition,
-            status,
-            limit: p.limit.unwrap_or(100).clamp(1, 1000),
-            offset: p.offset.unwrap_or(0),
-        })
-        .await?;
-    let deliveries: Vec<_> = if caller.role.sees_personal_data() {
-        deliveries
-    } else {
-        deliveries.into_iter().map(|d| d.without_personal_data()).collect()
+    let query = DeliveryQuery {
+        edition,
+        status,
+        limit: p.limit.unwrap_or(100).clamp(1, 1000),
+        offset: p.offset.unwrap_or(0),
     };
+    let deliveries = service::log(state.store.as_ref(), &caller, &query).await?;
     Ok(Json(json!({ "deliveries": deliveries })))
 }
 
@@ -63,7 +66,6 @@ struct ResendRequest {
 }
 
 pub async fn resend(State(state): State<AppState>, caller: Caller, body: Bytes) -> Result<Json<Value>, ApiError> {
-    caller.must_operate()?;
     let request: ResendRequest = serde_json::from_slice(&body)
         .map_err(|e| ApiError::bad_request("body", format!("not a resend request: {e}")))?;
     let target = match request {
@@ -84,6 +86,6 @@ pub async fn resend(State(state): State<AppState>, caller: Caller, body: Bytes) 
             ));
         }
     };
-    let requeued = state.store.resend(&target, &caller.actor, state.clock.now()).await?;
+    let requeued = service::resend(state.store.as_ref(), &caller, &target, state.clock.now()).await?;
     Ok(Json(json!({ "requeued": requeued })))
 }

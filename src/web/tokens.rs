@@ -5,10 +5,20 @@ use axum::extract::{Path, State};
 use serde_json::{Value, json};
 
 use super::{ApiError, AppState, Caller};
+use crate::service::tokens::{self as service, TokenError};
+
+impl From<TokenError> for ApiError {
+    fn from(e: TokenError) -> Self {
+        match e {
+            TokenError::Denied(denied) => denied.into(),
+            TokenError::Store(e) => e.into(),
+        }
+    }
+}
 
 pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
-    caller.must_approve()?;
-    Ok(Json(json!({ "tokens": state.store.tokens().await? })))
+    let tokens = service::list(state.store.as_ref(), &caller).await?;
+    Ok(Json(json!({ "tokens": tokens })))
 }
 
 pub async fn revoke(
@@ -16,7 +26,6 @@ pub async fn revoke(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, ApiError> {
-    caller.must_approve()?;
-    let revoked = state.store.revoke_token(id, &caller.actor, state.clock.now()).await?;
+    let revoked = service::revoke(state.store.as_ref(), &caller, id, state.clock.now()).await?;
     Ok(Json(json!(revoked)))
 }

@@ -1,0 +1,54 @@
+//! API tokens: made at the command line, listed and revoked by approvers.
+
+use chrono::{DateTime, Utc};
+
+use crate::access::{self, Caller, Denied, Role};
+use crate::store::{Store, StoreError, TokenSummary};
+
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A token made now: its id and the token itself, which is shown this once and stored only as
+/// a hash.
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    pub id: i64,
+    pub token: String,
+}
+
+pub async fn create(
+    store: &dyn Store,
+    caller: &Caller,
+    role: Role,
+    label: &str,
+    now: DateTime<Utc>,
+) -> Result<NewToken, TokenError> {
+    caller.must_approve()?;
+    let token = access::new_token();
+    let id = store
+        .create_token(&access::token_hash(&token), role, label, &caller.actor, now)
+        .await?;
+    Ok(NewToken { id, token })
+}
+
+/// Every token with its label, role, creation, last use and revocation; never the token.
+pub async fn list(store: &dyn Store, caller: &Caller) -> Result<Vec<TokenSummary>, TokenError> {
+    caller.must_approve()?;
+    Ok(store.tokens().await?)
+}
+
+/// Revokes a token at once: its next request gets 401.
+pub async fn revoke(
+    store: &dyn Store,
+    caller: &Caller,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<TokenSummary, TokenError> {
+    caller.must_approve()?;
+    Ok(store.revoke_token(id, &caller.actor, now).await?)
+}
