@@ -10,7 +10,7 @@ use anyhow::Context;
 use chrono::{DateTime, TimeDelta, Utc};
 use tokio_util::sync::CancellationToken;
 
-use crate::access::{Actor, Role};
+use crate::access::{Actor, Caller, Role};
 use crate::audience::{self, Segment, SegmentFilter};
 use crate::brief::Brief;
 use crate::clock::Clock;
@@ -109,8 +109,11 @@ pub async fn seed(store: &dyn Store, content: &Content, now: DateTime<Utc>) -> a
     brief.meta.expires = Some((now + TimeDelta::days(7)).fixed_offset());
     brief.meta.cadences = Cadence::ALL.to_vec();
     let stored = store.insert_brief(&brief, None, &coordinator, now).await?;
-    let approver = Actor("demo:approver".into());
-    briefs::approve(store, content, stored.id, &approver, Role::Approver, true, now).await?;
+    let approver = Caller {
+        actor: Actor("demo:approver".into()),
+        role: Role::Approver,
+    };
+    briefs::approve(store, content, stored.id, &approver, true, now).await?;
 
     for schedule in &schedules {
         match store.fire_run(schedule.id, now, now).await? {

@@ -7,7 +7,7 @@ use clap::Subcommand;
 use serde_json::json;
 
 use super::{Output, open_store};
-use crate::access::{Actor, Role};
+use crate::access::Caller;
 use crate::brief::{BriefFormat, BriefStatus};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
@@ -90,18 +90,18 @@ pub async fn run(config: &Config, out: Output, command: BriefCommand) -> anyhow:
     let store = open_store(config).await?;
     let content = Content::load(&config.content_dir, &config.locales_dir).context("loading templates and strings")?;
     let now = SystemClock.now();
-    let store = store.as_ref();
+    let (store, caller) = (store.as_ref(), Caller::cli());
     match command {
         BriefCommand::Add { file } => {
             let (text, format) = read(&file)?;
-            let checked = service::submit(store, &content, &text, format, &Actor::cli(), now)
+            let checked = service::submit(store, &content, &text, format, &caller, now)
                 .await
                 .with_context(|| format!("{}: nothing was stored", file.display()))?;
             print_checked(&out, &checked);
         }
         BriefCommand::List { status } => {
             let status = status.as_deref().map(parse_status).transpose()?;
-            let briefs = service::list(store, status, now).await?;
+            let briefs = service::list(store, &caller, status, now).await?;
             if out.json {
                 outln!("{}", json!(briefs));
             } else {
@@ -123,40 +123,40 @@ pub async fn run(config: &Config, out: Output, command: BriefCommand) -> anyhow:
                 }
             }
         }
-        BriefCommand::Show { id } => print_checked(&out, &service::show(store, &content, id, now).await?),
+        BriefCommand::Show { id } => print_checked(&out, &service::show(store, &content, &caller, id, now).await?),
         BriefCommand::Edit { id, file } => {
             let (text, format) = read(&file)?;
             print_checked(
                 &out,
-                &service::edit(store, &content, id, &text, format, &Actor::cli(), now).await?,
+                &service::edit(store, &content, id, &text, format, &caller, now).await?,
             );
         }
         BriefCommand::Approve { id } => {
-            let approved = service::approve(
-                store,
-                &content,
-                id,
-                &Actor::cli(),
-                Role::Approver,
-                config.two_person_rule,
-                now,
-            )
-            .await?;
-            out.line(json!(approved), &format!("brief {id} approved by {}", Actor::cli()));
+            let approved = service::approve(store, &content, id, &caller, config.two_person_rule, now).await?;
+            out.line(json!(approved), &format!("brief {id} approved by {}", caller.actor));
         }
         BriefCommand::Withdraw { id } => {
-            let withdrawn = service::withdraw(store, id, &Actor::cli(), now).await?;
+            let withdrawn = service::withdraw(store, id, &caller, now).await?;
             out.line(json!(withdrawn), &format!("brief {id} withdrawn"));
         }
         BriefCommand::Correct { id, file } => {
             let (text, format) = read(&file)?;
             print_checked(
                 &out,
-                &service::correct(store, &content, id, &text, format, &Actor::cli(), now).await?,
+                &service::correct(store, &content, id, &text, format, &caller, now).await?,
             );
         }
         BriefCommand::Preview { id, lang, out: dir } => {
-            let preview = service::preview(store, &content, id, lang, LanguagePolicy::from_config(config), now).await?;
+            let preview = service::preview(
+                store,
+                &content,
+                &caller,
+                id,
+                lang,
+                LanguagePolicy::from_config(config),
+                now,
+            )
+            .await?;
             match dir {
                 Some(dir) => {
                     let written =

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::access::{Actor, Role};
+use crate::access::{Caller, Denied, Role};
 use crate::brief::{self, Brief, BriefFormat, BriefStatus, LifecycleError, ParseError, Problem, validate};
 use crate::edition::{BriefId, EditionKind};
 use crate::language::Language;
@@ -14,6 +14,8 @@ use crate::store::{EditionBrief, NewEdition, Recipients, Store, StoreError, Stor
 
 #[derive(Debug, thiserror::Error)]
 pub enum BriefError {
+    #[error(transparent)]
+    Denied(#[from] Denied),
     #[error(transparent)]
     Parse(#[from] ParseError),
     #[error("brief {0} not found")]
@@ -62,24 +64,34 @@ pub async fn submit(
     content: &Content,
     text: &str,
     format: BriefFormat,
-    actor: &Actor,
+    caller: &Caller,
     now: DateTime<Utc>,
 ) -> Result<Checked, BriefError> {
+    caller.must_coordinate()?;
     let brief = Brief::parse(text, format)?;
-    let stored = store.insert_brief(&brief, None, actor, now).await?;
+    let stored = store.insert_brief(&brief, None, &caller.actor, now).await?;
     Ok(checked(content, stored, now))
 }
 
-pub async fn show(store: &dyn Store, content: &Content, id: i64, now: DateTime<Utc>) -> Result<Checked, BriefError> {
+pub async fn show(
+    store: &dyn Store,
+    content: &Content,
+    caller: &Caller,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<Checked, BriefError> {
+    caller.must_coordinate()?;
     let stored = store.brief(id).await?.ok_or(BriefError::NotFound(id))?;
     Ok(checked(content, stored, now))
 }
 
 pub async fn list(
     store: &dyn Store,
+    caller: &Caller,
     status: Option<BriefStatus>,
     now: DateTime<Utc>,
 ) -> Result<Vec<StoredBrief>, BriefError> {
+    caller.must_coordinate()?;
     let briefs = store.briefs(None).await?.into_iter().map(|b| effective(b, now));
     Ok(briefs.filter(|b| status.is_none_or(|s| b.status == s)).collect())
 }
@@ -91,16 +103,19 @@ pub async fn edit(
     id: i64,
     text: &str,
     format: BriefFormat,
-    actor: &Actor,
+    caller: &Caller,
     now: DateTime<Utc>,
 ) -> Result<Checked, BriefError> {
+    caller.must_coordinate()?;
     let brief = Brief::parse(text, format)?;
     let current = store.brief(id).await?.ok_or(BriefError::NotFound(id))?;
     current
         .status
         .edit()
         .map_err(|error| BriefError::Lifecycle { id, error })?;
-    let stored = store.replace_brief(id, current.status, &brief, actor, now).await?;
+    let stored = store
+        .replace_brief(id, current.status, &brief, &caller.actor, now)
+        .await?;
     Ok(checked(content, stored, now))
 }
 
@@ -110,11 +125,11 @@ pub async fn approve(
     store: &dyn Store,
     content: &Content,
     id: i64,
-    approver: &Actor,
-    role: Role,
+    caller: &Caller,
     two_person_rule: bool,
     now: DateTime<Utc>,
 ) -> Result<StoredBrief, BriefError> {
+    caller.must_approve()?;
     let current = store.brief(id).await?.ok_or(BriefError::NotFound(id))?;
     let lifecycle = |error| BriefError::Lifecycle { id, error };
     let status = current.status.at(&current.brief, now);
@@ -124,14 +139,19 @@ pub async fn approve(
     }
     current
         .status
-        .approve(&current.author, &approver.0, role == Role::Approver, two_person_rule)
+        .approve(
+            &current.author,
+            &caller.actor.0,
+            caller.role == Role::Approver,
+            two_person_rule,
+        )
         .map_err(lifecycle)?;
     let problems = validate(&current.brief, &content.limits);
     if !problems.is_empty() {
         return Err(BriefError::Problems { id, problems });
     }
     let approved = store
-        .transition_brief(id, current.status, BriefStatus::Approved, approver, now)
+        .transition_brief(id, current.status, BriefStatus::Approved, &caller.actor, now)
         .await?;
     if !approved.brief.is_sendable_at(now) {
         return Ok(approved);
@@ -150,11 +170,11 @@ pub async fn approve(
             }],
             recipients: Recipients::ReceivedBrief(BriefId(superseded)),
         };
-        let created = store.create_edition(&edition, approver, now).await?;
+        let created = store.create_edition(&edition, &caller.actor, now).await?;
         tracing::info!(brief = id, superseded, edition = %created.edition, recipients = created.recipients, "correction approved: sent to the readers of the old version");
     } else if approved.brief.is_urgent() {
         // An urgent brief does not wait for a schedule: approving it sends it.
-        let flash = store.create_flash(BriefId(id), approver, now).await?;
+        let flash = store.create_flash(BriefId(id), &caller.actor, now).await?;
         tracing::info!(brief = id, edition = %flash.edition, recipients = flash.recipients, "urgent brief approved: flash edition");
     }
     Ok(approved)
@@ -163,15 +183,18 @@ pub async fn approve(
 pub async fn withdraw(
     store: &dyn Store,
     id: i64,
-    actor: &Actor,
+    caller: &Caller,
     now: DateTime<Utc>,
 ) -> Result<StoredBrief, BriefError> {
+    caller.must_coordinate()?;
     let current = store.brief(id).await?.ok_or(BriefError::NotFound(id))?;
     let next = current
         .status
         .withdraw()
         .map_err(|error| BriefError::Lifecycle { id, error })?;
-    Ok(store.transition_brief(id, current.status, next, actor, now).await?)
+    Ok(store
+        .transition_brief(id, current.status, next, &caller.actor, now)
+        .await?)
 }
 
 /// A correction of a sent brief: a new draft that supersedes it and goes through approval.
@@ -181,14 +204,15 @@ pub async fn correct(
     id: i64,
     text: &str,
     format: BriefFormat,
-    actor: &Actor,
+    caller: &Caller,
     now: DateTime<Utc>,
 ) -> Result<Checked, BriefError> {
+    caller.must_coordinate()?;
     let original = store.brief(id).await?.ok_or(BriefError::NotFound(id))?;
     let corrected = Brief::parse(text, format)?;
     let corrected = brief::correct(&original.brief, original.status, corrected)
         .map_err(|error| BriefError::Lifecycle { id, error })?;
-    let stored = store.insert_brief(&corrected, Some(id), actor, now).await?;
+    let stored = store.insert_brief(&corrected, Some(id), &caller.actor, now).await?;
     Ok(checked(content, stored, now))
 }
 
@@ -196,11 +220,13 @@ pub async fn correct(
 pub async fn preview(
     store: &dyn Store,
     content: &Content,
+    caller: &Caller,
     id: i64,
     language: Language,
     policy: LanguagePolicy,
     now: DateTime<Utc>,
 ) -> Result<Preview, BriefError> {
+    caller.must_coordinate()?;
     let stored = store.brief(id).await?.ok_or(BriefError::NotFound(id))?;
     let sample = Recipient {
         name: String::new(),

@@ -9,7 +9,6 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{ApiError, AppState, Caller};
-use crate::access::Role;
 use crate::brief::{BriefFormat, BriefStatus, LifecycleError};
 use crate::language::Language;
 use crate::pack::LanguagePolicy;
@@ -22,6 +21,7 @@ impl From<BriefError> for ApiError {
                 let field = e.path.clone().unwrap_or_else(|| "body".into());
                 ApiError::invalid(&field, e.to_string())
             }
+            BriefError::Denied(denied) => denied.into(),
             BriefError::NotFound(id) => ApiError::not_found(format!("brief {id}")),
             e @ BriefError::Problems { .. } => ApiError::invalid("brief", e.to_string()),
             BriefError::Lifecycle {
@@ -57,14 +57,13 @@ pub async fn add(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    caller.must_coordinate()?;
     let (text, format) = body_text(&headers, &body)?;
     let checked = service::submit(
         state.store.as_ref(),
         &state.content,
         &text,
         format,
-        &caller.actor,
+        &caller,
         state.clock.now(),
     )
     .await?;
@@ -81,7 +80,6 @@ pub async fn list(
     caller: Caller,
     Query(p): Query<ListParams>,
 ) -> Result<Json<Value>, ApiError> {
-    caller.must_coordinate()?;
     let status = match p.status {
         Some(raw) => Some(serde_json::from_value::<BriefStatus>(json!(raw)).map_err(|_| {
             ApiError::bad_request(
@@ -91,14 +89,13 @@ pub async fn list(
         })?),
         None => None,
     };
-    let briefs = service::list(state.store.as_ref(), status, state.clock.now()).await?;
+    let briefs = service::list(state.store.as_ref(), &caller, status, state.clock.now()).await?;
     Ok(Json(json!({ "briefs": briefs })))
 }
 
 pub async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
-    caller.must_coordinate()?;
     Ok(Json(json!(
-        service::show(state.store.as_ref(), &state.content, id, state.clock.now()).await?
+        service::show(state.store.as_ref(), &state.content, &caller, id, state.clock.now()).await?
     )))
 }
 
@@ -109,7 +106,6 @@ pub async fn edit(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    caller.must_coordinate()?;
     let (text, format) = body_text(&headers, &body)?;
     let checked = service::edit(
         state.store.as_ref(),
@@ -117,7 +113,7 @@ pub async fn edit(
         id,
         &text,
         format,
-        &caller.actor,
+        &caller,
         state.clock.now(),
     )
     .await?;
@@ -129,13 +125,11 @@ pub async fn approve(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, ApiError> {
-    approver_only(&caller)?;
     let approved = service::approve(
         state.store.as_ref(),
         &state.content,
         id,
-        &caller.actor,
-        caller.role,
+        &caller,
         state.config.two_person_rule,
         state.clock.now(),
     )
@@ -148,9 +142,8 @@ pub async fn withdraw(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, ApiError> {
-    caller.must_coordinate()?;
     Ok(Json(json!(
-        service::withdraw(state.store.as_ref(), id, &caller.actor, state.clock.now()).await?
+        service::withdraw(state.store.as_ref(), id, &caller, state.clock.now()).await?
     )))
 }
 
@@ -161,7 +154,6 @@ pub async fn correct(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    caller.must_coordinate()?;
     let (text, format) = body_text(&headers, &body)?;
     let checked = service::correct(
         state.store.as_ref(),
@@ -169,7 +161,7 @@ pub async fn correct(
         id,
         &text,
         format,
-        &caller.actor,
+        &caller,
         state.clock.now(),
     )
     .await?;
@@ -188,7 +180,6 @@ pub async fn preview(
     Path(id): Path<i64>,
     Query(p): Query<PreviewParams>,
 ) -> Result<Response, ApiError> {
-    caller.must_coordinate()?;
     let language: Language = p
         .lang
         .parse()
@@ -197,6 +188,7 @@ pub async fn preview(
     let preview = service::preview(
         state.store.as_ref(),
         &state.content,
+        &caller,
         id,
         language,
         policy,
@@ -228,16 +220,4 @@ pub async fn preview(
             ));
         }
     })
-}
-
-/// Approving needs the approver role; the check is here so the message can say so plainly.
-pub fn approver_only(caller: &Caller) -> Result<(), ApiError> {
-    if caller.role == Role::Approver {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(format!(
-            "approving needs the approver role; the token has the {} role",
-            caller.role
-        )))
-    }
 }
