@@ -131,6 +131,19 @@ impl Caller {
         }
     }
 
+    /// Ops only: posting inbound mail. That token sits in a mail provider's configuration, so it
+    /// is one that cannot read the roster or the question log if it leaks.
+    pub fn must_post_inbound(&self) -> Result<(), Denied> {
+        if self.role == Role::Ops {
+            Ok(())
+        } else {
+            Err(Denied(format!(
+                "posting inbound mail needs an ops token; this token has the {} role",
+                self.role
+            )))
+        }
+    }
+
     /// Ops, coordinators and approvers: watching editions and deliveries, pausing, resuming,
     /// cancelling and resending. Today every role may; the match is exhaustive so that a role
     /// added later (a read-only viewer, say) must be placed here on purpose.

@@ -253,7 +253,7 @@ impl Cli {
             Command::Questions(args) => questions::run(&config, out.json, args).await,
             Command::Audit { limit } => {
                 let store = open_store(&config).await?;
-                let entries = store.audit_log(limit).await?;
+                let entries = crate::service::audit::log(store.as_ref(), &Caller::cli(), limit).await?;
                 if out.json {
                     outln!("{}", json!(entries));
                 } else {

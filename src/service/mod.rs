@@ -4,9 +4,11 @@
 //! and the rules themselves live in the domain modules (`brief`, `edition`, `audience`, …).
 
 pub mod audience;
+pub mod audit;
 pub mod briefs;
 pub mod deliveries;
 pub mod editions;
+pub mod inbound;
 pub mod questions;
 pub mod schedules;
 pub mod tokens;

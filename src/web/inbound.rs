@@ -11,8 +11,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use super::{ApiError, AppState, Caller};
-use crate::access::Role;
-use crate::inbound::intake;
+use crate::service::inbound::{self as service, InboundError};
 
 /// Mail with attachments is large; 25 MB is what common providers accept per message.
 pub const MAX_MESSAGE_BYTES: usize = 25 * 1024 * 1024;
@@ -22,28 +21,19 @@ pub async fn receive(
     caller: Caller,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    if caller.role != Role::Ops {
-        return Err(ApiError::forbidden(format!(
-            "posting inbound mail needs an ops token; this token has the {} role",
-            caller.role
-        )));
-    }
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::bad_request(
-            "body",
-            "the body must be the raw RFC 5322 message, and it is empty",
-        ));
-    }
-    let received = intake::receive(
+    let received = service::receive(
         state.store.as_ref(),
         state.tokens.as_ref(),
-        "webhook",
-        Some(intake::content_ref(&body)),
+        &caller,
         &body,
         state.clock.now(),
     )
     .await
-    .map_err(|e| ApiError::internal(&format!("{e:#}")))?;
+    .map_err(|e| match e {
+        InboundError::Denied(denied) => denied.into(),
+        InboundError::Empty => ApiError::bad_request("body", e.to_string()),
+        InboundError::Intake(e) => ApiError::internal(&format!("{e:#}")),
+    })?;
     let reply = &received.reply;
     let status = if received.new {
         StatusCode::CREATED

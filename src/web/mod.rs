@@ -216,7 +216,11 @@ async fn audit_log(
     caller: Caller,
     Query(p): Query<AuditParams>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    caller.must_coordinate()?;
-    let entries = state.store.audit_log(p.limit.unwrap_or(100).min(10_000)).await?;
+    let entries = crate::service::audit::log(state.store.as_ref(), &caller, p.limit.unwrap_or(100).min(10_000))
+        .await
+        .map_err(|e| match e {
+            crate::service::audit::AuditError::Denied(denied) => ApiError::from(denied),
+            crate::service::audit::AuditError::Store(e) => e.into(),
+        })?;
     Ok(axum::Json(json!({ "entries": entries })))
 }
