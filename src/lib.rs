@@ -2,29 +2,60 @@
 //!
 //! A brief comes in, becomes packs in Finnish, Swedish and English, goes out in editions to
 //! segmented influencer lists, and the questions that come back are logged for the authorities.
+//! The modules below follow that flow, then the layers every part stands on.
 
-pub mod access;
-pub mod app;
-pub mod audience;
+// The flow, in order.
+// A brief: one authority's message, its validation and its lifecycle.
 pub mod brief;
-pub mod cli;
-pub mod clock;
-pub mod config;
-pub mod demo;
-pub mod dispatch;
-pub mod edition;
-pub mod files;
-pub mod inbound;
-pub mod language;
-pub mod metrics;
+// The roster: influencers, their CSV import, segments over them.
+pub mod audience;
+// Packs: a brief rendered per language (email HTML and text, snippets), and editions of packs.
 pub mod pack;
-pub mod questions;
+// When editions go out: cron on a local clock, across daylight-saving changes.
 pub mod schedule;
+// Fires due schedules into editions and keeps one scheduler leader among daemons.
 pub mod scheduler;
-pub mod service;
-pub mod shutdown;
-pub mod store;
-pub mod telemetry;
-pub mod text;
+// Editions and deliveries: ids, statuses, actions and progress.
+pub mod edition;
+// From a delivery to a message on the wire: leases, lanes, heartbeats, transports.
+pub mod dispatch;
+// Signed tokens in reply addresses and reader links.
 pub mod token;
+// Replies coming back: parsing, matching, classifying, cleaning; the IMAP loop.
+pub mod inbound;
+// The question log's workflow and its CSV.
+pub mod questions;
+
+// The use cases, and the interfaces on them.
+// Every step a coordinator, approver or ops person takes, written once, role checked.
+pub mod service;
+// Who acts with which role; API tokens.
+pub mod access;
+// The command line: parses, calls a use case, prints.
+pub mod cli;
+// The JSON API, the reader's page, health and metrics: parses, calls a use case, renders.
 pub mod web;
+
+// What everything stands on.
+// Storage: the only place that writes SQL, on SQLite and PostgreSQL.
+pub mod store;
+// Settings: embedded defaults, `briefcast.toml`, `BRIEFCAST_*`, each remembering its source.
+pub mod config;
+// Languages and cadences.
+pub mod language;
+// Rules about outside text that ends up in a header or a one-line report.
+pub mod text;
+// Private files and folders for personal data and secrets.
+pub mod files;
+// Time, injected.
+pub mod clock;
+// Startup: the daemon's parts built from a configuration and run side by side.
+pub mod app;
+// `serve --demo`: a fresh deployment seeded with the whole loop.
+pub mod demo;
+// A clean stop on SIGINT or SIGTERM.
+pub mod shutdown;
+// Logs through `tracing`.
+pub mod telemetry;
+// Prometheus metrics.
+pub mod metrics;

@@ -11,4 +11,5 @@ pub mod editions;
 pub mod inbound;
 pub mod questions;
 pub mod schedules;
+pub mod subscription;
 pub mod tokens;

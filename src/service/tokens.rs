@@ -21,6 +21,26 @@ pub struct NewToken {
     pub token: String,
 }
 
+/// The caller a bearer token stands for, or `None` when it is unknown or revoked. The token's
+/// use is recorded at most once a minute: every request writing would contend with the
+/// dispatcher for SQLite's one writer.
+pub async fn authenticate(store: &dyn Store, token: &str, now: DateTime<Utc>) -> Result<Option<Caller>, StoreError> {
+    let Some(record) = store.find_token(&access::token_hash(token)).await? else {
+        return Ok(None);
+    };
+    if record
+        .last_used_at
+        .is_none_or(|at| now - at >= chrono::TimeDelta::minutes(1))
+        && let Err(error) = store.touch_token(record.id, now).await
+    {
+        tracing::warn!(%error, token = record.id, "recording the token's use failed");
+    }
+    Ok(Some(Caller {
+        actor: access::Actor::token(&record.label, record.id),
+        role: record.role,
+    }))
+}
+
 pub async fn create(
     store: &dyn Store,
     caller: &Caller,

@@ -5,7 +5,8 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
 use super::{ApiError, AppState};
-use crate::access::{Actor, Caller, token_hash};
+use crate::access::Caller;
+use crate::service::tokens;
 
 /// The caller behind a valid token.
 impl FromRequestParts<AppState> for Caller {
@@ -25,24 +26,8 @@ impl FromRequestParts<AppState> for Caller {
             .map(|(_, token)| token.trim())
             .filter(|t| !t.is_empty())
             .ok_or_else(|| ApiError::unauthorized("the Authorization header must be `Bearer TOKEN`"))?;
-        let record = state
-            .store
-            .find_token(&token_hash(token))
+        tokens::authenticate(state.store.as_ref(), token, state.clock.now())
             .await?
-            .ok_or_else(|| ApiError::unauthorized("the token is not valid or has been revoked"))?;
-        // Written at most once a minute per token: every request writing would contend with the
-        // dispatcher for SQLite's one writer.
-        let now = state.clock.now();
-        if record
-            .last_used_at
-            .is_none_or(|at| now - at >= chrono::TimeDelta::minutes(1))
-            && let Err(error) = state.store.touch_token(record.id, now).await
-        {
-            tracing::warn!(%error, token = record.id, "recording the token's use failed");
-        }
-        Ok(Caller {
-            actor: Actor::token(&record.label, record.id),
-            role: record.role,
-        })
+            .ok_or_else(|| ApiError::unauthorized("the token is not valid or has been revoked"))
     }
 }

@@ -12,11 +12,9 @@ use serde::Serialize;
 
 use super::AppState;
 use super::error::RETRY_AFTER_SECONDS;
-use crate::access::Actor;
-use crate::audience::StoredInfluencer;
 use crate::language::{Cadence, Language};
+use crate::service::subscription::{self, Reader, reader};
 use crate::store::StoreError;
-use crate::token::Purpose;
 
 #[derive(Serialize)]
 struct Choice {
@@ -45,27 +43,6 @@ struct Page {
     t: Labels,
     languages: Vec<Choice>,
     cadences: Vec<Choice>,
-}
-
-/// What the reader's delivery token leads to.
-enum Reader {
-    Subscribed { delivery_id: i64, person: StoredInfluencer },
-    Unsubscribed { person: StoredInfluencer },
-}
-
-/// `None` for a token that names nobody; a database that does not answer is an error, never
-/// "this link is not valid".
-async fn reader(state: &AppState, token: &str) -> Result<Option<Reader>, StoreError> {
-    let Ok(delivery_id) = state.tokens.verify(Purpose::Unsubscribe, token) else {
-        return Ok(None);
-    };
-    let Some(person) = state.store.subscriber(delivery_id).await? else {
-        return Ok(None);
-    };
-    Ok(Some(match state.store.suppression(&person.influencer.email).await? {
-        Some(_) => Reader::Unsubscribed { person },
-        None => Reader::Subscribed { delivery_id, person },
-    }))
 }
 
 /// The database did not answer: 503 with `Retry-After`, so that a mailbox provider retries its
@@ -221,7 +198,7 @@ fn for_anyone(state: &AppState, status: StatusCode, message: &str) -> Response {
 }
 
 pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    match reader(&state, &token).await {
+    match reader(state.store.as_ref(), &state.tokens, &token).await {
         Ok(Some(Reader::Subscribed { person, .. })) => {
             let p = &person.influencer;
             render(
@@ -250,7 +227,7 @@ pub async fn post(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let (delivery_id, person) = match reader(&state, &token).await {
+    let (delivery_id, person) = match reader(state.store.as_ref(), &state.tokens, &token).await {
         Ok(Some(Reader::Subscribed { delivery_id, person })) => (delivery_id, person),
         Ok(Some(Reader::Unsubscribed { person })) => {
             let p = &person.influencer;
@@ -265,13 +242,10 @@ pub async fn post(
     };
     let now = state.clock.now();
     let p = &person.influencer;
-    let actor = Actor(format!("subscriber:delivery:{delivery_id}"));
+    let store = state.store.as_ref();
     match Request::read(&headers, &body) {
         Request::Preferences { language, cadence } => {
-            if let Err(error) = state
-                .store
-                .set_preferences(&p.email, language, cadence, &actor, now)
-                .await
+            if let Err(error) = subscription::set_preferences(store, delivery_id, &person, language, cadence, now).await
             {
                 return unavailable(&state, &error);
             }
@@ -282,11 +256,9 @@ pub async fn post(
             )
         }
         Request::Unsubscribe { how } => {
-            let how = format!("{how}, delivery {delivery_id}");
-            if let Err(error) = state.store.unsubscribe(&p.email, &how, &actor, now).await {
+            if let Err(error) = subscription::unsubscribe(store, delivery_id, &person, how, now).await {
                 return unavailable(&state, &error);
             }
-            tracing::info!(delivery = delivery_id, how, "unsubscribed");
             render(
                 &state,
                 StatusCode::OK,
