@@ -41,6 +41,8 @@ pub mod web;
 pub mod store;
 // Settings: embedded defaults, `briefcast.toml`, `BRIEFCAST_*`, each remembering its source.
 pub mod config;
+// Keys of stored things, one newtype each.
+pub mod ids;
 // Languages and cadences.
 pub mod language;
 // Rules about outside text that ends up in a header or a one-line report.

@@ -11,6 +11,7 @@ use crate::access::Caller;
 use crate::brief::{BriefFormat, BriefStatus};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
+use crate::ids::BriefId;
 use crate::language::Language;
 use crate::pack::{Content, LanguagePolicy, write_preview};
 use crate::service::briefs::{self as service, Checked};
@@ -25,19 +26,19 @@ pub enum BriefCommand {
         status: Option<String>,
     },
     /// Show a brief with its status and problems
-    Show { id: i64 },
+    Show { id: BriefId },
     /// Replace a brief's text; an approved brief returns to draft
-    Edit { id: i64, file: PathBuf },
+    Edit { id: BriefId, file: PathBuf },
     /// Approve a draft (the command line acts with the approver role; the two-person rule applies)
-    Approve { id: i64 },
+    Approve { id: BriefId },
     /// Withdraw a brief that has not been sent
-    Withdraw { id: i64 },
+    Withdraw { id: BriefId },
     /// Issue a correction of a sent brief from a file: a new draft that supersedes it
-    Correct { id: i64, file: PathBuf },
+    Correct { id: BriefId, file: PathBuf },
     /// What readers of one language would receive: the plain-text version on stdout (all of it
     /// as JSON with --json), or HTML, text and snippets as files with --out
     Preview {
-        id: i64,
+        id: BriefId,
         #[arg(long)]
         lang: Language,
         /// Folder to write pack.html, pack.txt, snippets.json and preview.json into, instead of

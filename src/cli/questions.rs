@@ -9,6 +9,7 @@ use crate::access::Caller;
 use crate::audience::EmailAddress;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
+use crate::ids::QuestionId;
 use crate::language::Language;
 use crate::questions::{QuestionStatus, Tag, Transition};
 use crate::service::questions as service;
@@ -74,18 +75,18 @@ enum QuestionCommand {
     },
     /// One question: its cleaned text and where it came from
     Show {
-        id: i64,
+        id: QuestionId,
         /// Also print the raw message as received
         #[arg(long)]
         raw: bool,
     },
     /// Mark a question as read and worth answering
-    Triage { id: i64 },
+    Triage { id: QuestionId },
     /// Send a question on to the authority that can answer it
-    Forward { id: i64, authority: String },
+    Forward { id: QuestionId, authority: String },
     /// Record the answer: its text, a link (such as the answer video), or both
     Answer {
-        id: i64,
+        id: QuestionId,
         #[arg(long)]
         text: Option<String>,
         #[arg(long)]
@@ -93,13 +94,13 @@ enum QuestionCommand {
     },
     /// Set a question aside
     Dismiss {
-        id: i64,
+        id: QuestionId,
         #[arg(long)]
         reason: Option<String>,
     },
     /// Add or remove tags
     Tag {
-        id: i64,
+        id: QuestionId,
         #[arg(long = "add")]
         add: Vec<String>,
         #[arg(long = "remove")]
@@ -107,13 +108,13 @@ enum QuestionCommand {
     },
     /// Whether the asker agreed to be named when the answer is published
     Consent {
-        id: i64,
+        id: QuestionId,
         #[arg(action = clap::ArgAction::Set)]
         may_name: bool,
     },
     /// Link an unmatched question to an influencer, edition or brief
     Assign {
-        id: i64,
+        id: QuestionId,
         #[arg(long)]
         influencer: Option<String>,
         #[arg(long)]

@@ -19,11 +19,11 @@ pub enum BriefError {
     #[error(transparent)]
     Parse(#[from] ParseError),
     #[error("brief {0} not found")]
-    NotFound(i64),
+    NotFound(BriefId),
     #[error("brief {id} cannot be approved while it has {} problem(s): {}", problems.len(), joined(problems))]
-    Problems { id: i64, problems: Vec<Problem> },
+    Problems { id: BriefId, problems: Vec<Problem> },
     #[error("brief {id}: {error}")]
-    Lifecycle { id: i64, error: LifecycleError },
+    Lifecycle { id: BriefId, error: LifecycleError },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("rendering failed: {0}")]
@@ -77,11 +77,11 @@ pub async fn show(
     store: &dyn Store,
     content: &Content,
     caller: &Caller,
-    id: i64,
+    id: BriefId,
     now: DateTime<Utc>,
 ) -> Result<Checked, BriefError> {
     caller.must_coordinate()?;
-    let stored = store.brief(id).await?.ok_or(BriefError::NotFound(id))?;
+    let stored = stored_brief(store, id).await?;
     Ok(checked(content, stored, now))
 }
 
@@ -100,7 +100,7 @@ pub async fn list(
 pub async fn edit(
     store: &dyn Store,
     content: &Content,
-    id: i64,
+    id: BriefId,
     text: &str,
     format: BriefFormat,
     caller: &Caller,
@@ -108,13 +108,13 @@ pub async fn edit(
 ) -> Result<Checked, BriefError> {
     caller.must_coordinate()?;
     let brief = Brief::parse(text, format)?;
-    let current = store.brief(id).await?.ok_or(BriefError::NotFound(id))?;
+    let current = stored_brief(store, id).await?;
     current
         .status
         .edit()
         .map_err(|error| BriefError::Lifecycle { id, error })?;
     let stored = store
-        .replace_brief(id, current.status, &brief, &caller.actor, now)
+        .replace_brief(id.0, current.status, &brief, &caller.actor, now)
         .await?;
     Ok(checked(content, stored, now))
 }
@@ -124,13 +124,13 @@ pub async fn edit(
 pub async fn approve(
     store: &dyn Store,
     content: &Content,
-    id: i64,
+    id: BriefId,
     caller: &Caller,
     two_person_rule: bool,
     now: DateTime<Utc>,
 ) -> Result<StoredBrief, BriefError> {
     caller.must_approve()?;
-    let current = store.brief(id).await?.ok_or(BriefError::NotFound(id))?;
+    let current = stored_brief(store, id).await?;
     let lifecycle = |error| BriefError::Lifecycle { id, error };
     let status = current.status.at(&current.brief, now);
     if status == BriefStatus::Expired {
@@ -151,7 +151,7 @@ pub async fn approve(
         return Err(BriefError::Problems { id, problems });
     }
     let approved = store
-        .transition_brief(id, current.status, BriefStatus::Approved, &caller.actor, now)
+        .transition_brief(id.0, current.status, BriefStatus::Approved, &caller.actor, now)
         .await?;
     if !approved.brief.is_sendable_at(now) {
         return Ok(approved);
@@ -164,36 +164,36 @@ pub async fn approve(
             schedule: None,
             due_at: now,
             briefs: vec![EditionBrief {
-                brief: BriefId(id),
+                brief: id,
                 position: 1,
                 is_correction: true,
             }],
             recipients: Recipients::ReceivedBrief(BriefId(superseded)),
         };
         let created = store.create_edition(&edition, &caller.actor, now).await?;
-        tracing::info!(brief = id, superseded, edition = %created.edition, recipients = created.recipients, "correction approved: sent to the readers of the old version");
+        tracing::info!(brief = %id, superseded, edition = %created.edition, recipients = created.recipients, "correction approved: sent to the readers of the old version");
     } else if approved.brief.is_urgent() {
         // An urgent brief does not wait for a schedule: approving it sends it.
-        let flash = store.create_flash(BriefId(id), &caller.actor, now).await?;
-        tracing::info!(brief = id, edition = %flash.edition, recipients = flash.recipients, "urgent brief approved: flash edition");
+        let flash = store.create_flash(id, &caller.actor, now).await?;
+        tracing::info!(brief = %id, edition = %flash.edition, recipients = flash.recipients, "urgent brief approved: flash edition");
     }
     Ok(approved)
 }
 
 pub async fn withdraw(
     store: &dyn Store,
-    id: i64,
+    id: BriefId,
     caller: &Caller,
     now: DateTime<Utc>,
 ) -> Result<StoredBrief, BriefError> {
     caller.must_coordinate()?;
-    let current = store.brief(id).await?.ok_or(BriefError::NotFound(id))?;
+    let current = stored_brief(store, id).await?;
     let next = current
         .status
         .withdraw()
         .map_err(|error| BriefError::Lifecycle { id, error })?;
     Ok(store
-        .transition_brief(id, current.status, next, &caller.actor, now)
+        .transition_brief(id.0, current.status, next, &caller.actor, now)
         .await?)
 }
 
@@ -201,18 +201,18 @@ pub async fn withdraw(
 pub async fn correct(
     store: &dyn Store,
     content: &Content,
-    id: i64,
+    id: BriefId,
     text: &str,
     format: BriefFormat,
     caller: &Caller,
     now: DateTime<Utc>,
 ) -> Result<Checked, BriefError> {
     caller.must_coordinate()?;
-    let original = store.brief(id).await?.ok_or(BriefError::NotFound(id))?;
+    let original = stored_brief(store, id).await?;
     let corrected = Brief::parse(text, format)?;
     let corrected = brief::correct(&original.brief, original.status, corrected)
         .map_err(|error| BriefError::Lifecycle { id, error })?;
-    let stored = store.insert_brief(&corrected, Some(id), &caller.actor, now).await?;
+    let stored = store.insert_brief(&corrected, Some(id.0), &caller.actor, now).await?;
     Ok(checked(content, stored, now))
 }
 
@@ -221,13 +221,13 @@ pub async fn preview(
     store: &dyn Store,
     content: &Content,
     caller: &Caller,
-    id: i64,
+    id: BriefId,
     language: Language,
     policy: LanguagePolicy,
     now: DateTime<Utc>,
 ) -> Result<Preview, BriefError> {
     caller.must_coordinate()?;
-    let stored = store.brief(id).await?.ok_or(BriefError::NotFound(id))?;
+    let stored = stored_brief(store, id).await?;
     let sample = Recipient {
         name: String::new(),
         unsubscribe_url: "#unsubscribe".into(),
@@ -242,4 +242,8 @@ pub async fn preview(
         &sample,
         now,
     )?)
+}
+
+async fn stored_brief(store: &dyn Store, id: BriefId) -> Result<StoredBrief, BriefError> {
+    store.brief(id.0).await?.ok_or(BriefError::NotFound(id))
 }

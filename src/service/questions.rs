@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Serialize, Serializer};
 
 use crate::access::{Caller, Denied};
+use crate::ids::QuestionId;
 use crate::language::Language;
 use crate::questions::{Tag, Transition, write_csv};
 use crate::store::{Assignment, BriefGroup, QuestionQuery, QuestionRecord, ReplyRecord, Store, StoreError, YouAsked};
@@ -15,9 +16,9 @@ pub enum QuestionError {
     #[error(transparent)]
     Denied(#[from] Denied),
     #[error("no question {0}")]
-    NotFound(i64),
+    NotFound(QuestionId),
     #[error("name an influencer, an edition or a brief to assign question {0} to")]
-    NothingToAssign(i64),
+    NothingToAssign(QuestionId),
     #[error("writing the CSV failed: {0}")]
     Csv(String),
     #[error(transparent)]
@@ -79,9 +80,14 @@ pub async fn you_asked(
     Ok(store.answered_unpublished(language).await?)
 }
 
-pub async fn show(store: &dyn Store, caller: &Caller, id: i64, with_raw: bool) -> Result<QuestionView, QuestionError> {
+pub async fn show(
+    store: &dyn Store,
+    caller: &Caller,
+    id: QuestionId,
+    with_raw: bool,
+) -> Result<QuestionView, QuestionError> {
     caller.must_coordinate()?;
-    let question = store.question(id).await?.ok_or(QuestionError::NotFound(id))?;
+    let question = store.question(id.0).await?.ok_or(QuestionError::NotFound(id))?;
     let reply = store.reply(question.reply_id).await?;
     let raw = match with_raw {
         true => Some(store.reply_raw(question.reply_id).await?),
@@ -93,43 +99,43 @@ pub async fn show(store: &dyn Store, caller: &Caller, id: i64, with_raw: bool) -
 pub async fn transition(
     store: &dyn Store,
     caller: &Caller,
-    id: i64,
+    id: QuestionId,
     transition: &Transition,
     now: DateTime<Utc>,
 ) -> Result<QuestionRecord, QuestionError> {
     caller.must_coordinate()?;
-    Ok(store.transition_question(id, transition, &caller.actor, now).await?)
+    Ok(store.transition_question(id.0, transition, &caller.actor, now).await?)
 }
 
 pub async fn tag(
     store: &dyn Store,
     caller: &Caller,
-    id: i64,
+    id: QuestionId,
     add: &[Tag],
     remove: &[Tag],
     now: DateTime<Utc>,
 ) -> Result<QuestionRecord, QuestionError> {
     caller.must_coordinate()?;
-    Ok(store.tag_question(id, add, remove, &caller.actor, now).await?)
+    Ok(store.tag_question(id.0, add, remove, &caller.actor, now).await?)
 }
 
 /// Whether the asker may be named when the answer is published.
 pub async fn consent(
     store: &dyn Store,
     caller: &Caller,
-    id: i64,
+    id: QuestionId,
     may_name: bool,
     now: DateTime<Utc>,
 ) -> Result<QuestionRecord, QuestionError> {
     caller.must_coordinate()?;
-    Ok(store.set_may_name(id, may_name, &caller.actor, now).await?)
+    Ok(store.set_may_name(id.0, may_name, &caller.actor, now).await?)
 }
 
 /// Ties a question (an unmatched one, typically) to an influencer, an edition or a brief.
 pub async fn assign(
     store: &dyn Store,
     caller: &Caller,
-    id: i64,
+    id: QuestionId,
     assignment: &Assignment,
     now: DateTime<Utc>,
 ) -> Result<QuestionRecord, QuestionError> {
@@ -137,5 +143,5 @@ pub async fn assign(
     if assignment.influencer.is_none() && assignment.edition_id.is_none() && assignment.brief_id.is_none() {
         return Err(QuestionError::NothingToAssign(id));
     }
-    Ok(store.assign_question(id, assignment, &caller.actor, now).await?)
+    Ok(store.assign_question(id.0, assignment, &caller.actor, now).await?)
 }

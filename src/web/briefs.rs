@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use super::{ApiError, AppState, Caller};
 use crate::brief::{BriefFormat, BriefStatus, LifecycleError};
+use crate::ids::BriefId;
 use crate::language::Language;
 use crate::pack::LanguagePolicy;
 use crate::service::briefs::{self as service, BriefError};
@@ -93,7 +94,11 @@ pub async fn list(
     Ok(Json(json!({ "briefs": briefs })))
 }
 
-pub async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
+pub async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<BriefId>,
+) -> Result<Json<Value>, ApiError> {
     Ok(Json(json!(
         service::show(state.store.as_ref(), &state.content, &caller, id, state.clock.now()).await?
     )))
@@ -102,7 +107,7 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<
 pub async fn edit(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<BriefId>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
@@ -123,7 +128,7 @@ pub async fn edit(
 pub async fn approve(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<BriefId>,
 ) -> Result<Json<Value>, ApiError> {
     let approved = service::approve(
         state.store.as_ref(),
@@ -140,7 +145,7 @@ pub async fn approve(
 pub async fn withdraw(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<BriefId>,
 ) -> Result<Json<Value>, ApiError> {
     Ok(Json(json!(
         service::withdraw(state.store.as_ref(), id, &caller, state.clock.now()).await?
@@ -150,7 +155,7 @@ pub async fn withdraw(
 pub async fn correct(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<BriefId>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
@@ -177,7 +182,7 @@ pub struct PreviewParams {
 pub async fn preview(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<BriefId>,
     Query(p): Query<PreviewParams>,
 ) -> Result<Response, ApiError> {
     let language: Language = p

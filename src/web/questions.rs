@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use super::{ApiError, AppState, Caller};
 use crate::audience::EmailAddress;
+use crate::ids::QuestionId;
 use crate::language::Language;
 use crate::questions::{QuestionStatus, Tag, Transition, TransitionError};
 use crate::service::questions::{self as service, QuestionError};
@@ -227,7 +228,7 @@ pub async fn dismiss(
 async fn transition(
     state: &AppState,
     caller: &Caller,
-    id: i64,
+    id: QuestionId,
     transition: Transition,
 ) -> Result<Json<Value>, ApiError> {
     let question = service::transition(state.store.as_ref(), caller, id, &transition, state.clock.now()).await?;
@@ -315,7 +316,7 @@ fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError>
         .map_err(|e| ApiError::bad_request("body", format!("not valid JSON for this action: {e}")))
 }
 
-fn question_id(raw: &str) -> Result<i64, ApiError> {
+fn question_id(raw: &str) -> Result<QuestionId, ApiError> {
     raw.parse()
         .map_err(|_| ApiError::bad_request("id", format!("`{raw}` is not a question id (a number)")))
 }
