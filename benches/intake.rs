@@ -13,7 +13,7 @@ use briefcast::app::App;
 use briefcast::clock::SystemClock;
 use briefcast::config::Config;
 use briefcast::inbound::imap::MailboxUrl;
-use briefcast::inbound::intake::{self, NoTokens};
+use briefcast::inbound::intake::NoTokens;
 use briefcast::store::{PgStore, QuestionQuery, SqliteStore, Store};
 use futures::StreamExt;
 use tokio_util::sync::CancellationToken;
@@ -113,7 +113,7 @@ async fn imap(name: &str, store: Arc<dyn Store>, base: &str, count: usize) {
     url.set_path(&format!("/{mailbox}"));
     let shutdown = CancellationToken::new();
     let start = Instant::now();
-    let task = tokio::spawn(intake::run_imap(
+    let task = tokio::spawn(briefcast::inbound::workers::run_imap(
         MailboxUrl::parse(url.as_str()).unwrap(),
         store.clone(),
         Arc::new(NoTokens),

@@ -192,7 +192,7 @@ fn spawn_inbound(
         }
     }));
     if let Some(url) = imap {
-        tasks.push(tokio::spawn(intake::run_imap(
+        tasks.push(tokio::spawn(crate::inbound::workers::run_imap(
             url,
             state.store.clone(),
             state.tokens.clone(),
@@ -201,7 +201,7 @@ fn spawn_inbound(
             shutdown.clone(),
         )));
     }
-    tasks.push(tokio::spawn(intake::run_retention(
+    tasks.push(tokio::spawn(crate::inbound::workers::run_retention(
         state.store.clone(),
         state.clock.clone(),
         chrono::Duration::days(i64::from(state.config.retention_days)),

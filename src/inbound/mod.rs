@@ -19,6 +19,8 @@ mod quoted;
 mod report;
 mod signature;
 mod unsubscribe;
+mod verify;
+pub mod workers;
 
 use mail_parser::MessageParser;
 use serde::Serialize;

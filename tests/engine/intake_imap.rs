@@ -112,7 +112,7 @@ async fn messages_appended_over_imap_are_ingested_once_across_a_restart_mid_poll
         let verifier: Arc<dyn intake::ReplyTokens> = Arc::new(fixture_tokens(seeded.delivery));
         let clock = Arc::new(ManualClock::at(common::now()));
         let spawn = |shutdown: CancellationToken| {
-            tokio::spawn(intake::run_imap(
+            tokio::spawn(briefcast::inbound::workers::run_imap(
                 url.clone(),
                 store.clone(),
                 verifier.clone(),

@@ -440,7 +440,7 @@ async fn the_retention_task_purges_on_its_own_and_stops_on_shutdown() {
         .unwrap()
         .reply;
         let shutdown = tokio_util::sync::CancellationToken::new();
-        let task = tokio::spawn(intake::run_retention(
+        let task = tokio::spawn(briefcast::inbound::workers::run_retention(
             db.backend.store.clone(),
             std::sync::Arc::new(briefcast::clock::ManualClock::at(now())),
             chrono::Duration::days(30),
