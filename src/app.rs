@@ -48,8 +48,12 @@ impl App {
         let secret = config.link_secret()?;
         let tokens = Arc::new(TokenKey::new(&secret));
         let outbox = config.data_dir.join("outbox");
-        let transport = transport_from_url(config.smtp_url.as_deref(), &outbox, config.mail_api()?)
-            .context("setting up the mail transport")?;
+        let transport = transport_from_url(
+            config.smtp_url.as_deref(),
+            &outbox,
+            crate::dispatch::transport::HttpApiSettings::from_config(&config)?,
+        )
+        .context("setting up the mail transport")?;
         let imap = config
             .imap_url
             .as_deref()
@@ -135,7 +139,7 @@ impl App {
                 &uuid::Uuid::new_v4().simple().to_string()[..8]
             ),
             pace: Pace {
-                limits: self.state.config.send_limits(),
+                limits: crate::store::SendLimit::from_config(&self.state.config),
                 batch: self.state.config.dispatch_batch,
                 lease: chrono::TimeDelta::from_std(self.state.config.dispatch_lease).context("dispatch_lease")?,
                 concurrency: self.state.config.dispatch_concurrency,

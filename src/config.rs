@@ -10,6 +10,7 @@ use anyhow::{Context, anyhow, bail};
 use serde::Serialize;
 
 use crate::language::Language;
+use crate::mask::mask_url;
 
 /// Every setting: its key in the file (the variable is `BRIEFCAST_` + the key in capitals),
 /// whether it is secret, and what it is for.
@@ -167,6 +168,7 @@ pub struct Config {
     pub smtp_url: Option<String>,
     pub from: String,
     pub mail_api_url: Option<String>,
+    /// Not public: it reaches only the transport, through `mail_api_token()`, never a printout.
     mail_api_token: Option<String>,
     pub dkim_key_file: Option<PathBuf>,
     pub dkim_selector: String,
@@ -424,27 +426,9 @@ impl Config {
         Ok(secret)
     }
 
-    /// The HTTP mail API, when configured; its token is required with its URL.
-    pub fn mail_api(&self) -> anyhow::Result<Option<crate::dispatch::transport::HttpApiSettings>> {
-        let Some(url) = &self.mail_api_url else { return Ok(None) };
-        let token = self
-            .mail_api_token
-            .clone()
-            .ok_or_else(|| anyhow!("mail_api_url is set but mail_api_token is not: the API needs its bearer token"))?;
-        Ok(Some(crate::dispatch::transport::HttpApiSettings {
-            url: url.clone(),
-            token,
-            timeout: std::time::Duration::from_secs(30),
-        }))
-    }
-
-    /// The configured send rates, as the dispatcher enforces them.
-    pub fn send_limits(&self) -> Vec<crate::store::SendLimit> {
-        [(1, self.send_rate_per_second), (3600, self.send_rate_per_hour)]
-            .into_iter()
-            .filter(|(_, max)| *max > 0)
-            .map(|(span_seconds, max)| crate::store::SendLimit { span_seconds, max })
-            .collect()
+    /// The HTTP mail API's bearer token, for the transport that sends with it.
+    pub fn mail_api_token(&self) -> Option<&str> {
+        self.mail_api_token.as_deref()
     }
 
     /// Whether `public_url` was left to its default, so it should follow the address actually bound.
@@ -519,73 +503,9 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     crate::files::create_private_new(path)?.write_all(contents.as_bytes())
 }
 
-/// A URL with its password replaced, fit for logs and error messages.
-pub fn mask_url(raw: &str) -> String {
-    match url::Url::parse(raw) {
-        Ok(mut url) => {
-            let mut changed = false;
-            if url.password().is_some() {
-                let _ = url.set_password(Some("********"));
-                changed = true;
-            } else if !url.username().is_empty() && url.scheme().starts_with("http") {
-                // An HTTP API's userinfo is its credential even without a password part.
-                let _ = url.set_username("********");
-                changed = true;
-            }
-            // Drivers also take passwords and keys in the query (`?password=`, `?sslpassword=`).
-            let query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
-            if query.iter().any(|(k, _)| is_secret_parameter(k)) {
-                let masked: Vec<(String, String)> = query
-                    .into_iter()
-                    .map(|(k, v)| {
-                        let v = if is_secret_parameter(&k) {
-                            "********".to_string()
-                        } else {
-                            v
-                        };
-                        (k, v)
-                    })
-                    .collect();
-                url.query_pairs_mut().clear().extend_pairs(masked);
-                changed = true;
-            }
-            if changed { url.to_string() } else { raw.to_string() }
-        }
-        // Not a URL we can parse: show only the scheme, in case the rest holds a secret.
-        Err(_) => format!("{}://…", raw.split("://").next().unwrap_or("?")),
-    }
-}
-
-/// Query parameters that carry a credential in a database, SMTP or API URL.
-fn is_secret_parameter(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    [
-        "password", "pass", "passwd", "secret", "token", "key", "apikey", "api_key",
-    ]
-    .iter()
-    .any(|secret| name == *secret || name.ends_with(secret))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn secrets_in_queries_and_api_userinfo_are_masked() {
-        assert_eq!(
-            mask_url("postgres://briefcast@db.example.fi/briefcast?password=hunter2&sslmode=require"),
-            "postgres://briefcast@db.example.fi/briefcast?password=********&sslmode=require"
-        );
-        assert_eq!(
-            mask_url("https://api:k3y@mail.example.fi/v1/send"),
-            "https://api:********@mail.example.fi/v1/send"
-        );
-        assert_eq!(
-            mask_url("https://k3y@mail.example.fi/v1/send"),
-            "https://********@mail.example.fi/v1/send"
-        );
-        assert_eq!(mask_url("smtp://127.0.0.1:2525?pool=4"), "smtp://127.0.0.1:2525?pool=4");
-    }
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()

@@ -47,6 +47,8 @@ pub mod ids;
 pub mod language;
 // Rules about outside text that ends up in a header or a one-line report.
 pub mod text;
+// Secrets masked in URLs before they are shown or logged.
+pub mod mask;
 // Private files and folders for personal data and secrets.
 pub mod files;
 // Time, injected.

@@ -254,18 +254,18 @@ pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
         Arc::new(
             SqliteStore::connect(url)
                 .await
-                .with_context(|| format!("opening SQLite database {}", crate::config::mask_url(url)))?,
+                .with_context(|| format!("opening SQLite database {}", crate::mask::mask_url(url)))?,
         )
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
         Arc::new(
             PgStore::connect(url)
                 .await
-                .with_context(|| format!("connecting to PostgreSQL at {}", crate::config::mask_url(url)))?,
+                .with_context(|| format!("connecting to PostgreSQL at {}", crate::mask::mask_url(url)))?,
         )
     } else {
         anyhow::bail!(
             "database URL `{}` must start with sqlite: or postgres:",
-            crate::config::mask_url(url)
+            crate::mask::mask_url(url)
         );
     };
     Ok(store)

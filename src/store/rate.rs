@@ -12,6 +12,17 @@ pub struct SendLimit {
     pub max: u64,
 }
 
+impl SendLimit {
+    /// The configured send rates, as the dispatcher enforces them.
+    pub fn from_config(config: &crate::config::Config) -> Vec<SendLimit> {
+        [(1, config.send_rate_per_second), (3600, config.send_rate_per_hour)]
+            .into_iter()
+            .filter(|(_, max)| *max > 0)
+            .map(|(span_seconds, max)| SendLimit { span_seconds, max })
+            .collect()
+    }
+}
+
 #[async_trait]
 pub trait RateStore: Send + Sync {
     /// Takes up to `want` sends from every limit's current window for `transport`, atomically

@@ -17,8 +17,8 @@ use base64::engine::general_purpose::STANDARD;
 use serde::Serialize;
 
 use super::{SendError, SendReceipt, Transport, TransportConfigError};
-use crate::config::mask_url;
 use crate::dispatch::message::OutgoingMessage;
+use crate::mask::mask_url;
 
 /// Where the API is and how to authenticate. `Debug` does not show the token.
 #[derive(Clone)]
@@ -26,6 +26,23 @@ pub struct HttpApiSettings {
     pub url: String,
     pub token: String,
     pub timeout: Duration,
+}
+
+impl HttpApiSettings {
+    /// The HTTP mail API, when configured; its token is required with its URL.
+    pub fn from_config(config: &crate::config::Config) -> anyhow::Result<Option<Self>> {
+        let Some(url) = &config.mail_api_url else {
+            return Ok(None);
+        };
+        let token = config.mail_api_token().map(str::to_string).ok_or_else(|| {
+            anyhow::anyhow!("mail_api_url is set but mail_api_token is not: the API needs its bearer token")
+        })?;
+        Ok(Some(HttpApiSettings {
+            url: url.clone(),
+            token,
+            timeout: Duration::from_secs(30),
+        }))
+    }
 }
 
 impl fmt::Debug for HttpApiSettings {

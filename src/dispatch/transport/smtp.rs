@@ -25,8 +25,8 @@ use tokio_rustls::rustls::{self, ClientConfig, RootCertStore};
 use super::smtp_pool::Pool;
 use super::smtp_session::{Endpoint, Security, TransactionError};
 use super::{SendError, SendReceipt, Transport, TransportConfigError};
-use crate::config::mask_url;
 use crate::dispatch::message::OutgoingMessage;
+use crate::mask::mask_url;
 
 /// Settings that the URL may override.
 #[derive(Debug, Clone, PartialEq, Eq)]
