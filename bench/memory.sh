@@ -42,7 +42,7 @@ PY
 start=$SECONDS
 curl -sf -H "Authorization: Bearer $COORDINATOR" -H 'Content-Type: text/csv' -T million.csv -X POST \
   "http://127.0.0.1:$PORT/api/v1/influencers/import" \
-  | python3 -c 'import json, sys; r = json.load(sys.stdin); print(f"imported: {r[\"new\"]} new, {len(r[\"rejected\"])} rejected")'
+  | python3 -c 'import json, sys; r = json.load(sys.stdin); print("imported: %d new, %d rejected" % (r["new"], len(r["rejected"])))'
 echo "1M rows, $((SECONDS - start)) s:   $(rss)"
 
 for round in 1 2 3 4 5; do
