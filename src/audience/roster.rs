@@ -97,32 +97,10 @@ pub fn read(source: impl std::io::Read, mut send: impl FnMut(RosterPart) -> bool
         .has_headers(false)
         .flexible(true)
         .from_reader(source);
-    let mut next = || -> Result<Option<(u64, csv::StringRecord)>, RosterError> {
-        loop {
-            let mut raw = csv::ByteRecord::new();
-            if !reader.read_byte_record(&mut raw).map_err(malformed)? {
-                return Ok(None);
-            }
-            let line = raw.position().map_or(0, |p| p.line());
-            let text = csv::StringRecord::from_byte_record(raw).map_err(|e| {
-                let index = e.utf8_error().field();
-                RosterError::NotUtf8 {
-                    line,
-                    field: HEADER
-                        .get(index)
-                        .map_or_else(|| format!("column {}", index + 1), |h| h.to_string()),
-                }
-            })?;
-            // A blank line, often the last one, is no row.
-            if !(text.len() == 1 && text.get(0).is_some_and(|f| f.trim().is_empty())) {
-                return Ok(Some((line, text)));
-            }
-        }
-    };
-
-    let Some((_, header)) = next()? else {
+    let mut header = csv::StringRecord::new();
+    if next_row(&mut reader, &mut header)?.is_none() {
         return Err(RosterError::Empty);
-    };
+    }
     let found: Vec<&str> = header
         .iter()
         .enumerate()
@@ -145,7 +123,8 @@ pub fn read(source: impl std::io::Read, mut send: impl FnMut(RosterPart) -> bool
     let mut rows = Vec::new();
     let mut rejected = Vec::new();
     let mut first_line_of: HashMap<EmailAddress, u64> = HashMap::new();
-    while let Some((line, record)) = next()? {
+    let mut record = csv::StringRecord::new();
+    while let Some(line) = next_row(&mut reader, &mut record)? {
         if record.len() != HEADER.len() {
             return Err(RosterError::WrongColumnCount {
                 line,
@@ -182,6 +161,35 @@ pub fn read(source: impl std::io::Read, mut send: impl FnMut(RosterPart) -> bool
     }
     send(RosterPart::Done(rejected));
     Ok(())
+}
+
+/// Reads the next record that is not a blank line into `record` (one buffer for the whole file)
+/// and returns its line; `None` at the end.
+fn next_row(
+    reader: &mut csv::Reader<impl std::io::Read>,
+    record: &mut csv::StringRecord,
+) -> Result<Option<u64>, RosterError> {
+    loop {
+        match reader.read_record(record) {
+            Ok(false) => return Ok(None),
+            Ok(true) => {}
+            Err(e) => {
+                return Err(match e.kind() {
+                    csv::ErrorKind::Utf8 { pos, err } => RosterError::NotUtf8 {
+                        line: pos.as_ref().map_or(0, |p| p.line()),
+                        field: HEADER
+                            .get(err.field())
+                            .map_or_else(|| format!("column {}", err.field() + 1), |h| h.to_string()),
+                    },
+                    _ => malformed(e),
+                });
+            }
+        }
+        // A blank line, often the last one, is no row.
+        if !(record.len() == 1 && record.get(0).is_some_and(|f| f.trim().is_empty())) {
+            return Ok(Some(record.position().map_or(0, |p| p.line())));
+        }
+    }
 }
 
 fn malformed(e: csv::Error) -> RosterError {

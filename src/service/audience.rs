@@ -62,7 +62,7 @@ pub async fn list(
 ) -> Result<Vec<StoredInfluencer>, AudienceError> {
     caller.must_coordinate()?;
     let segment = match filter.segment {
-        Some(name) => Some(segment(store, caller, &name).await?.segment.filter),
+        Some(name) => Some(segment_summary(store, &name).await?.segment.filter),
         None => None,
     };
     let query = InfluencerQuery {

@@ -78,7 +78,7 @@ pub async fn resend(State(state): State<AppState>, caller: Caller, body: Bytes) 
             edition: None,
             status: None,
             deliveries: Some(ids),
-        } if !ids.is_empty() => ResendTarget::Deliveries(ids),
+        } => ResendTarget::Deliveries(ids),
         _ => {
             return Err(ApiError::invalid(
                 "body",

@@ -45,6 +45,14 @@ impl ApiError {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message).with_field(field)
     }
 
+    /// A domain error whose message starts with the field it concerns (`name: …`), as
+    /// `SegmentError` and `ScheduleError` write theirs.
+    pub fn invalid_named(error: &dyn std::fmt::Display) -> Self {
+        let message = error.to_string();
+        let field = message.split(':').next().unwrap_or("body").to_string();
+        ApiError::invalid(&field, message)
+    }
+
     pub fn bad_request(field: &str, message: impl Into<String>) -> Self {
         ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message).with_field(field)
     }
@@ -63,6 +71,15 @@ impl ApiError {
 impl From<crate::access::Denied> for ApiError {
     fn from(e: crate::access::Denied) -> Self {
         ApiError::forbidden(e.0)
+    }
+}
+
+impl From<crate::service::audit::AuditError> for ApiError {
+    fn from(e: crate::service::audit::AuditError) -> Self {
+        match e {
+            crate::service::audit::AuditError::Denied(denied) => denied.into(),
+            crate::service::audit::AuditError::Store(e) => e.into(),
+        }
     }
 }
 

@@ -16,6 +16,16 @@ use crate::service::inbound::{self as service, InboundError};
 /// Mail with attachments is large; 25 MB is what common providers accept per message.
 pub const MAX_MESSAGE_BYTES: usize = 25 * 1024 * 1024;
 
+impl From<InboundError> for ApiError {
+    fn from(e: InboundError) -> Self {
+        match e {
+            InboundError::Denied(denied) => denied.into(),
+            InboundError::Empty => ApiError::bad_request("body", e.to_string()),
+            InboundError::Intake(e) => ApiError::internal(&format!("{e:#}")),
+        }
+    }
+}
+
 pub async fn receive(
     State(state): State<AppState>,
     caller: Caller,
@@ -28,12 +38,7 @@ pub async fn receive(
         &body,
         state.clock.now(),
     )
-    .await
-    .map_err(|e| match e {
-        InboundError::Denied(denied) => denied.into(),
-        InboundError::Empty => ApiError::bad_request("body", e.to_string()),
-        InboundError::Intake(e) => ApiError::internal(&format!("{e:#}")),
-    })?;
+    .await?;
     let reply = &received.reply;
     let status = if received.new {
         StatusCode::CREATED

@@ -78,11 +78,7 @@ impl From<AudienceError> for ApiError {
             AudienceError::Import(ImportError::File(e)) => ApiError::invalid("file", e.to_string()),
             AudienceError::Import(ImportError::Store(e)) | AudienceError::Store(e) => e.into(),
             AudienceError::Import(e @ ImportError::Reader(_)) => ApiError::internal(&e),
-            AudienceError::Segment(e) => {
-                let message = e.to_string();
-                let field = message.split(':').next().unwrap_or("body").to_string();
-                ApiError::invalid(&field, message)
-            }
+            AudienceError::Segment(e) => ApiError::invalid_named(&e),
         }
     }
 }

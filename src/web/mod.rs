@@ -216,11 +216,7 @@ async fn audit_log(
     caller: Caller,
     Query(p): Query<AuditParams>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    let entries = crate::service::audit::log(state.store.as_ref(), &caller, p.limit.unwrap_or(100).min(10_000))
-        .await
-        .map_err(|e| match e {
-            crate::service::audit::AuditError::Denied(denied) => ApiError::from(denied),
-            crate::service::audit::AuditError::Store(e) => e.into(),
-        })?;
+    let limit = p.limit.unwrap_or(100).min(10_000);
+    let entries = crate::service::audit::log(state.store.as_ref(), &caller, limit).await?;
     Ok(axum::Json(json!({ "entries": entries })))
 }

@@ -16,11 +16,7 @@ impl From<ScheduleUseError> for ApiError {
             ScheduleUseError::Denied(denied) => denied.into(),
             // A schedule for a segment that does not exist is bad input, not a missing resource.
             ScheduleUseError::NoSegment(_) => ApiError::invalid("segment", e.to_string()),
-            ScheduleUseError::Invalid(e) => {
-                let message = e.to_string();
-                let field = message.split(':').next().unwrap_or("body").to_string();
-                ApiError::invalid(&field, message)
-            }
+            ScheduleUseError::Invalid(e) => ApiError::invalid_named(&e),
             ScheduleUseError::NoSchedule(name) => ApiError::not_found(format!("schedule `{name}`")),
             ScheduleUseError::Store(e) => e.into(),
         }

@@ -530,14 +530,7 @@ async fn approvers_list_and_revoke_tokens_and_a_revoked_token_is_refused_at_once
 async fn a_roster_over_the_default_body_limit_imports_over_the_api() {
     for b in backends().await {
         let app = spawn_app(&b).await;
-        let mut csv = String::from(
-            "email,name,language,platforms,followers,topics,region,tier,cadence,consent_at,consent_source\n",
-        );
-        for i in 0..30_000 {
-            csv.push_str(&format!(
-                "reader{i:06}@example.fi,Reader Number {i},fi,instagram;tiktok,1000,health;preparedness,Uusimaa,open,weekly,2026-03-02T10:15:00+02:00,signup-form\n"
-            ));
-        }
+        let csv = generated_roster(30_000);
         assert!(csv.len() > 3 * 1024 * 1024, "over the old 2 MB limit");
         let (status, report) = json_of(
             app.post("/api/v1/influencers/import", &app.coordinator)

@@ -459,20 +459,22 @@ async fn import_rows(tx: &mut Tx, rows: &[RosterRow], report: &mut ImportReport,
             existing.insert(stored.influencer.email.to_string(), stored.influencer);
         }
     }
+    // One SHA-256 per row, for the suppression check and the row written.
+    let hashes: Vec<String> = rows.iter().map(|r| r.influencer.email.hash()).collect();
     let mut suppressed: HashSet<String> = HashSet::new();
-    for chunk in rows.chunks(BATCH) {
+    for chunk in hashes.chunks(BATCH) {
         let mut q = QueryBuilder::<Db>::new("SELECT email_hash FROM suppressions WHERE email_hash IN (");
-        push_list(&mut q, chunk.iter().map(|r| r.influencer.email.hash()));
+        push_list(&mut q, chunk.iter().cloned());
         q.push(")");
         for row in q.build().fetch_all(&mut **tx).await? {
             suppressed.insert(row.try_get("email_hash")?);
         }
     }
 
-    let mut to_write: Vec<&Influencer> = Vec::new();
-    for row in rows {
+    let mut to_write: Vec<(&Influencer, &str)> = Vec::new();
+    for (row, hash) in rows.iter().zip(&hashes) {
         let person = &row.influencer;
-        if suppressed.contains(&person.email.hash()) {
+        if suppressed.contains(hash) {
             report.rejected.push(RejectedRow {
                 line: row.line,
                 email: person.email.to_string(),
@@ -488,7 +490,7 @@ async fn import_rows(tx: &mut Tx, rows: &[RosterRow], report: &mut ImportReport,
             }
             Some(_) => report.updated += 1,
         }
-        to_write.push(person);
+        to_write.push((person, hash));
     }
 
     for chunk in to_write.chunks(BATCH) {
@@ -496,9 +498,9 @@ async fn import_rows(tx: &mut Tx, rows: &[RosterRow], report: &mut ImportReport,
             "INSERT INTO influencers (email, email_hash, name, language, platforms, followers, topics, region, \
              region_key, tier, cadence, consent_at, consent_source, created_at, updated_at) ",
         );
-        q.push_values(chunk, |mut b, p| {
+        q.push_values(chunk, |mut b, (p, hash)| {
             b.push_bind(p.email.to_string())
-                .push_bind(p.email.hash())
+                .push_bind(hash.to_string())
                 .push_bind(p.name.clone())
                 .push_bind(p.language.code())
                 .push_bind(list_column(&p.platforms))
