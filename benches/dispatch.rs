@@ -22,7 +22,7 @@ use std::time::Instant;
 
 use async_trait::async_trait;
 use briefcast::access::Actor;
-use briefcast::audience::{self, SegmentFilter};
+use briefcast::audience::SegmentFilter;
 use briefcast::brief::{Brief, BriefStatus};
 use briefcast::clock::{Clock, SystemClock};
 use briefcast::config::MissingLanguage;
@@ -30,10 +30,11 @@ use briefcast::dispatch::dispatcher::{Dispatcher, EditionCache, Pace};
 use briefcast::dispatch::message::{DkimSigner, Letterhead, OutgoingMessage};
 use briefcast::dispatch::transport::{SendError, SendReceipt, Transport, transport_from_url};
 use briefcast::edition::{BriefId, EditionKind};
+use briefcast::edition::{EditionBrief, NewEdition, Recipients};
 use briefcast::language::Language;
 use briefcast::metrics::Metrics;
 use briefcast::pack::{Content, LanguagePolicy};
-use briefcast::store::{EditionBrief, NewEdition, PgStore, Recipients, SqliteStore, Store};
+use briefcast::store::{PgStore, SqliteStore, Store};
 use briefcast::token::TokenKey;
 use chrono::{TimeDelta, Utc};
 
@@ -128,7 +129,7 @@ async fn measure(backend: &str, store: Arc<dyn Store>, recipients: usize, smtp: 
     let seeding = Instant::now();
     for from in (0..recipients).step_by(IMPORT_SLICE) {
         let file = roster_slice(from, (from + IMPORT_SLICE).min(recipients));
-        let report = audience::import(store.as_ref(), &file, &actor, Utc::now())
+        let report = briefcast::service::audience::store_roster(store.as_ref(), &file, &actor, Utc::now())
             .await
             .expect("import");
         assert!(report.rejected.is_empty(), "{:?}", report.rejected);

@@ -9,7 +9,6 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use briefcast::access::Actor;
-use briefcast::audience;
 use briefcast::store::{PgStore, SqliteStore, Store};
 
 fn roster(rows: usize) -> Vec<u8> {
@@ -38,13 +37,13 @@ async fn measure(name: &str, store: Arc<dyn Store>, file: &[u8], rows: usize) {
     store.migrate().await.expect("migrate");
     let actor = Actor("bench".into());
     let start = Instant::now();
-    let first = audience::import(store.as_ref(), file, &actor, chrono::Utc::now())
+    let first = briefcast::service::audience::store_roster(store.as_ref(), file, &actor, chrono::Utc::now())
         .await
         .expect("first import");
     let first_time = start.elapsed();
     assert_eq!(first.new as usize, rows);
     let start = Instant::now();
-    let again = audience::import(store.as_ref(), file, &actor, chrono::Utc::now())
+    let again = briefcast::service::audience::store_roster(store.as_ref(), file, &actor, chrono::Utc::now())
         .await
         .expect("second import");
     let again_time = start.elapsed();

@@ -13,7 +13,7 @@ use briefcast::app::App;
 use briefcast::clock::SystemClock;
 use briefcast::config::Config;
 use briefcast::inbound::imap::MailboxUrl;
-use briefcast::inbound::intake::NoTokens;
+use briefcast::intake::NoTokens;
 use briefcast::store::{PgStore, QuestionQuery, SqliteStore, Store};
 use futures::StreamExt;
 use tokio_util::sync::CancellationToken;
@@ -31,7 +31,7 @@ fn message(n: usize) -> Vec<u8> {
 async fn prepared(store: &Arc<dyn Store>) {
     store.migrate().await.expect("migrate");
     let actor = briefcast::access::Actor("bench".into());
-    briefcast::audience::import(
+    briefcast::service::audience::store_roster(
         store.as_ref(),
         briefcast::demo::SAMPLE_ROSTER,
         &actor,
@@ -113,7 +113,7 @@ async fn imap(name: &str, store: Arc<dyn Store>, base: &str, count: usize) {
     url.set_path(&format!("/{mailbox}"));
     let shutdown = CancellationToken::new();
     let start = Instant::now();
-    let task = tokio::spawn(briefcast::inbound::workers::run_imap(
+    let task = tokio::spawn(briefcast::intake::workers::run_imap(
         MailboxUrl::parse(url.as_str()).unwrap(),
         store.clone(),
         Arc::new(NoTokens),

@@ -13,7 +13,7 @@ use crate::dispatch::dispatcher::{Dispatcher, EditionCache, Pace};
 use crate::dispatch::message::{DkimSigner, Letterhead};
 use crate::dispatch::transport::{Transport, transport_from_url};
 use crate::inbound::imap::MailboxUrl;
-use crate::inbound::intake::{self, ReplyTokens};
+use crate::intake::{self, ReplyTokens};
 use crate::metrics::Metrics;
 use crate::pack::{Content, LanguagePolicy};
 use crate::schedule::Grace;
@@ -196,7 +196,7 @@ fn spawn_inbound(
         }
     }));
     if let Some(url) = imap {
-        tasks.push(tokio::spawn(crate::inbound::workers::run_imap(
+        tasks.push(tokio::spawn(crate::intake::workers::run_imap(
             url,
             state.store.clone(),
             state.tokens.clone(),
@@ -205,7 +205,7 @@ fn spawn_inbound(
             shutdown.clone(),
         )));
     }
-    tasks.push(tokio::spawn(crate::inbound::workers::run_retention(
+    tasks.push(tokio::spawn(crate::intake::workers::run_retention(
         state.store.clone(),
         state.clock.clone(),
         chrono::Duration::days(i64::from(state.config.retention_days)),

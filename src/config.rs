@@ -1,10 +1,16 @@
 //! Configuration: embedded defaults, then `briefcast.toml`, then `BRIEFCAST_*` variables.
 //! Every value remembers where it came from, so an error or `briefcast config` can say so.
+//!
+//! Each setting is declared once, in the `settings!` list below: its group, its field and type,
+//! its default, whether it is secret, how its text is read, and what it is for. From that one
+//! list come the `Config` struct, the table `briefcast config` prints, the keys the file and the
+//! environment accept, and the checks with their messages.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
 use serde::Serialize;
@@ -12,129 +18,64 @@ use serde::Serialize;
 use crate::language::Language;
 use crate::mask::mask_url;
 
-/// Every setting: its key in the file (the variable is `BRIEFCAST_` + the key in capitals),
-/// whether it is secret, and what it is for.
-pub const SETTINGS: &[(&str, bool, &str)] = &[
-    (
-        "data_dir",
-        false,
-        "folder for the SQLite database, the outbox and the generated secret",
-    ),
-    (
-        "content_dir",
-        false,
-        "templates and platform limits; built-in copies stand in for what it lacks",
-    ),
-    (
-        "locales_dir",
-        false,
-        "Fluent strings, one folder per language; built-in copies stand in for what it lacks",
-    ),
-    ("database_url", true, "sqlite://… or postgres://…"),
-    ("http_addr", false, "address the HTTP API listens on"),
-    ("public_url", false, "base URL of links in messages"),
-    (
-        "smtp_url",
-        true,
-        "smtp://, smtp+starttls:// or smtps://user:pass@host:port; unset: outbox folder",
-    ),
-    ("from", false, "sender of editions"),
-    (
-        "send_rate_per_second",
-        false,
-        "most messages per second through the transport, across all daemons; 0: no limit",
-    ),
-    (
-        "send_rate_per_hour",
-        false,
-        "most messages per hour through the transport, across all daemons; 0: no limit",
-    ),
-    (
-        "mail_api_url",
-        true,
-        "HTTP mail API endpoint taking a JSON POST per message; unset: SMTP or the outbox",
-    ),
-    ("mail_api_token", true, "bearer token for the HTTP mail API"),
-    (
-        "dkim_key_file",
-        false,
-        "PEM private key (RSA or Ed25519) that DKIM-signs every message; unset: unsigned",
-    ),
-    (
-        "dkim_selector",
-        false,
-        "DKIM selector, published as SELECTOR._domainkey.DOMAIN",
-    ),
-    ("dkim_domain", false, "DKIM signing domain; unset: the domain of `from`"),
-    (
-        "reply_domain",
-        false,
-        "domain of the questions+TOKEN@ and bounces+TOKEN@ addresses",
-    ),
-    (
-        "secret",
-        true,
-        "key that signs links and reply tokens; unset: generated once in the data folder",
-    ),
-    (
-        "imap_url",
-        true,
-        "imap:// or imaps://user:pass@host/MAILBOX to poll for replies; unset: no polling",
-    ),
-    (
-        "retention_days",
-        false,
-        "days raw replies are kept before they are deleted and their questions anonymised",
-    ),
-    ("log_format", false, "human or json"),
-    ("log_level", false, "tracing filter, e.g. info or briefcast=debug"),
-    (
-        "two_person_rule",
-        false,
-        "a brief must be approved by someone other than its author",
-    ),
-    (
-        "missing_language",
-        false,
-        "hold or fallback: what a reader gets when a brief lacks their language",
-    ),
-    (
-        "fallback_language",
-        false,
-        "the language sent, with a note, under the fallback policy",
-    ),
-    (
-        "schedule_grace",
-        false,
-        "how late a due edition may still go out after downtime, e.g. 1h, 30m, 90s; later runs are recorded as missed",
-    ),
-    (
-        "dispatch_lease",
-        false,
-        "how long a claimed batch is held, e.g. 10m; a send still unrecorded after it is uncertain",
-    ),
-    (
-        "dispatch_batch",
-        false,
-        "deliveries claimed at once, their outcomes recorded in one transaction",
-    ),
-    ("dispatch_concurrency", false, "messages in flight at once per daemon"),
-];
-
+/// The groups settings are listed in, in the order an operator meets them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum LogFormat {
-    Human,
-    Json,
+pub enum Group {
+    Files,
+    Database,
+    Http,
+    Mail,
+    Dispatch,
+    Inbound,
+    Policy,
+    Logging,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum MissingLanguage {
-    /// The brief does not go to readers of the missing language; the coordinator is told.
-    Hold,
-    /// The brief goes in the fallback language with a localized note.
-    Fallback,
+impl Group {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Group::Files => "files",
+            Group::Database => "database",
+            Group::Http => "http",
+            Group::Mail => "mail",
+            Group::Dispatch => "dispatch",
+            Group::Inbound => "inbound",
+            Group::Policy => "policy",
+            Group::Logging => "logging",
+        }
+    }
+}
+
+/// How much of a value may be shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Secrecy {
+    Public,
+    /// A URL whose password is masked.
+    InUrl,
+    /// Never shown, not even in an error.
+    Whole,
+}
+
+/// What a setting is when nothing sets it.
+#[derive(Clone, Copy)]
+pub enum DefaultValue {
+    /// Unset: the feature it configures is off.
+    Unset,
+    Text(&'static str),
+    /// Follows other settings (already read): the database in the data folder, links at the
+    /// address listened on.
+    From(fn(&Values) -> String),
+}
+
+/// One setting as declared.
+pub struct Setting {
+    /// The key in the file; the variable is `BRIEFCAST_` + the key in capitals.
+    pub key: &'static str,
+    pub group: Group,
+    pub secrecy: Secrecy,
+    pub default: DefaultValue,
+    pub doc: &'static str,
 }
 
 /// Where a value came from.
@@ -155,40 +96,138 @@ impl fmt::Display for Source {
     }
 }
 
-/// The effective configuration. Its `Debug` shows what `describe` shows, so secrets stay masked
-/// even when a config ends up in a log line.
-#[derive(Clone)]
-pub struct Config {
-    pub data_dir: PathBuf,
-    pub content_dir: PathBuf,
-    pub locales_dir: PathBuf,
-    pub database_url: String,
-    pub http_addr: SocketAddr,
-    pub public_url: String,
-    pub smtp_url: Option<String>,
-    pub from: String,
-    pub mail_api_url: Option<String>,
-    /// Not public: it reaches only the transport, through `mail_api_token()`, never a printout.
-    mail_api_token: Option<String>,
-    pub dkim_key_file: Option<PathBuf>,
-    pub dkim_selector: String,
-    pub send_rate_per_second: u64,
-    pub send_rate_per_hour: u64,
-    pub dkim_domain: Option<String>,
-    pub reply_domain: String,
-    secret: Option<String>,
-    pub imap_url: Option<String>,
-    pub retention_days: u32,
-    pub log_format: LogFormat,
-    pub log_level: String,
-    pub two_person_rule: bool,
-    pub missing_language: MissingLanguage,
-    pub fallback_language: Language,
-    pub schedule_grace: std::time::Duration,
-    pub dispatch_lease: std::time::Duration,
-    pub dispatch_batch: u32,
-    pub dispatch_concurrency: usize,
-    sources: BTreeMap<&'static str, (String, Source)>,
+/// Each setting's text as given, with where it came from.
+pub type Values = BTreeMap<&'static str, (String, Source)>;
+
+/// Declares every setting once. `vis key: Type = default, secrecy, reader;` with its doc
+/// comment: the reader turns the text into the type or says why it cannot, in words that
+/// follow "KEY = `VALUE`".
+macro_rules! settings {
+    ($( $group:ident { $( #[doc = $doc:literal] $vis:vis $key:ident : $ty:ty = $default:expr, $secrecy:ident, $read:expr; )+ } )+) => {
+        /// Every setting, in the order `briefcast config` lists them.
+        pub const SETTINGS: &[Setting] = &[
+            $( $( Setting {
+                key: stringify!($key),
+                group: Group::$group,
+                secrecy: Secrecy::$secrecy,
+                default: $default,
+                doc: $doc.trim_ascii(),
+            }, )+ )+
+        ];
+
+        /// The effective configuration. Its `Debug` shows what `describe` shows, so secrets stay
+        /// masked even when a config ends up in a log line.
+        #[derive(Clone)]
+        pub struct Config {
+            $( $( #[doc = $doc] $vis $key: $ty, )+ )+
+            sources: Values,
+        }
+
+        impl Config {
+            fn read_all(values: Values) -> anyhow::Result<Config> {
+                Ok(Config {
+                    $( $( $key: read(&values, stringify!($key), Secrecy::$secrecy, $read)?, )+ )+
+                    sources: values,
+                })
+            }
+        }
+    };
+}
+
+settings! {
+    Files {
+        /// folder for the SQLite database, the outbox and the generated secret
+        pub data_dir: PathBuf = DefaultValue::Text("./briefcast-data"), Public, path;
+        /// templates and platform limits; built-in copies stand in for what it lacks
+        pub content_dir: PathBuf = DefaultValue::Text("./content"), Public, path;
+        /// Fluent strings, one folder per language; built-in copies stand in for what it lacks
+        pub locales_dir: PathBuf = DefaultValue::Text("./locales"), Public, path;
+    }
+    Database {
+        /// sqlite://… or postgres://…
+        pub database_url: String = DefaultValue::From(database_in_data_dir), InUrl, database_url;
+    }
+    Http {
+        /// address the HTTP API listens on
+        pub http_addr: SocketAddr = DefaultValue::Text("127.0.0.1:8080"), Public, socket_addr;
+        /// base URL of links in messages
+        pub public_url: String = DefaultValue::From(public_at_http_addr), Public, http_url;
+        /// key that signs links and reply tokens; unset: generated once in the data folder
+        secret: Option<String> = DefaultValue::Unset, Whole, link_secret;
+    }
+    Mail {
+        /// sender of editions
+        pub from: String = DefaultValue::Text("briefcast <news@localhost>"), Public, text;
+        /// smtp://, smtp+starttls:// or smtps://user:pass@host:port; unset: outbox folder
+        pub smtp_url: Option<String> = DefaultValue::Unset, InUrl, optional;
+        /// HTTP mail API endpoint taking a JSON POST per message; unset: SMTP or the outbox
+        pub mail_api_url: Option<String> = DefaultValue::Unset, InUrl, optional;
+        /// bearer token for the HTTP mail API; reaches only the transport, through `mail_api_token()`
+        mail_api_token: Option<String> = DefaultValue::Unset, Whole, optional;
+        /// most messages per second through the transport, across all daemons; 0: no limit
+        pub send_rate_per_second: u64 = DefaultValue::Text("0"), Public, rate;
+        /// most messages per hour through the transport, across all daemons; 0: no limit
+        pub send_rate_per_hour: u64 = DefaultValue::Text("0"), Public, rate;
+        /// PEM private key (RSA or Ed25519) that DKIM-signs every message; unset: unsigned
+        pub dkim_key_file: Option<PathBuf> = DefaultValue::Unset, Public, optional_path;
+        /// DKIM selector, published as SELECTOR._domainkey.DOMAIN
+        pub dkim_selector: String = DefaultValue::Text("briefcast"), Public, text;
+        /// DKIM signing domain; unset: the domain of `from`
+        pub dkim_domain: Option<String> = DefaultValue::Unset, Public, optional;
+        /// domain of the questions+TOKEN@ and bounces+TOKEN@ addresses
+        pub reply_domain: String = DefaultValue::Text("localhost"), Public, text;
+    }
+    Dispatch {
+        /// how late a due edition may still go out after downtime, e.g. 1h, 30m, 90s; later runs are recorded as missed
+        pub schedule_grace: Duration = DefaultValue::Text("1h"), Public, duration;
+        /// how long a claimed batch is held, e.g. 10m; a send still unrecorded after it is uncertain
+        // Ten minutes outlasts a batch of 200 even at the SMTP command timeout (30 s) per message
+        // in flight; a shorter lease turns slow sends into uncertain ones.
+        pub dispatch_lease: Duration = DefaultValue::Text("10m"), Public, positive_duration;
+        /// deliveries claimed at once, their outcomes recorded in one transaction
+        pub dispatch_batch: u32 = DefaultValue::Text("200"), Public, |v| whole_in(v, 1, 10_000);
+        /// messages in flight at once per daemon
+        pub dispatch_concurrency: usize = DefaultValue::Text("16"), Public, |v| whole_in(v, 1, 1_000);
+    }
+    Inbound {
+        /// imap:// or imaps://user:pass@host/MAILBOX to poll for replies; unset: no polling
+        pub imap_url: Option<String> = DefaultValue::Unset, InUrl, optional;
+        /// days raw replies are kept before they are deleted and their questions anonymised
+        // Half a year: long enough to answer a crisis's questions and audit them, short enough
+        // that raw mail (names, signatures, phone numbers) does not pile up.
+        pub retention_days: u32 = DefaultValue::Text("180"), Public, days;
+    }
+    Policy {
+        /// a brief must be approved by someone other than its author
+        pub two_person_rule: bool = DefaultValue::Text("true"), Public, boolean;
+        /// hold or fallback: what a reader gets when a brief lacks their language
+        pub missing_language: MissingLanguage = DefaultValue::Text("hold"), Public, missing_language;
+        /// the language sent, with a note, under the fallback policy
+        pub fallback_language: Language = DefaultValue::Text("fi"), Public, language;
+    }
+    Logging {
+        /// human or json
+        pub log_format: LogFormat = DefaultValue::Text("human"), Public, log_format;
+        /// tracing filter, e.g. info or briefcast=debug
+        // sqlx logs every statement notice at info; that is noise for ops.
+        pub log_level: String = DefaultValue::Text("info,sqlx=warn"), Public, text;
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MissingLanguage {
+    /// The brief does not go to readers of the missing language; the coordinator is told.
+    Hold,
+    /// The brief goes in the fallback language with a localized note.
+    Fallback,
 }
 
 impl Config {
@@ -217,7 +256,7 @@ impl Config {
         file: Option<(&Path, &str)>,
         env: impl IntoIterator<Item = (String, String)>,
     ) -> anyhow::Result<Config> {
-        let mut values: BTreeMap<&'static str, (String, Source)> = BTreeMap::new();
+        let mut values = Values::new();
         if let Some((path, text)) = file {
             let table: toml::Table =
                 toml::from_str(text).map_err(|e| anyhow!("config file {}: {e}", path.display()))?;
@@ -257,154 +296,17 @@ impl Config {
         Config::build(values)
     }
 
-    fn build(mut values: BTreeMap<&'static str, (String, Source)>) -> anyhow::Result<Config> {
-        let mut default = |key: &'static str, value: String| {
-            values.entry(key).or_insert((value, Source::Default));
-        };
-        default("data_dir", "./briefcast-data".into());
-        default("content_dir", "./content".into());
-        default("locales_dir", "./locales".into());
-        default("http_addr", "127.0.0.1:8080".into());
-        default("from", "briefcast <news@localhost>".into());
-        default("reply_domain", "localhost".into());
-        default("dkim_selector", "briefcast".into());
-        default("send_rate_per_second", "0".into());
-        default("send_rate_per_hour", "0".into());
-        // Half a year: long enough to answer a crisis's questions and audit them, short enough
-        // that raw mail (names, signatures, phone numbers) does not pile up.
-        default("retention_days", "180".into());
-        default("log_format", "human".into());
-        // sqlx logs every statement notice at info; that is noise for ops.
-        default("log_level", "info,sqlx=warn".into());
-        default("two_person_rule", "true".into());
-        default("missing_language", "hold".into());
-        default("fallback_language", "fi".into());
-        default("schedule_grace", "1h".into());
-        // Ten minutes outlasts a batch of 200 even at the SMTP command timeout (30 s) per
-        // message in flight; a shorter lease turns slow sends into uncertain ones.
-        default("dispatch_lease", "10m".into());
-        default("dispatch_batch", "200".into());
-        default("dispatch_concurrency", "16".into());
-        let data_dir = PathBuf::from(&values["data_dir"].0);
-        values.entry("database_url").or_insert((
-            format!("sqlite://{}", data_dir.join("briefcast.db").display()),
-            Source::Default,
-        ));
-        let http_addr_text = values["http_addr"].0.clone();
-        values
-            .entry("public_url")
-            .or_insert((format!("http://{http_addr_text}"), Source::Default));
-
-        let get = |key: &str| values.get(key).map(|(v, _)| v.clone());
-        let fail = |key: &str, why: &str| {
-            let (value, source) = &values[key];
-            anyhow!("{source}: {key} = `{value}` {why}")
-        };
-        let http_addr = http_addr_text
-            .parse()
-            .map_err(|_| fail("http_addr", "is not an address such as 127.0.0.1:8080"))?;
-        let public_url = get("public_url").unwrap_or_default().trim_end_matches('/').to_string();
-        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
-            return Err(fail("public_url", "must start with http:// or https://"));
+    fn build(mut values: Values) -> anyhow::Result<Config> {
+        // In declaration order, so a default that follows another setting finds it filled.
+        for setting in SETTINGS {
+            let text = match setting.default {
+                DefaultValue::Unset => continue,
+                DefaultValue::Text(text) => text.to_string(),
+                DefaultValue::From(derive) => derive(&values),
+            };
+            values.entry(setting.key).or_insert((text, Source::Default));
         }
-        let log_format = match get("log_format").as_deref() {
-            Some("human") => LogFormat::Human,
-            Some("json") => LogFormat::Json,
-            _ => return Err(fail("log_format", "must be human or json")),
-        };
-        let two_person_rule = match get("two_person_rule").as_deref() {
-            Some("true") => true,
-            Some("false") => false,
-            _ => return Err(fail("two_person_rule", "must be true or false")),
-        };
-        let missing_language = match get("missing_language").as_deref() {
-            Some("hold") => MissingLanguage::Hold,
-            Some("fallback") => MissingLanguage::Fallback,
-            _ => return Err(fail("missing_language", "must be hold or fallback")),
-        };
-        let fallback_language = get("fallback_language")
-            .unwrap_or_default()
-            .parse()
-            .map_err(|_| fail("fallback_language", "must be fi, sv or en"))?;
-        let schedule_grace = parse_duration(&get("schedule_grace").unwrap_or_default())
-            .ok_or_else(|| fail("schedule_grace", "is not a duration such as 1h, 30m, 90s or 3600"))?;
-        let rate = |key: &'static str| {
-            get(key)
-                .unwrap_or_default()
-                .parse::<u64>()
-                .map_err(|_| fail(key, "must be a whole number (0: no limit)"))
-        };
-        let send_rate_per_second = rate("send_rate_per_second")?;
-        let send_rate_per_hour = rate("send_rate_per_hour")?;
-        let dispatch_lease = parse_duration(&get("dispatch_lease").unwrap_or_default())
-            .filter(|d| !d.is_zero())
-            .ok_or_else(|| fail("dispatch_lease", "is not a positive duration such as 10m, 90s or 600"))?;
-        let dispatch_batch = get("dispatch_batch")
-            .unwrap_or_default()
-            .parse::<u32>()
-            .ok()
-            .filter(|n| (1..=10_000).contains(n))
-            .ok_or_else(|| fail("dispatch_batch", "must be a whole number from 1 to 10000"))?;
-        let dispatch_concurrency = get("dispatch_concurrency")
-            .unwrap_or_default()
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=1_000).contains(n))
-            .ok_or_else(|| fail("dispatch_concurrency", "must be a whole number from 1 to 1000"))?;
-        let retention_days = get("retention_days")
-            .unwrap_or_default()
-            .parse::<u32>()
-            .ok()
-            .filter(|days| (1..=36_500).contains(days))
-            .ok_or_else(|| fail("retention_days", "must be a whole number of days from 1 to 36500"))?;
-        let database_url = get("database_url").unwrap_or_default();
-        if !["sqlite:", "postgres:", "postgresql:"]
-            .iter()
-            .any(|p| database_url.starts_with(p))
-        {
-            return Err(fail("database_url", "must start with sqlite: or postgres:"));
-        }
-        let secret = get("secret").filter(|s| !s.is_empty());
-        if let Some(s) = &secret
-            && s.len() < 32
-        {
-            let source = &values["secret"].1;
-            bail!(
-                "{source}: secret is too short ({} characters); use at least 32 random characters",
-                s.len()
-            );
-        }
-        Ok(Config {
-            data_dir,
-            content_dir: PathBuf::from(&values["content_dir"].0),
-            locales_dir: PathBuf::from(&values["locales_dir"].0),
-            database_url,
-            http_addr,
-            public_url,
-            smtp_url: get("smtp_url").filter(|s| !s.is_empty()),
-            from: get("from").unwrap_or_default(),
-            mail_api_url: get("mail_api_url").filter(|s| !s.is_empty()),
-            mail_api_token: get("mail_api_token").filter(|s| !s.is_empty()),
-            dkim_key_file: get("dkim_key_file").filter(|s| !s.is_empty()).map(PathBuf::from),
-            dkim_selector: get("dkim_selector").unwrap_or_default(),
-            send_rate_per_second,
-            send_rate_per_hour,
-            dkim_domain: get("dkim_domain").filter(|s| !s.is_empty()),
-            reply_domain: get("reply_domain").unwrap_or_default(),
-            secret,
-            imap_url: get("imap_url").filter(|s| !s.is_empty()),
-            retention_days,
-            log_format,
-            log_level: get("log_level").unwrap_or_default(),
-            two_person_rule,
-            missing_language,
-            fallback_language,
-            schedule_grace,
-            dispatch_lease,
-            dispatch_batch,
-            dispatch_concurrency,
-            sources: values,
-        })
+        Config::read_all(values)
     }
 
     /// The key that signs links and reply tokens: configured, or generated once and kept in
@@ -438,44 +340,198 @@ impl Config {
             .is_none_or(|(_, source)| *source == Source::Default)
     }
 
-    /// The effective settings, secrets masked, each with where it came from.
-    pub fn describe(&self) -> Vec<(String, String, String)> {
+    /// The effective settings in their groups, secrets masked, each with where it came from.
+    pub fn describe(&self) -> Vec<Described> {
         SETTINGS
             .iter()
-            .map(|(key, secret, _)| match self.sources.get(key) {
-                Some((value, source)) => {
-                    let shown = if *key == "secret" || *key == "mail_api_token" {
-                        "********".to_string()
-                    } else if *secret {
-                        mask_url(value)
-                    } else {
-                        value.clone()
-                    };
-                    (key.to_string(), shown, source.to_string())
+            .map(|setting| {
+                let (value, source) = match self.sources.get(setting.key) {
+                    Some((value, source)) => (shown(setting.secrecy, value), source.to_string()),
+                    None if setting.key == "secret" => (
+                        "(generated)".to_string(),
+                        format!("kept in {}", self.data_dir.join("secret").display()),
+                    ),
+                    None => ("(unset)".to_string(), "default".to_string()),
+                };
+                Described {
+                    key: setting.key,
+                    group: setting.group,
+                    value,
+                    source,
+                    doc: setting.doc,
                 }
-                None if *key == "secret" => (
-                    key.to_string(),
-                    "(generated)".to_string(),
-                    format!("kept in {}", self.data_dir.join("secret").display()),
-                ),
-                None => (key.to_string(), "(unset)".to_string(), "default".to_string()),
             })
             .collect()
     }
 }
 
+/// One setting as `briefcast config` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Described {
+    pub key: &'static str,
+    pub group: Group,
+    /// Masked when secret.
+    pub value: String,
+    pub source: String,
+    pub doc: &'static str,
+}
+
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut map = f.debug_map();
-        for (key, value, _) in self.describe() {
-            map.entry(&key, &value);
+        for described in self.describe() {
+            map.entry(&described.key, &described.value);
         }
         map.finish()
     }
 }
 
+fn shown(secrecy: Secrecy, value: &str) -> String {
+    match secrecy {
+        Secrecy::Public => value.to_string(),
+        Secrecy::InUrl => mask_url(value),
+        Secrecy::Whole => "********".to_string(),
+    }
+}
+
+/// Reads one setting's text (empty when unset) with its reader; a refusal names the source, the
+/// key and, unless it is secret, the value.
+fn read<T>(
+    values: &Values,
+    key: &str,
+    secrecy: Secrecy,
+    reader: impl Fn(&str) -> Result<T, String>,
+) -> anyhow::Result<T> {
+    let (value, source) = values
+        .get(key)
+        .map(|(v, s)| (v.as_str(), s))
+        .unwrap_or(("", &Source::Default));
+    reader(value).map_err(|why| match secrecy {
+        Secrecy::Whole => anyhow!("{source}: {key} {why}"),
+        _ => anyhow!("{source}: {key} = `{value}` {why}"),
+    })
+}
+
+fn database_in_data_dir(values: &Values) -> String {
+    let data_dir = values.get("data_dir").map(|(v, _)| v.as_str()).unwrap_or_default();
+    format!("sqlite://{}", Path::new(data_dir).join("briefcast.db").display())
+}
+
+fn public_at_http_addr(values: &Values) -> String {
+    let http_addr = values.get("http_addr").map(|(v, _)| v.as_str()).unwrap_or_default();
+    format!("http://{http_addr}")
+}
+
+// The readers: text in, value or the reason it is refused.
+
+fn text(value: &str) -> Result<String, String> {
+    Ok(value.to_string())
+}
+
+fn optional(value: &str) -> Result<Option<String>, String> {
+    Ok(Some(value.to_string()).filter(|s| !s.is_empty()))
+}
+
+fn path(value: &str) -> Result<PathBuf, String> {
+    Ok(PathBuf::from(value))
+}
+
+fn optional_path(value: &str) -> Result<Option<PathBuf>, String> {
+    Ok(optional(value)?.map(PathBuf::from))
+}
+
+fn socket_addr(value: &str) -> Result<SocketAddr, String> {
+    value
+        .parse()
+        .map_err(|_| "is not an address such as 127.0.0.1:8080".into())
+}
+
+fn http_url(value: &str) -> Result<String, String> {
+    let url = value.trim_end_matches('/');
+    if url.starts_with("http://") || url.starts_with("https://") {
+        Ok(url.to_string())
+    } else {
+        Err("must start with http:// or https://".into())
+    }
+}
+
+fn database_url(value: &str) -> Result<String, String> {
+    if ["sqlite:", "postgres:", "postgresql:"]
+        .iter()
+        .any(|p| value.starts_with(p))
+    {
+        Ok(value.to_string())
+    } else {
+        Err("must start with sqlite: or postgres:".into())
+    }
+}
+
+fn link_secret(value: &str) -> Result<Option<String>, String> {
+    match optional(value)? {
+        Some(s) if s.len() < 32 => Err(format!(
+            "is too short ({} characters); use at least 32 random characters",
+            s.len()
+        )),
+        secret => Ok(secret),
+    }
+}
+
+fn rate(value: &str) -> Result<u64, String> {
+    value.parse().map_err(|_| "must be a whole number (0: no limit)".into())
+}
+
+fn whole_in<T: std::str::FromStr + PartialOrd + fmt::Display>(value: &str, low: T, high: T) -> Result<T, String> {
+    value
+        .parse::<T>()
+        .ok()
+        .filter(|n| *n >= low && *n <= high)
+        .ok_or_else(|| format!("must be a whole number from {low} to {high}"))
+}
+
+fn days(value: &str) -> Result<u32, String> {
+    whole_in(value, 1, 36_500).map_err(|_| "must be a whole number of days from 1 to 36500".into())
+}
+
+fn duration(value: &str) -> Result<Duration, String> {
+    parse_duration(value).ok_or_else(|| "is not a duration such as 1h, 30m, 90s or 3600".into())
+}
+
+fn positive_duration(value: &str) -> Result<Duration, String> {
+    parse_duration(value)
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| "is not a positive duration such as 10m, 90s or 600".into())
+}
+
+fn boolean(value: &str) -> Result<bool, String> {
+    match value {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err("must be true or false".into()),
+    }
+}
+
+fn language(value: &str) -> Result<Language, String> {
+    value.parse().map_err(|_| "must be fi, sv or en".into())
+}
+
+fn missing_language(value: &str) -> Result<MissingLanguage, String> {
+    match value {
+        "hold" => Ok(MissingLanguage::Hold),
+        "fallback" => Ok(MissingLanguage::Fallback),
+        _ => Err("must be hold or fallback".into()),
+    }
+}
+
+fn log_format(value: &str) -> Result<LogFormat, String> {
+    match value {
+        "human" => Ok(LogFormat::Human),
+        "json" => Ok(LogFormat::Json),
+        _ => Err("must be human or json".into()),
+    }
+}
+
 /// `90s`, `30m`, `1h`, `2d`, or plain seconds.
-fn parse_duration(text: &str) -> Option<std::time::Duration> {
+fn parse_duration(text: &str) -> Option<Duration> {
     let text = text.trim();
     let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
@@ -487,15 +543,15 @@ fn parse_duration(text: &str) -> Option<std::time::Duration> {
         "d" => 86_400,
         _ => return None,
     };
-    Some(std::time::Duration::from_secs(n.checked_mul(seconds)?))
+    Some(Duration::from_secs(n.checked_mul(seconds)?))
 }
 
 fn setting(key: &str) -> Option<&'static str> {
-    SETTINGS.iter().map(|(k, _, _)| *k).find(|k| *k == key)
+    SETTINGS.iter().map(|s| s.key).find(|k| *k == key)
 }
 
 fn known_keys() -> String {
-    SETTINGS.iter().map(|(k, _, _)| *k).collect::<Vec<_>>().join(", ")
+    SETTINGS.iter().map(|s| s.key).collect::<Vec<_>>().join(", ")
 }
 
 fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
@@ -544,13 +600,14 @@ mod tests {
         assert_eq!(c.http_addr.to_string(), "127.0.0.1:7000");
         assert_eq!(c.database_url, "sqlite:///srv/bc/briefcast.db");
         let described = c.describe();
-        let http = described.iter().find(|(k, _, _)| k == "http_addr").unwrap();
-        assert_eq!(http.2, "environment BRIEFCAST_HTTP_ADDR");
+        let http = described.iter().find(|d| d.key == "http_addr").unwrap();
+        assert_eq!(http.source, "environment BRIEFCAST_HTTP_ADDR");
+        assert_eq!(http.group, Group::Http);
     }
 
     #[test]
     fn every_setting_with_a_default_can_be_set() {
-        for (key, _, _) in SETTINGS {
+        for key in SETTINGS.iter().map(|s| &s.key) {
             let var = format!("BRIEFCAST_{}", key.to_ascii_uppercase());
             let value = match *key {
                 "database_url" => "sqlite://x.db",
@@ -575,7 +632,7 @@ mod tests {
             .unwrap()
             .describe()
             .into_iter()
-            .map(|d| d.0)
+            .map(|d| d.key.to_string())
             .collect();
         for key in ["content_dir", "locales_dir", "schedule_grace", "retention_days"] {
             assert!(
@@ -683,5 +740,29 @@ mod tests {
         let first = c.link_secret().unwrap();
         assert_eq!(first.len(), 64);
         assert_eq!(c.link_secret().unwrap(), first);
+    }
+
+    #[test]
+    fn a_refused_secret_is_not_repeated() {
+        let err = Config::from_sources(None, env(&[("BRIEFCAST_SECRET", "short-but-private")]))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "environment BRIEFCAST_SECRET: secret is too short (17 characters); use at least 32 random characters"
+        );
+    }
+
+    #[test]
+    fn every_setting_belongs_to_a_group_listed_together() {
+        let groups: Vec<Group> = SETTINGS.iter().map(|s| s.group).collect();
+        let mut seen: Vec<Group> = Vec::new();
+        for group in groups {
+            if seen.last() != Some(&group) {
+                assert!(!seen.contains(&group), "{group:?} is split in two places");
+                seen.push(group);
+            }
+        }
+        assert!(SETTINGS.iter().all(|s| !s.doc.is_empty()));
     }
 }

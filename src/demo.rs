@@ -11,16 +11,17 @@ use chrono::{DateTime, TimeDelta, Utc};
 use tokio_util::sync::CancellationToken;
 
 use crate::access::{Actor, Caller, Role};
-use crate::audience::{self, Segment, SegmentFilter};
+use crate::audience::{Segment, SegmentFilter};
 use crate::brief::Brief;
 use crate::clock::Clock;
 use crate::edition::DeliveryStatus;
-use crate::inbound::intake::{self, ReplyTokens};
+use crate::intake::{self, ReplyTokens};
 use crate::language::Cadence;
 use crate::pack::Content;
+use crate::schedule::Fired;
 use crate::schedule::{NewSchedule, Schedule};
 use crate::service::briefs;
-use crate::store::{DeliveryQuery, Fired, InfluencerQuery, Store};
+use crate::store::{DeliveryQuery, InfluencerQuery, Store};
 use crate::token::{Purpose, TokenKey};
 
 /// The sample roster, embedded so that the demo works wherever the binary runs.
@@ -70,7 +71,7 @@ pub async fn seed(store: &dyn Store, content: &Content, now: DateTime<Utc>) -> a
         return Ok(false);
     }
     let coordinator = Actor("demo:coordinator".into());
-    let report = audience::import(store, SAMPLE_ROSTER, &coordinator, now).await?;
+    let report = crate::service::audience::store_roster(store, SAMPLE_ROSTER, &coordinator, now).await?;
     tracing::info!(
         new = report.new,
         rejected = report.rejected.len(),

@@ -21,8 +21,10 @@ pub mod edition;
 pub mod dispatch;
 // Signed tokens in reply addresses and reader links.
 pub mod token;
-// Replies coming back: parsing, matching, classifying, cleaning; the IMAP loop.
+// Replies coming back, read: parsing, classifying, cleaning; the IMAP client.
 pub mod inbound;
+// Replies taken in: stored first, matched, decided on (purely), applied once; the IMAP loop.
+pub mod intake;
 // The question log's workflow and its CSV.
 pub mod questions;
 

@@ -18,7 +18,8 @@ use crate::clock::Clock;
 use crate::edition::ScheduleId;
 use crate::metrics::Metrics;
 use crate::schedule::{self, Decision, Grace, Tracked};
-use crate::store::{Fired, Leadership, RunOutcome, Store, StoredSchedule};
+use crate::schedule::{Fired, RunOutcome, StoredSchedule};
+use crate::store::{Leadership, Store};
 
 /// The longest the loop waits between ticks, even when no run is due sooner: a schedule added
 /// through the API or another daemon is picked up within this, and so are expired leases.

@@ -7,9 +7,10 @@ use super::{Output, open_store};
 use crate::access::Caller;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
+use crate::edition::ResendTarget;
 use crate::edition::{DeliveryId, DeliveryStatus, EditionId};
 use crate::service::deliveries as service;
-use crate::store::{DeliveryQuery, ResendTarget};
+use crate::store::DeliveryQuery;
 
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]

@@ -8,8 +8,8 @@ use crate::access::Caller;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::edition::{BriefId, EditionAction, EditionId, Progress};
+use crate::edition::{EditionCreated, EditionSummary};
 use crate::service::editions;
-use crate::store::{EditionCreated, EditionSummary};
 
 #[derive(Debug, Subcommand)]
 pub(super) enum EditionCommand {

@@ -179,12 +179,22 @@ impl Cli {
                 if out.json {
                     let map: serde_json::Map<_, _> = described
                         .iter()
-                        .map(|(k, v, s)| (k.clone(), json!({ "value": v, "source": s })))
+                        .map(|d| {
+                            (
+                                d.key.to_string(),
+                                json!({ "value": d.value, "source": d.source, "group": d.group }),
+                            )
+                        })
                         .collect();
                     outln!("{}", serde_json::Value::Object(map));
                 } else {
-                    for (key, value, source) in described {
-                        outln!("{key:<18} {value:<50} ({source})");
+                    let mut group = None;
+                    for d in described {
+                        if group != Some(d.group) {
+                            outln!("{}[{}]", if group.is_some() { "\n" } else { "" }, d.group.as_str());
+                            group = Some(d.group);
+                        }
+                        outln!("  {:<22} {:<48} ({})", d.key, d.value, d.source);
                     }
                 }
                 Ok(())

@@ -11,9 +11,10 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::ids::QuestionId;
 use crate::language::Language;
+use crate::questions::QuestionRecord;
 use crate::questions::{QuestionStatus, Tag, Transition};
 use crate::service::questions as service;
-use crate::store::{Assignment, QuestionQuery, QuestionRecord};
+use crate::store::{Assignment, QuestionQuery};
 
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]

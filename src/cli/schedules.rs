@@ -9,8 +9,8 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::language::Cadence;
 use crate::schedule::NewSchedule;
+use crate::schedule::StoredSchedule;
 use crate::service::schedules::{self, SHOWN_RUNS};
-use crate::store::StoredSchedule;
 
 #[derive(Debug, Subcommand)]
 pub(super) enum ScheduleCommand {

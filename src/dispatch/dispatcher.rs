@@ -19,10 +19,11 @@ use crate::audience::EmailAddress;
 use crate::brief::Brief;
 use crate::clock::Clock;
 use crate::edition::{BriefId, EditionId, Outcome};
+use crate::edition::{ClaimedDelivery, Lease, Recorded};
 use crate::language::Language;
 use crate::metrics::Metrics;
 use crate::pack::{Asked, ComposedEdition, Content, Edition, LanguagePolicy, Recipient, compose};
-use crate::store::{ClaimedDelivery, Lease, Recorded, SendLimit, Store};
+use crate::store::{SendLimit, Store};
 
 /// How the dispatcher paces itself.
 #[derive(Debug, Clone)]

@@ -10,6 +10,8 @@
 //! edition) and [`DeliveryStatus::Expired`] (every brief it carried expired or was withdrawn
 //! before its turn came, so there was nothing left that was still true to send).
 
+mod delivery;
+mod new;
 mod status;
 
 use std::collections::BTreeMap;
@@ -26,6 +28,8 @@ pub use status::{DeliveryStatus, EditionStatus, UnknownStatus};
 pub const DEFAULT_LEASE: TimeDelta = TimeDelta::minutes(5);
 
 pub use crate::ids::{BriefId, DeliveryId, EditionId, ScheduleId};
+pub use delivery::{ClaimedDelivery, DeliveryEvent, DeliveryRecord, Lease, Recorded, ResendTarget};
+pub use new::{EditionBrief, EditionCreated, EditionSummary, NewEdition, Recipients};
 
 /// Why an edition exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,30 +3,29 @@
 //! Everything here is pure: [`Reply::parse`] takes the raw RFC 5322 bytes exactly as they came
 //! from the mailbox or the inbound webhook and returns what the store needs: the headers, the
 //! keys to find the delivery ([`MatchKeys`], best first), and what kind of message it is
-//! ([`ReplyKind`]). Looking the keys up, verifying tokens and storing are the caller's job.
+//! ([`ReplyKind`]). Looking the keys up, verifying tokens and storing are `intake`'s job.
 
 mod auto_reply;
 mod body;
 mod bounce;
+mod class;
 mod complaint;
 mod headers;
 mod html_text;
 pub mod imap;
-pub mod intake;
 mod match_keys;
 mod question;
 mod quoted;
 mod report;
 mod signature;
 mod unsubscribe;
-mod verify;
-pub mod workers;
 
 use mail_parser::MessageParser;
 use serde::Serialize;
 
 pub use auto_reply::{AutoReply, AutoReplySignal};
 pub use bounce::{Bounce, BouncedRecipient, DeliveryAction, Severity, StatusCode};
+pub use class::ReplyClass;
 pub use complaint::Complaint;
 pub use headers::{ReplyHeaders, normalize_message_id};
 pub use match_keys::{Mailbox, MatchKeys, TokenKey, TokenPlace};

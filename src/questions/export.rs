@@ -1,6 +1,6 @@
 //! The question log as CSV for the authorities.
 
-use crate::store::QuestionRecord;
+use crate::questions::QuestionRecord;
 
 pub const CSV_COLUMNS: [&str; 11] = [
     "id",

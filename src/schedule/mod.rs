@@ -46,6 +46,7 @@
 
 mod cron_expr;
 mod due;
+mod stored;
 mod wall_clock;
 
 use std::fmt;
@@ -58,6 +59,7 @@ use crate::language::Cadence;
 
 pub use cron_expr::CronExpr;
 pub use due::{Decision, DueRuns, Grace, MAX_LISTED_MISSES, Tracked, next_wake, tick};
+pub use stored::{Fired, RunOutcome, StoredSchedule, UpcomingRun};
 pub use wall_clock::Run;
 
 /// The zone a schedule runs in when none is given: briefcast serves Finland.

@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::access::{Caller, Denied};
-use crate::audience::{self, EmailAddress, ImportError, ImportReport, Segment, SegmentError, StoredInfluencer};
+use crate::access::{Actor, Caller, Denied};
+use crate::audience::{self, EmailAddress, ImportReport, Segment, SegmentError, StoredInfluencer};
 use crate::language::{Cadence, Language};
 use crate::store::{InfluencerQuery, PersonalData, SegmentSummary, Store, StoreError, SuppressionReason};
 
@@ -23,6 +23,53 @@ pub enum AudienceError {
     Segment(#[from] SegmentError),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// Why an import changed nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    File(#[from] audience::roster::RosterError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("reading the roster failed: {0}")]
+    Reader(String),
+}
+
+/// Reads a roster file held in memory and stores it whole, or changes nothing. No role is
+/// checked: for the demo's seeding and the store's tests; people import through [`import`].
+pub async fn store_roster(
+    store: &dyn Store,
+    bytes: &[u8],
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<ImportReport, ImportError> {
+    store_roster_from(store, std::io::Cursor::new(bytes.to_vec()), actor, now).await
+}
+
+/// Reads a roster as it arrives from `source` (a file, a request body) and stores it whole, or
+/// changes nothing, without a role check (see [`store_roster`]). Reading runs on a blocking thread and hands parts to the store through a
+/// short queue, so memory holds a few parts whatever the file's length.
+pub async fn store_roster_from(
+    store: &dyn Store,
+    source: impl std::io::Read + Send + 'static,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<ImportReport, ImportError> {
+    let (parts, mut received) = tokio::sync::mpsc::channel(2);
+    let reading =
+        tokio::task::spawn_blocking(move || audience::roster::read(source, |part| parts.blocking_send(part).is_ok()));
+    let stored = store.import_roster(&mut received, actor, now).await;
+    // Closed before waiting, so a reader blocked on a store that gave up stops.
+    drop(received);
+    let read = reading.await.map_err(|e| ImportError::Reader(e.to_string()))?;
+    read?;
+    match stored? {
+        Some(report) => Ok(report),
+        None => Err(ImportError::Reader(
+            "the reader stopped without finishing the file".into(),
+        )),
+    }
 }
 
 /// A person on the roster and, when they are suppressed, why they are never mailed.
@@ -52,7 +99,7 @@ pub async fn import(
     now: DateTime<Utc>,
 ) -> Result<ImportReport, AudienceError> {
     caller.must_coordinate()?;
-    Ok(audience::import_from(store, source, &caller.actor, now).await?)
+    Ok(store_roster_from(store, source, &caller.actor, now).await?)
 }
 
 pub async fn list(

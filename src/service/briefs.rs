@@ -8,9 +8,10 @@ use serde::Serialize;
 use crate::access::{Caller, Denied, Role};
 use crate::brief::{self, Brief, BriefFormat, BriefStatus, LifecycleError, ParseError, Problem, validate};
 use crate::edition::{BriefId, EditionKind};
+use crate::edition::{EditionBrief, NewEdition, Recipients};
 use crate::language::Language;
 use crate::pack::{Content, LanguagePolicy, Preview, Recipient, RenderError};
-use crate::store::{EditionBrief, NewEdition, Recipients, Store, StoreError, StoredBrief};
+use crate::store::{Store, StoreError, StoredBrief};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BriefError {

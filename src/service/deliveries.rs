@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::access::{Caller, Denied};
-use crate::store::{DeliveryQuery, DeliveryRecord, ResendTarget, Store, StoreError};
+use crate::edition::{DeliveryRecord, ResendTarget};
+use crate::store::{DeliveryQuery, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DeliveryError {

@@ -6,7 +6,8 @@ use serde::Serialize;
 
 use crate::access::{Caller, Denied};
 use crate::edition::{BriefId, EditionAction, EditionId, EditionStatus, Progress};
-use crate::store::{EditionCreated, EditionSummary, Store, StoreError};
+use crate::edition::{EditionCreated, EditionSummary};
+use crate::store::{Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum EditionError {

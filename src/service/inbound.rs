@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::access::{Caller, Denied};
-use crate::inbound::intake::{self, ReplyTokens};
+use crate::intake::{self, ReplyTokens};
 use crate::store::Store;
 
 #[derive(Debug, thiserror::Error)]

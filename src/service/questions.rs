@@ -8,8 +8,9 @@ use serde::{Serialize, Serializer};
 use crate::access::{Caller, Denied};
 use crate::ids::QuestionId;
 use crate::language::Language;
+use crate::questions::QuestionRecord;
 use crate::questions::{Tag, Transition, write_csv};
-use crate::store::{Assignment, BriefGroup, QuestionQuery, QuestionRecord, ReplyRecord, Store, StoreError, YouAsked};
+use crate::store::{Assignment, BriefGroup, QuestionQuery, ReplyRecord, Store, StoreError, YouAsked};
 
 #[derive(Debug, thiserror::Error)]
 pub enum QuestionError {

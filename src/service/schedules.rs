@@ -5,7 +5,8 @@ use serde::Serialize;
 
 use crate::access::{Caller, Denied};
 use crate::schedule::{NewSchedule, Schedule, ScheduleError};
-use crate::store::{Store, StoreError, StoredSchedule, UpcomingRun};
+use crate::schedule::{StoredSchedule, UpcomingRun};
+use crate::store::{Store, StoreError};
 
 /// How many coming runs each schedule shows.
 pub const SHOWN_RUNS: usize = 3;

@@ -5,10 +5,14 @@ use std::time::Duration;
 
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{QueryBuilder, Transaction};
+
+use super::dialect::Dialect;
+use super::leadership::{LeaderHold, Leadership};
 
 type Db = sqlx::Sqlite;
 type ThisStore = SqliteStore;
-const BACKEND: &str = "sqlite";
+type D = Sqlite;
 static MIGRATOR: Migrator = sqlx::migrate!("migrations/sqlite");
 
 pub struct SqliteStore {
@@ -48,77 +52,93 @@ impl SqliteStore {
     }
 }
 
-/// SQLite allows one writer: `BEGIN IMMEDIATE` takes the write lock up front, so two writers
-/// wait on the busy timeout instead of failing halfway with SQLITE_BUSY on upgrade.
-async fn begin_write(pool: &SqlitePool) -> Result<sqlx::Transaction<'static, Db>, sqlx::Error> {
-    pool.begin_with("BEGIN IMMEDIATE").await
-}
+/// SQLite's side of every difference between the backends: one writer at a time, and one
+/// process per file.
+pub(crate) struct Sqlite;
 
-/// Writers already take turns under `BEGIN IMMEDIATE`.
-async fn lock_roster(_tx: &mut sqlx::Transaction<'static, Db>) -> Result<(), sqlx::Error> {
-    Ok(())
-}
+impl Dialect for Sqlite {
+    type Db = Db;
 
-/// The claim's candidate query needs no row locks here: `BEGIN IMMEDIATE` already makes each
-/// claim the only writer until it commits.
-const CLAIM_LOCK: &str = "";
+    const BACKEND: &'static str = "sqlite";
+    /// The claim's candidate query needs no row locks here: `BEGIN IMMEDIATE` already makes each
+    /// claim the only writer until it commits.
+    const CLAIM_LOCK: &'static str = "";
+    /// Nor do rows read to be changed later in the same transaction: the write lock covers them.
+    const ROW_LOCK: &'static str = "";
+    /// Nor does reading a schedule to build its edition: the write lock serialises that too.
+    const SCHEDULE_LOCK: &'static str = "";
 
-/// `column` is one of `ids`. SQLite looks up each member of an `IN` list in the key's index.
-fn push_id_in(q: &mut sqlx::QueryBuilder<Db>, column: &str, ids: &[i64]) {
-    q.push(format!("{column} IN ("));
-    let mut separated = q.separated(", ");
-    for id in ids {
-        separated.push_bind(*id);
+    /// SQLite allows one writer: `BEGIN IMMEDIATE` takes the write lock up front, so two writers
+    /// wait on the busy timeout instead of failing halfway with SQLITE_BUSY on upgrade.
+    async fn begin_write(pool: &SqlitePool) -> sqlx::Result<Transaction<'static, Db>> {
+        pool.begin_with("BEGIN IMMEDIATE").await
     }
-    q.push(")");
+
+    /// Writers already take turns under `BEGIN IMMEDIATE`.
+    async fn lock_roster(_tx: &mut Transaction<'static, Db>) -> sqlx::Result<()> {
+        Ok(())
+    }
+
+    /// Reservations already take turns under `BEGIN IMMEDIATE`.
+    async fn lock_send_windows(_tx: &mut Transaction<'static, Db>) -> sqlx::Result<()> {
+        Ok(())
+    }
+
+    /// SQLite plans by the shape of its indexes, not by gathered counts.
+    async fn refresh_statistics(_tx: &mut Transaction<'static, Db>) -> sqlx::Result<()> {
+        Ok(())
+    }
+
+    /// SQLite looks up each member of an `IN` list in the key's index.
+    fn push_id_in(q: &mut QueryBuilder<Db>, column: &str, ids: &[i64]) {
+        q.push(format!("{column} IN ("));
+        let mut separated = q.separated(", ");
+        for id in ids {
+            separated.push_bind(*id);
+        }
+        q.push(")");
+    }
+
+    /// One process owns a SQLite file, so it leads its scheduler.
+    async fn lead(_pool: &SqlitePool) -> sqlx::Result<Option<Leadership>> {
+        Ok(Some(Leadership {
+            inner: LeaderHold::Sole,
+        }))
+    }
 }
 
-/// SQLite plans the claim by the shape of its indexes, not by gathered counts.
-async fn refresh_statistics(_tx: &mut sqlx::Transaction<'static, Db>) -> Result<(), sqlx::Error> {
-    Ok(())
-}
-
-/// Nor do rows read to be changed later in the same transaction: the write lock covers them.
-const ROW_LOCK: &str = "";
-
-/// Nor does reading a schedule to build its edition: the write lock serialises that too.
-const SCHEDULE_LOCK: &str = "";
-
-/// One process owns a SQLite file, so it leads its scheduler.
-async fn lead(_pool: &SqlitePool) -> Result<Option<crate::store::Leadership>, sqlx::Error> {
-    Ok(Some(crate::store::Leadership {
-        inner: crate::store::dispatch::LeaderHold::Sole,
-    }))
-}
-
-/// Reservations already take turns under `BEGIN IMMEDIATE`.
-async fn lock_send_windows(_tx: &mut sqlx::Transaction<'static, Db>) -> Result<(), sqlx::Error> {
-    Ok(())
-}
-
-include!("sql/common.rs");
-
-mod rate {
-    use super::*;
-    include!("sql/rate.rs");
-}
-
-mod core {
-    use super::*;
-    include!("sql/core.rs");
-}
-
-mod briefs {
-    use super::*;
-    include!("sql/briefs.rs");
-}
-
-mod dispatch {
-    use super::*;
-    include!("sql/dispatch.rs");
-}
-
-mod questions {
-    use super::*;
-    include!("sql/questions.rs");
-}
+// The SQL, one module per aggregate, shared with `postgres.rs` (see `dialect.rs`).
+#[path = "sql/answers.rs"]
+mod answers;
+#[path = "sql/base.rs"]
+mod base;
+#[path = "sql/briefs.rs"]
+mod briefs;
+#[path = "sql/common.rs"]
+mod common;
+#[path = "sql/deliveries.rs"]
+mod deliveries;
+#[path = "sql/editions.rs"]
+mod editions;
+#[path = "sql/leadership.rs"]
+mod leadership;
+#[path = "sql/leases.rs"]
+mod leases;
+#[path = "sql/outcomes.rs"]
+mod outcomes;
+#[path = "sql/questions.rs"]
+mod questions;
+#[path = "sql/rate.rs"]
+mod rate;
+#[path = "sql/replies.rs"]
+mod replies;
+#[path = "sql/roster.rs"]
+mod roster;
+#[path = "sql/schedules.rs"]
+mod schedules;
+#[path = "sql/segments.rs"]
+mod segments;
+#[path = "sql/suppressions.rs"]
+mod suppressions;
+#[path = "sql/tokens.rs"]
+mod tokens;

@@ -7,9 +7,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{ApiError, AppState, Caller};
+use crate::edition::ResendTarget;
 use crate::edition::{DeliveryId, DeliveryStatus, EditionId};
 use crate::service::deliveries::{self as service, DeliveryError};
-use crate::store::{DeliveryQuery, ResendTarget};
+use crate::store::DeliveryQuery;
 
 impl From<DeliveryError> for ApiError {
     fn from(e: DeliveryError) -> Self {

@@ -13,7 +13,8 @@ use serde_json::{Value, json};
 use tokio_util::io::{StreamReader, SyncIoBridge};
 
 use super::{ApiError, AppState, Caller};
-use crate::audience::{EmailAddress, ImportError};
+use crate::audience::EmailAddress;
+use crate::service::audience::ImportError;
 use crate::service::audience::{self as service, AudienceError, RosterFilter};
 
 /// A national roster in one request: a million rows of the sample's width are about 150 MB, and

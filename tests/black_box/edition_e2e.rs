@@ -43,8 +43,10 @@ async fn prepare(app: &TestApp) {
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
+    // Past the embargo, and half an hour before the schedule's 09:00 run: the editions these
+    // tests send are the ones they ask for, never one the scheduler fires on its own meanwhile.
     app.clock.set(
-        chrono::DateTime::parse_from_rfc3339("2026-11-23T09:00:00+02:00")
+        chrono::DateTime::parse_from_rfc3339("2026-11-23T08:30:00+02:00")
             .unwrap()
             .to_utc(),
     );

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use briefcast::access::Actor;
-use briefcast::inbound::intake::{self, NoTokens};
+use briefcast::intake::{self, NoTokens};
 use briefcast::store::{SqliteStore, Store};
 use chrono::{TimeZone, Utc};
 
@@ -39,7 +39,7 @@ async fn data_folder() -> (tempfile::TempDir, i64, i64) {
     let store = SqliteStore::connect(&url).await.unwrap();
     store.migrate().await.unwrap();
     let now = Utc.with_ymd_and_hms(2026, 11, 21, 8, 0, 0).unwrap();
-    briefcast::audience::import(&store, SAMPLE, &Actor("test".into()), now)
+    briefcast::service::audience::store_roster(&store, SAMPLE, &Actor("test".into()), now)
         .await
         .unwrap();
     let mut ids = Vec::new();

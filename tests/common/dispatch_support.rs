@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use briefcast::access::Actor;
-use briefcast::audience::{self, EmailAddress, Segment, SegmentFilter};
+use briefcast::audience::{EmailAddress, Segment, SegmentFilter};
 use briefcast::edition::BriefId;
 use briefcast::store::{PgStore, SqliteStore, Store};
 use chrono::{DateTime, Utc};
@@ -114,9 +114,10 @@ pub async fn roster(db: &Db, people: &[(&str, &str, &str, &str)]) {
             "{email},Someone,{language},{platforms},1000,health,Uusimaa,open,{cadence},2026-01-02T10:00:00+02:00,form\n"
         ));
     }
-    let report = audience::import(db.store(), csv.as_bytes(), &actor(), at("2026-01-05T00:00:00Z"))
-        .await
-        .unwrap();
+    let report =
+        briefcast::service::audience::store_roster(db.store(), csv.as_bytes(), &actor(), at("2026-01-05T00:00:00Z"))
+            .await
+            .unwrap();
     assert!(report.rejected.is_empty(), "{:?}", report.rejected);
 }
 

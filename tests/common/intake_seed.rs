@@ -83,7 +83,7 @@ pub async fn backends() -> Vec<Seedable> {
     for seedable in &out {
         let store = seedable.backend.store.as_ref();
         store.migrate().await.expect("migrate");
-        audience::import(store, SAMPLE_ROSTER, &actor(), now())
+        briefcast::service::audience::store_roster(store, SAMPLE_ROSTER, &actor(), now())
             .await
             .expect("import the sample roster");
     }

@@ -76,37 +76,75 @@ pub fn actor() -> Actor {
     Actor("test:coordinator".into())
 }
 
-/// A fresh, migrated store per backend.
+/// A fresh, migrated store per backend: SQLite always, PostgreSQL when one is configured.
 pub async fn backends() -> Vec<Backend> {
+    let mut out = vec![sqlite_backend().await];
+    out.extend(postgres_backend().await);
+    out
+}
+
+/// A fresh, migrated SQLite store in a folder of its own.
+pub async fn sqlite_backend() -> Backend {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("briefcast.db").display());
     let sqlite: Arc<dyn Store> = Arc::new(SqliteStore::connect(&url).await.expect("open SQLite"));
     sqlite.migrate().await.expect("migrate SQLite");
-    let mut out = vec![Backend {
+    Backend {
         name: "sqlite",
         store: sqlite,
         dir,
-    }];
-    if let Some(url) = database_url() {
-        let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-        let admin = PgStore::connect(&url)
-            .await
-            .unwrap_or_else(|e| panic!("BRIEFCAST_TEST_DATABASE_URL is set but PostgreSQL is unreachable: {e}"));
-        drop(admin);
-        create_schema(&url, &schema).await;
-        let pg: Arc<dyn Store> = Arc::new(
-            PgStore::connect_in_schema(&url, &schema)
-                .await
-                .expect("connect to schema"),
-        );
-        pg.migrate().await.expect("migrate PostgreSQL");
-        out.push(Backend {
-            name: "postgres",
-            store: pg,
-            dir: tempfile::tempdir().unwrap(),
-        });
     }
-    out
+}
+
+/// A fresh, migrated PostgreSQL store in a schema of its own; None when no PostgreSQL is
+/// configured (never under CI: `database_url` fails there instead).
+pub async fn postgres_backend() -> Option<Backend> {
+    let url = database_url()?;
+    let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let admin = PgStore::connect(&url)
+        .await
+        .unwrap_or_else(|e| panic!("BRIEFCAST_TEST_DATABASE_URL is set but PostgreSQL is unreachable: {e}"));
+    drop(admin);
+    create_schema(&url, &schema).await;
+    let pg: Arc<dyn Store> = Arc::new(
+        PgStore::connect_in_schema(&url, &schema)
+            .await
+            .expect("connect to schema"),
+    );
+    pg.migrate().await.expect("migrate PostgreSQL");
+    Some(Backend {
+        name: "postgres",
+        store: pg,
+        dir: tempfile::tempdir().unwrap(),
+    })
+}
+
+/// Declares a test once and runs it on each backend, as two tests: `NAME::sqlite` and
+/// `NAME::postgres` (which passes at once, saying so, when no PostgreSQL is configured outside
+/// CI). The body gets its fresh `Backend` as the name in the brackets.
+#[allow(unused_macros)]
+macro_rules! each_backend {
+    ($( async fn $name:ident($b:ident) $body:block )+) => { $(
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test]
+            async fn sqlite() {
+                let $b = crate::common::sqlite_backend().await;
+                $body
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                let Some($b) = crate::common::postgres_backend().await else {
+                    eprintln!("BRIEFCAST_TEST_DATABASE_URL is not set: skipped");
+                    return;
+                };
+                $body
+            }
+        }
+    )+ };
 }
 
 async fn create_schema(url: &str, schema: &str) {

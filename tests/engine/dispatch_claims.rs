@@ -8,10 +8,8 @@ use std::sync::Arc;
 
 use briefcast::audience::SegmentFilter;
 use briefcast::edition::{BriefId, DeliveryStatus, EditionId, EditionKind, Outcome};
-use briefcast::store::{
-    ClaimedDelivery, DeliveryQuery, EditionBrief, NewEdition, Recipients, Recorded, ResendTarget, Store, StoreError,
-    SuppressionReason,
-};
+use briefcast::edition::{ClaimedDelivery, EditionBrief, NewEdition, Recipients, Recorded, ResendTarget};
+use briefcast::store::{DeliveryQuery, Store, StoreError, SuppressionReason};
 use chrono::{DateTime, TimeDelta, Utc};
 use dispatch_support::{Db, NewBrief, actor, at, brief, databases, email, generated_roster, set_brief_status};
 
@@ -55,7 +53,7 @@ async fn one_of(
     store: &dyn Store,
     edition: EditionId,
     status: DeliveryStatus,
-) -> Vec<briefcast::store::DeliveryRecord> {
+) -> Vec<briefcast::edition::DeliveryRecord> {
     store
         .deliveries(&DeliveryQuery {
             edition: Some(edition),
@@ -458,7 +456,7 @@ async fn a_batch_of_outcomes_is_recorded_at_once_each_fenced_by_its_own_lease() 
             response: "421 busy".into(),
         };
         // A report for an attempt that was never claimed: refused, the others still count.
-        let forged = briefcast::store::Lease {
+        let forged = briefcast::edition::Lease {
             attempt: claimed[2].lease.attempt + 1,
             ..claimed[2].lease.clone()
         };

@@ -10,9 +10,10 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use briefcast::audience::EmailAddress;
 use briefcast::clock::ManualClock;
+use briefcast::inbound::ReplyClass;
 use briefcast::inbound::imap::MailboxUrl;
-use briefcast::inbound::intake;
-use briefcast::store::{QuestionQuery, ReplyClass, Store, SuppressionReason};
+use briefcast::intake;
+use briefcast::store::{QuestionQuery, Store, SuppressionReason};
 use intake_seed::{backends, fixture, fixture_tokens};
 use tokio::net::TcpStream;
 use tokio_util::sync::CancellationToken;
@@ -112,7 +113,7 @@ async fn messages_appended_over_imap_are_ingested_once_across_a_restart_mid_poll
         let verifier: Arc<dyn intake::ReplyTokens> = Arc::new(fixture_tokens(seeded.delivery));
         let clock = Arc::new(ManualClock::at(common::now()));
         let spawn = |shutdown: CancellationToken| {
-            tokio::spawn(briefcast::inbound::workers::run_imap(
+            tokio::spawn(briefcast::intake::workers::run_imap(
                 url.clone(),
                 store.clone(),
                 verifier.clone(),

@@ -4,10 +4,11 @@ use crate::common;
 use crate::common::intake_seed;
 
 use briefcast::audience::EmailAddress;
+use briefcast::inbound::ReplyClass;
 use briefcast::inbound::imap::{Cursor, Fetched};
-use briefcast::inbound::intake::{self, NoTokens, content_ref};
+use briefcast::intake::{self, NoTokens, content_ref};
 use briefcast::questions::QuestionStatus;
-use briefcast::store::{NewReply, QuestionQuery, ReplyClass, SuppressionReason};
+use briefcast::store::{NewReply, QuestionQuery, SuppressionReason};
 use common::{actor, now};
 use intake_seed::{FIXTURE_MESSAGE_ID, Seedable, backends, fixture, fixture_replies, fixture_tokens};
 
@@ -440,7 +441,7 @@ async fn the_retention_task_purges_on_its_own_and_stops_on_shutdown() {
         .unwrap()
         .reply;
         let shutdown = tokio_util::sync::CancellationToken::new();
-        let task = tokio::spawn(briefcast::inbound::workers::run_retention(
+        let task = tokio::spawn(briefcast::intake::workers::run_retention(
             db.backend.store.clone(),
             std::sync::Arc::new(briefcast::clock::ManualClock::at(now())),
             chrono::Duration::days(30),

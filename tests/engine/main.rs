@@ -3,6 +3,7 @@
 //!
 //! One test binary (`cargo test --test engine`); a module per concern, `MODULE::` filters it.
 
+#[macro_use]
 #[path = "../common/mod.rs"]
 mod common;
 

@@ -2,8 +2,9 @@
 
 use crate::common;
 
-use briefcast::audience::{self, EmailAddress, ImportError, Segment, SegmentFilter};
+use briefcast::audience::{EmailAddress, Segment, SegmentFilter};
 use briefcast::language::{Cadence, Language};
+use briefcast::service::audience::{ImportError, store_roster};
 use briefcast::store::{InfluencerQuery, NewReply, StoreError, SuppressionReason};
 use common::{SAMPLE_ROSTER, actor, backends, now};
 
@@ -23,7 +24,7 @@ fn email(s: &str) -> EmailAddress {
 async fn the_sample_roster_gives_the_documented_outcome() {
     for b in backends().await {
         let store = b.store.as_ref();
-        let report = audience::import(store, SAMPLE_ROSTER, &actor(), now()).await.unwrap();
+        let report = store_roster(store, SAMPLE_ROSTER, &actor(), now()).await.unwrap();
         assert_eq!((report.new, report.updated, report.unchanged), (17, 0, 0), "{}", b.name);
         let rejected: Vec<(u64, &str)> = report.rejected.iter().map(|r| (r.line, r.email.as_str())).collect();
         assert_eq!(
@@ -55,7 +56,7 @@ async fn the_sample_roster_gives_the_documented_outcome() {
             .unwrap();
         assert_eq!(aino.influencer.followers, 182_000);
 
-        let again = audience::import(store, SAMPLE_ROSTER, &actor(), now()).await.unwrap();
+        let again = store_roster(store, SAMPLE_ROSTER, &actor(), now()).await.unwrap();
         assert_eq!(
             (again.new, again.updated, again.unchanged, again.rejected.len()),
             (0, 0, 17, 4),
@@ -72,7 +73,7 @@ async fn the_sample_roster_gives_the_documented_outcome() {
 async fn an_address_already_stored_is_matched_case_insensitively_and_updated() {
     for b in backends().await {
         let store = b.store.as_ref();
-        audience::import(
+        store_roster(
             store,
             format!("{HEAD}{}", row("mia@example.com", "fi", 100, "Uusimaa")).as_bytes(),
             &actor(),
@@ -85,7 +86,7 @@ async fn an_address_already_stored_is_matched_case_insensitively_and_updated() {
             row("MIA@Example.COM", "sv", 250, "Uusimaa"),
             row("new@example.com", "en", 5, "Lappi")
         );
-        let report = audience::import(store, file.as_bytes(), &actor(), now()).await.unwrap();
+        let report = store_roster(store, file.as_bytes(), &actor(), now()).await.unwrap();
         assert_eq!((report.new, report.updated, report.unchanged), (1, 1, 0), "{}", b.name);
         let mia = store.influencer(&email("mia@example.com")).await.unwrap().unwrap();
         assert_eq!((mia.influencer.language, mia.influencer.followers), (Language::Sv, 250));
@@ -100,7 +101,7 @@ async fn an_address_already_stored_is_matched_case_insensitively_and_updated() {
 async fn a_broken_file_changes_nothing() {
     for b in backends().await {
         let store = b.store.as_ref();
-        audience::import(store, SAMPLE_ROSTER, &actor(), now()).await.unwrap();
+        store_roster(store, SAMPLE_ROSTER, &actor(), now()).await.unwrap();
         let before = store.list_influencers(&InfluencerQuery::default()).await.unwrap();
         let audit_before = store.audit_log(100).await.unwrap().len();
 
@@ -118,7 +119,7 @@ async fn a_broken_file_changes_nothing() {
             ("utf-8", not_utf8),
             ("header", wrong_header),
         ] {
-            let err = audience::import(store, &bytes, &actor(), now()).await.unwrap_err();
+            let err = store_roster(store, &bytes, &actor(), now()).await.unwrap_err();
             assert!(matches!(err, ImportError::File(_)), "{}: {what}: {err}", b.name);
             assert!(err.to_string().starts_with("line "), "{what}: {err}");
         }
@@ -136,7 +137,7 @@ async fn a_broken_file_changes_nothing() {
 async fn erasure_removes_the_person_anonymises_replies_and_suppresses_forever() {
     for b in backends().await {
         let store = b.store.as_ref();
-        audience::import(store, SAMPLE_ROSTER, &actor(), now()).await.unwrap();
+        store_roster(store, SAMPLE_ROSTER, &actor(), now()).await.unwrap();
         let aino = email("aino.virtanen@example.com");
         let reply = NewReply {
             channel: "webhook",
@@ -164,7 +165,7 @@ async fn erasure_removes_the_person_anonymises_replies_and_suppresses_forever() 
         );
 
         // Importing the old file again must not bring her back.
-        let again = audience::import(store, SAMPLE_ROSTER, &actor(), now()).await.unwrap();
+        let again = store_roster(store, SAMPLE_ROSTER, &actor(), now()).await.unwrap();
         assert_eq!(again.new, 0);
         assert!(
             again
@@ -202,11 +203,9 @@ async fn a_raw_reply_fetched_twice_is_stored_once() {
 async fn segments_filter_the_roster_and_never_include_suppressed_addresses() {
     for b in backends().await {
         let store = b.store.as_ref();
-        audience::import(store, SAMPLE_ROSTER, &actor(), now()).await.unwrap();
+        store_roster(store, SAMPLE_ROSTER, &actor(), now()).await.unwrap();
         let extra = format!("{HEAD}{}", row("anna@example.fi", "sv", 5000, "Österbotten"));
-        audience::import(store, extra.as_bytes(), &actor(), now())
-            .await
-            .unwrap();
+        store_roster(store, extra.as_bytes(), &actor(), now()).await.unwrap();
 
         let count = |filter: SegmentFilter| async move { store.count_members(&filter).await.unwrap() };
         assert_eq!(count(SegmentFilter::default()).await, 18, "{}", b.name);
@@ -290,7 +289,7 @@ async fn segments_filter_the_roster_and_never_include_suppressed_addresses() {
 async fn listing_filters_by_language_and_cadence_and_pages() {
     for b in backends().await {
         let store = b.store.as_ref();
-        audience::import(store, SAMPLE_ROSTER, &actor(), now()).await.unwrap();
+        store_roster(store, SAMPLE_ROSTER, &actor(), now()).await.unwrap();
         let q = InfluencerQuery {
             language: Some(Language::En),
             cadence: Some(Cadence::Monthly),
@@ -339,7 +338,7 @@ async fn control_characters_in_any_field_reject_the_row_naming_line_and_field() 
         );
         csv.push_str("sep@example.fi,Someone,fi,instagram,10,health,Uusi\u{2028}maa,open,weekly,2026-03-02T10:15:00+02:00,form\n");
         csv.push_str(&row("also.fine@example.fi", "sv", 10, "Pohjanmaa"));
-        let report = audience::import(store, csv.as_bytes(), &actor(), now()).await.unwrap();
+        let report = store_roster(store, csv.as_bytes(), &actor(), now()).await.unwrap();
         assert_eq!(report.new, 2, "{}: {report:?}", b.name);
         let rejected: Vec<(u64, &str, &str)> = report
             .rejected

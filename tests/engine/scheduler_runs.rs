@@ -6,9 +6,10 @@ use crate::common::dispatch_support;
 use briefcast::audience::SegmentFilter;
 use briefcast::edition::BriefId;
 use briefcast::language::Cadence;
+use briefcast::schedule::{Fired, StoredSchedule};
 use briefcast::schedule::{Grace, NewSchedule, Schedule};
 use briefcast::scheduler::{self, RunResult};
-use briefcast::store::{Fired, StoreError, StoredSchedule};
+use briefcast::store::StoreError;
 use chrono::{DateTime, TimeDelta, Utc};
 use dispatch_support::{Db, NewBrief, actor, at, brief, databases, runs, segment, subscribers};
 

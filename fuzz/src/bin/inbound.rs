@@ -4,7 +4,7 @@ use std::sync::OnceLock;
 
 use briefcast::access::Actor;
 use briefcast::clock::Clock;
-use briefcast::inbound::intake::{self, NoTokens};
+use briefcast::intake::{self, NoTokens};
 use briefcast::store::{SqliteStore, Store};
 
 const ROSTER: &[u8] = include_bytes!("../../../tests/fixtures/rosters/influencers-sample.csv");
@@ -35,7 +35,7 @@ fn intake() -> &'static Intake {
             let store = SqliteStore::connect(&url).await.expect("SQLite");
             store.migrate().await.expect("migrations");
             let now = briefcast::clock::SystemClock.now();
-            briefcast::audience::import(&store, ROSTER, &Actor("fuzz".into()), now)
+            briefcast::service::audience::store_roster(&store, ROSTER, &Actor("fuzz".into()), now)
                 .await
                 .expect("the sample roster");
             store

@@ -1,15 +1,21 @@
-// Briefs in SQL, shared by both backends (see `sql/common.rs`).
+//! Briefs: versions, their lifecycle, and the two-person rule's record.
+//!
+//! Compiled once per backend; see `store/dialect.rs` for `D`, `Db` and `ThisStore`.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::Row;
 
+use super::common::{DbRow, audit, list_column};
+use super::{D, ThisStore};
 use crate::access::Actor;
 use crate::brief::{Brief, BriefStatus};
-use crate::store::{BriefStore, StoreError, StoreResult, StoredBrief, list_column};
+use crate::store::dialect::Dialect;
+use crate::store::{BriefStore, StoreError, StoreResult, StoredBrief};
 
-pub(super) const BRIEF_COLUMNS: &str = "id, version, supersedes_id, status, document, author, approved_by, approved_at, created_at, updated_at";
+pub(super) const BRIEF_COLUMNS: &str =
+    "id, version, supersedes_id, status, document, author, approved_by, approved_at, created_at, updated_at";
 
 #[async_trait]
 impl BriefStore for ThisStore {
@@ -21,7 +27,7 @@ impl BriefStore for ThisStore {
         now: DateTime<Utc>,
     ) -> StoreResult<StoredBrief> {
         let document = serde_json::to_string(brief).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = D::begin_write(&self.pool).await?;
         let version: i32 = sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) + 1 FROM briefs WHERE slug = $1")
             .bind(&brief.meta.slug)
             .fetch_one(&mut *tx)
@@ -37,8 +43,21 @@ impl BriefStore for ThisStore {
         .bind(if brief.is_urgent() { "urgent" } else { "routine" })
         .bind(brief.meta.embargo.map(|t| t.to_utc()))
         .bind(brief.meta.expires.map(|t| t.to_utc()))
-        .bind(list_column(&brief.meta.cadences.iter().map(|c| c.as_str().to_string()).collect::<Vec<_>>()))
-        .bind(list_column(&brief.languages().iter().map(|l| l.code().to_string()).collect::<Vec<_>>()))
+        .bind(list_column(
+            &brief
+                .meta
+                .cadences
+                .iter()
+                .map(|c| c.as_str().to_string())
+                .collect::<Vec<_>>(),
+        ))
+        .bind(list_column(
+            &brief
+                .languages()
+                .iter()
+                .map(|l| l.code().to_string())
+                .collect::<Vec<_>>(),
+        ))
         .bind(&document)
         .bind(&author.0)
         .bind(now)
@@ -47,12 +66,17 @@ impl BriefStore for ThisStore {
         let detail = json!({ "slug": brief.meta.slug, "version": version, "supersedes": supersedes_id });
         audit(&mut tx, author, "brief.add", &format!("brief:{id}"), detail, now).await?;
         tx.commit().await?;
-        self.brief(id).await?.ok_or_else(|| StoreError::NotFound { what: format!("brief {id}") })
+        self.brief(id).await?.ok_or_else(|| StoreError::NotFound {
+            what: format!("brief {id}"),
+        })
     }
 
     async fn brief(&self, id: i64) -> StoreResult<Option<StoredBrief>> {
         let sql = format!("SELECT {BRIEF_COLUMNS} FROM briefs WHERE id = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(brief_from_row).transpose()
     }
 
@@ -60,7 +84,10 @@ impl BriefStore for ThisStore {
         let rows = match status {
             Some(status) => {
                 let sql = format!("SELECT {BRIEF_COLUMNS} FROM briefs WHERE status = $1 ORDER BY id DESC");
-                sqlx::query(sqlx::AssertSqlSafe(sql)).bind(status.as_str()).fetch_all(&self.pool).await?
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(status.as_str())
+                    .fetch_all(&self.pool)
+                    .await?
             }
             None => {
                 let sql = format!("SELECT {BRIEF_COLUMNS} FROM briefs ORDER BY id DESC");
@@ -79,7 +106,7 @@ impl BriefStore for ThisStore {
         now: DateTime<Utc>,
     ) -> StoreResult<StoredBrief> {
         let document = serde_json::to_string(brief).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = D::begin_write(&self.pool).await?;
         let changed = sqlx::query(
             "UPDATE briefs SET status = 'draft', priority = $1, embargo_at = $2, expires_at = $3, cadences = $4, \
              languages = $5, document = $6, approved_by = NULL, approved_at = NULL, updated_at = $7 \
@@ -88,8 +115,21 @@ impl BriefStore for ThisStore {
         .bind(if brief.is_urgent() { "urgent" } else { "routine" })
         .bind(brief.meta.embargo.map(|t| t.to_utc()))
         .bind(brief.meta.expires.map(|t| t.to_utc()))
-        .bind(list_column(&brief.meta.cadences.iter().map(|c| c.as_str().to_string()).collect::<Vec<_>>()))
-        .bind(list_column(&brief.languages().iter().map(|l| l.code().to_string()).collect::<Vec<_>>()))
+        .bind(list_column(
+            &brief
+                .meta
+                .cadences
+                .iter()
+                .map(|c| c.as_str().to_string())
+                .collect::<Vec<_>>(),
+        ))
+        .bind(list_column(
+            &brief
+                .languages()
+                .iter()
+                .map(|l| l.code().to_string())
+                .collect::<Vec<_>>(),
+        ))
         .bind(&document)
         .bind(now)
         .bind(id)
@@ -103,7 +143,9 @@ impl BriefStore for ThisStore {
         let detail = json!({ "was": expected.as_str() });
         audit(&mut tx, actor, "brief.edit", &format!("brief:{id}"), detail, now).await?;
         tx.commit().await?;
-        self.brief(id).await?.ok_or_else(|| StoreError::NotFound { what: format!("brief {id}") })
+        self.brief(id).await?.ok_or_else(|| StoreError::NotFound {
+            what: format!("brief {id}"),
+        })
     }
 
     async fn transition_brief(
@@ -114,8 +156,12 @@ impl BriefStore for ThisStore {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> StoreResult<StoredBrief> {
-        let mut tx = begin_write(&self.pool).await?;
-        let approval = if to == BriefStatus::Approved { Some(actor.0.as_str()) } else { None };
+        let mut tx = D::begin_write(&self.pool).await?;
+        let approval = if to == BriefStatus::Approved {
+            Some(actor.0.as_str())
+        } else {
+            None
+        };
         let changed = sqlx::query(
             "UPDATE briefs SET status = $1, updated_at = $2, \
              approved_by = CASE WHEN $3 IS NULL THEN approved_by ELSE $3 END, \
@@ -134,9 +180,19 @@ impl BriefStore for ThisStore {
             return Err(moved_meanwhile(id));
         }
         let detail = json!({ "from": from.as_str(), "to": to.as_str() });
-        audit(&mut tx, actor, &format!("brief.{}", to.as_str()), &format!("brief:{id}"), detail, now).await?;
+        audit(
+            &mut tx,
+            actor,
+            &format!("brief.{}", to.as_str()),
+            &format!("brief:{id}"),
+            detail,
+            now,
+        )
+        .await?;
         tx.commit().await?;
-        self.brief(id).await?.ok_or_else(|| StoreError::NotFound { what: format!("brief {id}") })
+        self.brief(id).await?.ok_or_else(|| StoreError::NotFound {
+            what: format!("brief {id}"),
+        })
     }
 }
 

@@ -1,14 +1,15 @@
 //! The daemon's inbound loops: the IMAP intake, reconnecting with back-off, and the retention
-//! purge of old raw replies. What each message goes through is `intake`'s.
+//! purge of old raw replies. What each message goes through is `receive`'s.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use super::imap::{self, Fetched, MailboxUrl};
-use super::intake::{ReplyTokens, finish, process_pending, store_fetched};
+use super::receive::{finish, process_pending, store_fetched};
+use super::verify::ReplyTokens;
 use crate::clock::Clock;
+use crate::inbound::imap::{self, Fetched, MailboxUrl};
 use crate::store::Store;
 
 /// How long to wait before reconnecting after the n-th failure in a row.

@@ -1,6 +1,6 @@
 //! Whether a reply's address carries a token we signed, and for which delivery.
 
-use super::Mailbox;
+use crate::inbound::Mailbox;
 
 /// Checks the signed token of a `questions+TOKEN@`, `bounces+TOKEN@` or `unsubscribe+TOKEN@`
 /// address and names the delivery it was issued for. `None` for anything not signed by us for

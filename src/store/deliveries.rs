@@ -1,0 +1,32 @@
+//! The delivery log, resends on request, counts.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use crate::access::Actor;
+use crate::edition::{DeliveryRecord, DeliveryStatus, ResendTarget};
+use crate::ids::EditionId;
+use crate::store::StoreResult;
+
+#[derive(Debug, Clone, Default)]
+pub struct DeliveryQuery {
+    pub edition: Option<EditionId>,
+    pub status: Option<DeliveryStatus>,
+    pub limit: u64,
+    pub offset: u64,
+}
+
+#[async_trait]
+pub trait DeliveryStore: Send + Sync {
+    /// Requeues uncertain or failed deliveries on ops' request, audited. Returns how many.
+    async fn resend(&self, target: &ResendTarget, actor: &Actor, now: DateTime<Utc>) -> StoreResult<u64>;
+
+    async fn deliveries(&self, query: &DeliveryQuery) -> StoreResult<Vec<DeliveryRecord>>;
+
+    /// Seconds from claim to "sent" recorded for each sent delivery of an edition, for the
+    /// dispatch bench's percentiles. Streamed, so a million rows cost only their numbers.
+    async fn send_latencies(&self, edition: EditionId) -> StoreResult<Vec<f64>>;
+
+    /// Deliveries per status over all editions, for metrics.
+    async fn delivery_counts(&self) -> StoreResult<Vec<(DeliveryStatus, u64)>>;
+}

@@ -1,0 +1,44 @@
+//! Editions, made whole with their deliveries in one transaction.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use crate::access::Actor;
+use crate::edition::{EditionAction, EditionCreated, EditionStatus, EditionSummary, NewEdition, Progress};
+use crate::ids::{BriefId, EditionId};
+use crate::store::StoreResult;
+
+#[async_trait]
+pub trait EditionStore: Send + Sync {
+    /// Creates an edition, its briefs and one queued delivery per recipient in one transaction,
+    /// without loading the recipients into memory. Each delivery is in its influencer's language.
+    async fn create_edition(
+        &self,
+        edition: &NewEdition,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<EditionCreated>;
+
+    /// A flash edition of one urgent brief: at once, to every subscriber who has not had it.
+    /// Refused (conflict) unless the brief is urgent, approved, past its embargo and unexpired.
+    async fn create_flash(&self, brief: BriefId, actor: &Actor, now: DateTime<Utc>) -> StoreResult<EditionCreated>;
+
+    /// Sending editions with nothing left to attempt become `done`.
+    async fn settle_editions(&self, now: DateTime<Utc>) -> StoreResult<Vec<EditionId>>;
+
+    async fn editions(&self, limit: u64, offset: u64) -> StoreResult<Vec<EditionSummary>>;
+
+    async fn edition(&self, id: EditionId) -> StoreResult<Option<EditionSummary>>;
+
+    async fn edition_progress(&self, id: EditionId, now: DateTime<Utc>) -> StoreResult<Option<Progress>>;
+
+    /// Pauses, resumes or cancels an edition, audited; cancelling turns its queued and deferred
+    /// deliveries into `cancelled`. A move the edition's status does not allow is a conflict.
+    async fn change_edition(
+        &self,
+        id: EditionId,
+        action: EditionAction,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<EditionStatus>;
+}

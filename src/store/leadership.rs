@@ -1,0 +1,43 @@
+//! The scheduler's one leader among daemons.
+
+use async_trait::async_trait;
+
+use crate::store::StoreResult;
+
+/// Leadership of the scheduler. Dropping it gives leadership up.
+pub struct Leadership {
+    pub(super) inner: LeaderHold,
+}
+
+pub(super) enum LeaderHold {
+    /// SQLite: one process owns the file, so it leads.
+    Sole,
+    /// PostgreSQL: a session-level advisory lock, held as long as this connection lives.
+    Advisory(sqlx::PgConnection),
+}
+
+impl Leadership {
+    /// Whether leadership still holds. On PostgreSQL a dropped connection loses the lock, so this
+    /// asks the server; a false answer means step down and try to lead again later.
+    pub async fn still_leads(&mut self) -> bool {
+        match &mut self.inner {
+            LeaderHold::Sole => true,
+            LeaderHold::Advisory(conn) => sqlx::query("SELECT 1").execute(&mut *conn).await.is_ok(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Leadership {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.inner {
+            LeaderHold::Sole => "Leadership(sole)",
+            LeaderHold::Advisory(_) => "Leadership(advisory lock)",
+        })
+    }
+}
+
+#[async_trait]
+pub trait LeadershipStore: Send + Sync {
+    /// Tries to become the one daemon that runs the scheduler. None: another daemon leads.
+    async fn try_lead(&self) -> StoreResult<Option<Leadership>>;
+}

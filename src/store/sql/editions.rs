@@ -1,0 +1,430 @@
+//! Editions: made with their deliveries in one transaction, listed, paused, resumed, cancelled.
+//!
+//! Compiled once per backend; see `store/dialect.rs` for `D`, `Db` and `ThisStore`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use async_trait::async_trait;
+use chrono::{DateTime, TimeDelta, Utc};
+use serde_json::json;
+use sqlx::{QueryBuilder, Row};
+
+use super::common::{DbRow, Tx, audit, push_segment_filter, sql_count};
+use super::deliveries::{log_events, parse_delivery_status};
+use super::{D, Db, ThisStore};
+use crate::access::Actor;
+use crate::audience::SegmentFilter;
+use crate::edition::{
+    BriefId, DeliveryId, EditionAction, EditionBrief, EditionCreated, EditionId, EditionKind, EditionStatus,
+    EditionSummary, NewEdition, Progress, ProgressError, Recipients,
+};
+use crate::store::dialect::Dialect;
+use crate::store::{EditionStore, StoreError, StoreResult};
+
+#[async_trait]
+impl EditionStore for ThisStore {
+    async fn create_edition(
+        &self,
+        edition: &NewEdition,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<EditionCreated> {
+        let mut tx = D::begin_write(&self.pool).await?;
+        if matches!(edition.recipients, Recipients::AllNotYetCarrying) {
+            D::lock_roster(&mut tx).await?;
+        }
+        let created = insert_edition(&mut tx, edition, now).await?;
+        audit_edition(&mut tx, actor, edition, &created, None, now).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    async fn create_flash(&self, brief: BriefId, actor: &Actor, now: DateTime<Utc>) -> StoreResult<EditionCreated> {
+        let mut tx = D::begin_write(&self.pool).await?;
+        // Two flashes of one brief at once must not both count a person as not yet reached.
+        D::lock_roster(&mut tx).await?;
+        let sql = format!("SELECT {} FROM briefs WHERE id = $1", super::briefs::BRIEF_COLUMNS);
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(brief.0)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                what: format!("brief {brief}"),
+            })?;
+        let stored = super::briefs::brief_from_row(&row)?;
+        if let Some(refusal) = stored.brief.flash_refusal(stored.status, now) {
+            return Err(StoreError::Conflict {
+                field: "brief",
+                message: format!("brief {brief} {refusal}"),
+            });
+        }
+        let edition = NewEdition {
+            kind: EditionKind::Flash,
+            schedule: None,
+            due_at: now,
+            briefs: vec![EditionBrief {
+                brief,
+                position: 1,
+                is_correction: false,
+            }],
+            recipients: Recipients::AllNotYetCarrying,
+        };
+        let created = insert_edition(&mut tx, &edition, now).await?;
+        audit_edition(&mut tx, actor, &edition, &created, None, now).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    async fn settle_editions(&self, now: DateTime<Utc>) -> StoreResult<Vec<EditionId>> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "UPDATE editions SET status = 'done', finished_at = $1 WHERE status = 'sending' AND NOT EXISTS \
+             (SELECT 1 FROM deliveries d WHERE d.edition_id = editions.id AND d.status IN ('queued', 'deferred', 'sending')) \
+             RETURNING id",
+        )
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(ids.into_iter().map(EditionId).collect())
+    }
+
+    async fn editions(&self, limit: u64, offset: u64) -> StoreResult<Vec<EditionSummary>> {
+        let sql = format!("{EDITION_SELECT} ORDER BY e.id DESC LIMIT $1 OFFSET $2");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(sql_count(limit))
+            .bind(sql_count(offset))
+            .fetch_all(&self.pool)
+            .await?;
+        self.summarise_editions(&rows).await
+    }
+
+    async fn edition(&self, id: EditionId) -> StoreResult<Option<EditionSummary>> {
+        let sql = format!("{EDITION_SELECT} WHERE e.id = $1");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id.0)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(self.summarise_editions(&rows).await?.pop())
+    }
+
+    async fn edition_progress(&self, id: EditionId, now: DateTime<Utc>) -> StoreResult<Option<Progress>> {
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM editions WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        if exists.is_none() {
+            return Ok(None);
+        }
+        let mut by_status = BTreeMap::new();
+        let mut total = 0;
+        for row in sqlx::query("SELECT status, COUNT(*) AS n FROM deliveries WHERE edition_id = $1 GROUP BY status")
+            .bind(id.0)
+            .fetch_all(&self.pool)
+            .await?
+        {
+            let status: String = row.try_get("status")?;
+            let n: i64 = row.try_get("n")?;
+            total += n as u64;
+            by_status.insert(parse_delivery_status(&status)?, n as u64);
+        }
+        let sent_last_minute: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM deliveries WHERE edition_id = $1 AND status = 'sent' AND sent_at > $2",
+        )
+        .bind(id.0)
+        .bind(now - TimeDelta::minutes(1))
+        .fetch_one(&self.pool)
+        .await?;
+        let last_errors = sqlx::query(
+            "SELECT ev.delivery_id, ev.status, ev.at, ev.detail FROM delivery_events ev \
+             JOIN deliveries d ON d.id = ev.delivery_id WHERE d.edition_id = $1 \
+             AND ev.status IN ('deferred', 'failed', 'bounced', 'uncertain') ORDER BY ev.id DESC LIMIT $2",
+        )
+        .bind(id.0)
+        .bind(LAST_ERRORS)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|row| {
+            let status: String = row.try_get("status")?;
+            Ok(ProgressError {
+                delivery: DeliveryId(row.try_get("delivery_id")?),
+                status: parse_delivery_status(&status)?,
+                at: row.try_get("at")?,
+                detail: row.try_get("detail")?,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Some(Progress {
+            total,
+            by_status,
+            sent_last_minute: sent_last_minute as u64,
+            last_errors,
+        }))
+    }
+
+    async fn change_edition(
+        &self,
+        id: EditionId,
+        action: EditionAction,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<EditionStatus> {
+        let mut tx = D::begin_write(&self.pool).await?;
+        let from: String = sqlx::query_scalar("SELECT status FROM editions WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                what: format!("edition {id}"),
+            })?;
+        let from: EditionStatus = from
+            .parse()
+            .map_err(|e| StoreError::Corrupt(format!("editions.status: {e}")))?;
+        let to = action.apply(from).map_err(|message| StoreError::Conflict {
+            field: "status",
+            message,
+        })?;
+        // Guarded by the status read: a concurrent change makes this one a conflict, not a lost update.
+        let changed = sqlx::query(
+            "UPDATE editions SET status = $1, finished_at = COALESCE($2, finished_at) WHERE id = $3 AND status = $4",
+        )
+        .bind(to.as_str())
+        .bind((to == EditionStatus::Cancelled).then_some(now))
+        .bind(id.0)
+        .bind(from.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::Conflict {
+                field: "status",
+                message: format!("edition {id} changed meanwhile; try again"),
+            });
+        }
+        let mut cancelled = 0;
+        if to == EditionStatus::Cancelled {
+            let detail = format!("the edition was cancelled by {actor}: not sent");
+            let ids: Vec<i64> = sqlx::query_scalar(
+                "UPDATE deliveries SET status = 'cancelled', last_response = $1 \
+                 WHERE edition_id = $2 AND status IN ('queued', 'deferred') RETURNING id",
+            )
+            .bind(&detail)
+            .bind(id.0)
+            .fetch_all(&mut *tx)
+            .await?;
+            log_events(&mut tx, &ids, "cancelled", &detail, now).await?;
+            cancelled = ids.len();
+        }
+        let detail = json!({ "from": from, "to": to, "deliveries_cancelled": cancelled });
+        audit(
+            &mut tx,
+            actor,
+            &format!("edition.{}", action.as_str()),
+            &format!("edition:{id}"),
+            detail,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(to)
+    }
+}
+
+/// Brief statuses whose content may still go out in an edition already made.
+pub(super) const LIVE_BRIEF_STATUSES: &str = "('approved', 'queued', 'sent')";
+
+/// How many of an edition's latest problems its progress shows.
+const LAST_ERRORS: i64 = 5;
+
+const EDITION_SELECT: &str = "SELECT e.id, e.kind, e.status, s.name AS schedule, e.due_at, e.created_at, e.finished_at \
+     FROM editions e LEFT JOIN schedules s ON s.id = e.schedule_id";
+
+/// A brief (aliased `b`) whose content may go out at `now`.
+pub(super) fn push_live_brief(q: &mut QueryBuilder<Db>, now: DateTime<Utc>) {
+    q.push(format!(
+        "b.status IN {LIVE_BRIEF_STATUSES} AND (b.expires_at IS NULL OR b.expires_at > "
+    ))
+    .push_bind(now)
+    .push(") AND (b.embargo_at IS NULL OR b.embargo_at <= ")
+    .push_bind(now)
+    .push(")");
+}
+
+/// Inserts the edition, its briefs and its deliveries. The recipients are chosen by one
+/// `INSERT ... SELECT` inside the database, so a million of them never pass through memory.
+pub(super) async fn insert_edition(
+    tx: &mut Tx,
+    edition: &NewEdition,
+    now: DateTime<Utc>,
+) -> StoreResult<EditionCreated> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO editions (schedule_id, kind, status, due_at, created_at) VALUES ($1, $2, 'sending', $3, $4) RETURNING id",
+    )
+    .bind(edition.schedule.map(|s| s.0))
+    .bind(edition.kind.as_str())
+    .bind(edition.due_at)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    if !edition.briefs.is_empty() {
+        let mut q =
+            QueryBuilder::<Db>::new("INSERT INTO edition_briefs (edition_id, brief_id, position, is_correction) ");
+        q.push_values(&edition.briefs, |mut b, brief| {
+            b.push_bind(id)
+                .push_bind(brief.brief.0)
+                .push_bind(brief.position as i32)
+                .push_bind(brief.is_correction);
+        });
+        q.build().execute(&mut **tx).await?;
+    }
+
+    let mut q = QueryBuilder::<Db>::new(
+        "INSERT INTO deliveries (edition_id, influencer_id, language, status, attempts, next_attempt_at) SELECT ",
+    );
+    q.push_bind(id)
+        .push(", id, language, 'queued', 0, ")
+        .push_bind(now)
+        .push(" FROM influencers WHERE 1 = 1");
+    match &edition.recipients {
+        Recipients::Segment(filter) => push_segment_filter(&mut q, filter),
+        Recipients::Subscribers { segment, cadence } => {
+            push_segment_filter(&mut q, segment);
+            q.push(" AND cadence = ").push_bind(cadence.as_str());
+        }
+        Recipients::ReceivedBrief(old) => {
+            push_segment_filter(&mut q, &SegmentFilter::default());
+            // Sent, or uncertain (it may have arrived): either way the reader may hold the old text.
+            q.push(
+                " AND EXISTS (SELECT 1 FROM deliveries had JOIN edition_briefs eb ON eb.edition_id = had.edition_id \
+                 WHERE had.influencer_id = influencers.id AND had.status IN ('sent', 'uncertain') AND eb.brief_id = ",
+            )
+            .push_bind(old.0)
+            .push(")");
+        }
+        Recipients::AllNotYetCarrying => {
+            push_segment_filter(&mut q, &SegmentFilter::default());
+            if !edition.briefs.is_empty() {
+                // A delivery that was cancelled or expired never reached the person, so it does
+                // not count as having had the brief.
+                q.push(
+                    " AND NOT EXISTS (SELECT 1 FROM deliveries had JOIN edition_briefs eb ON eb.edition_id = had.edition_id \
+                     WHERE had.influencer_id = influencers.id AND had.status NOT IN ('cancelled', 'expired') AND ",
+                );
+                D::push_id_in(
+                    &mut q,
+                    "eb.brief_id",
+                    &edition.briefs.iter().map(|b| b.brief.0).collect::<Vec<_>>(),
+                );
+                q.push(")");
+            }
+        }
+    }
+    let recipients = q.build().execute(&mut **tx).await?.rows_affected();
+    D::refresh_statistics(tx).await?;
+    Ok(EditionCreated {
+        edition: EditionId(id),
+        recipients,
+    })
+}
+
+/// Approved briefs an edition carries are queued from now on (the lifecycle's approved → queued).
+async fn queue_briefs(tx: &mut Tx, actor: &Actor, edition: &NewEdition, now: DateTime<Utc>) -> StoreResult<()> {
+    if edition.briefs.is_empty() {
+        return Ok(());
+    }
+    let mut q = QueryBuilder::<Db>::new("UPDATE briefs SET status = 'queued', updated_at = ");
+    q.push_bind(now).push(" WHERE status = 'approved' AND ");
+    D::push_id_in(
+        &mut q,
+        "id",
+        &edition.briefs.iter().map(|b| b.brief.0).collect::<Vec<_>>(),
+    );
+    q.push(" RETURNING id");
+    let queued: Vec<i64> = q.build_query_scalar().fetch_all(&mut **tx).await?;
+    for id in queued {
+        let detail = json!({ "from": "approved", "to": "queued" });
+        audit(tx, actor, "brief.queued", &format!("brief:{id}"), detail, now).await?;
+    }
+    Ok(())
+}
+
+pub(super) async fn audit_edition(
+    tx: &mut Tx,
+    actor: &Actor,
+    edition: &NewEdition,
+    created: &EditionCreated,
+    schedule: Option<&str>,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    queue_briefs(tx, actor, edition, now).await?;
+    let detail = json!({
+        "kind": edition.kind,
+        "schedule": schedule,
+        "due_at": edition.due_at,
+        "briefs": edition.briefs.iter().map(|b| b.brief).collect::<Vec<_>>(),
+        "recipients": created.recipients,
+    });
+    audit(
+        tx,
+        actor,
+        "edition.create",
+        &format!("edition:{}", created.edition),
+        detail,
+        now,
+    )
+    .await
+}
+
+impl ThisStore {
+    async fn summarise_editions(&self, rows: &[DbRow]) -> StoreResult<Vec<EditionSummary>> {
+        let ids: Vec<i64> = rows.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>()?;
+        let mut briefs: HashMap<i64, Vec<EditionBrief>> = HashMap::new();
+        let mut counts: HashMap<i64, u64> = HashMap::new();
+        if !ids.is_empty() {
+            let mut q = QueryBuilder::<Db>::new(
+                "SELECT edition_id, brief_id, position, is_correction FROM edition_briefs WHERE ",
+            );
+            D::push_id_in(&mut q, "edition_id", &ids);
+            q.push(" ORDER BY edition_id, position");
+            for row in q.build().fetch_all(&self.pool).await? {
+                let position: i32 = row.try_get("position")?;
+                briefs
+                    .entry(row.try_get("edition_id")?)
+                    .or_default()
+                    .push(EditionBrief {
+                        brief: BriefId(row.try_get("brief_id")?),
+                        position: position.max(0) as u32,
+                        is_correction: row.try_get("is_correction")?,
+                    });
+            }
+            let mut q = QueryBuilder::<Db>::new("SELECT edition_id, COUNT(*) AS n FROM deliveries WHERE ");
+            D::push_id_in(&mut q, "edition_id", &ids);
+            q.push(" GROUP BY edition_id");
+            for row in q.build().fetch_all(&self.pool).await? {
+                let n: i64 = row.try_get("n")?;
+                counts.insert(row.try_get("edition_id")?, n as u64);
+            }
+        }
+        rows.iter()
+            .map(|row| {
+                let id: i64 = row.try_get("id")?;
+                let kind: String = row.try_get("kind")?;
+                let status: String = row.try_get("status")?;
+                Ok(EditionSummary {
+                    id: EditionId(id),
+                    kind: kind
+                        .parse()
+                        .map_err(|e| StoreError::Corrupt(format!("editions.kind: {e}")))?,
+                    status: status
+                        .parse()
+                        .map_err(|e| StoreError::Corrupt(format!("editions.status: {e}")))?,
+                    schedule: row.try_get("schedule")?,
+                    due_at: row.try_get("due_at")?,
+                    created_at: row.try_get("created_at")?,
+                    finished_at: row.try_get("finished_at")?,
+                    briefs: briefs.remove(&id).unwrap_or_default(),
+                    deliveries: counts.get(&id).copied().unwrap_or(0),
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,122 @@
+//! API tokens: stored as hashes, listed without them, revoked at once.
+//!
+//! Compiled once per backend; see `store/dialect.rs` for `D`, `Db` and `ThisStore`.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use sqlx::Row;
+
+use super::common::{DbRow, audit};
+use super::{D, ThisStore};
+use crate::access::{Actor, Role};
+use crate::store::dialect::Dialect;
+use crate::store::{StoreError, StoreResult, TokenRecord, TokenStore, TokenSummary};
+
+#[async_trait]
+impl TokenStore for ThisStore {
+    async fn create_token(
+        &self,
+        token_hash: &str,
+        role: Role,
+        label: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        let mut tx = D::begin_write(&self.pool).await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO api_tokens (token_hash, role, label, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(token_hash)
+        .bind(role.as_str())
+        .bind(label)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            actor,
+            "token.create",
+            &format!("token:{id}"),
+            json!({ "role": role, "label": label }),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn find_token(&self, token_hash: &str) -> StoreResult<Option<TokenRecord>> {
+        let row = sqlx::query(
+            "SELECT id, role, label, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            let role: String = row.try_get("role")?;
+            Ok(TokenRecord {
+                id: row.try_get("id")?,
+                role: role.parse().map_err(StoreError::Corrupt)?,
+                label: row.try_get("label")?,
+                last_used_at: row.try_get("last_used_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn touch_token(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn tokens(&self) -> StoreResult<Vec<TokenSummary>> {
+        let rows = sqlx::query(
+            "SELECT id, label, role, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY id DESC",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(token_summary).collect()
+    }
+
+    async fn revoke_token(&self, id: i64, actor: &Actor, now: DateTime<Utc>) -> StoreResult<TokenSummary> {
+        let mut tx = D::begin_write(&self.pool).await?;
+        let revoked = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let row =
+            sqlx::query("SELECT id, label, role, created_at, last_used_at, revoked_at FROM api_tokens WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| StoreError::NotFound {
+                    what: format!("token {id}"),
+                })?;
+        let summary = token_summary(&row)?;
+        if revoked > 0 {
+            let detail = json!({ "label": summary.label, "role": summary.role });
+            audit(&mut tx, actor, "token.revoke", &format!("token:{id}"), detail, now).await?;
+        }
+        tx.commit().await?;
+        Ok(summary)
+    }
+}
+
+fn token_summary(row: &DbRow) -> StoreResult<TokenSummary> {
+    let role: String = row.try_get("role")?;
+    Ok(TokenSummary {
+        id: row.try_get("id")?,
+        label: row.try_get("label")?,
+        role: role.parse().map_err(StoreError::Corrupt)?,
+        created_at: row.try_get("created_at")?,
+        last_used_at: row.try_get("last_used_at")?,
+        revoked_at: row.try_get("revoked_at")?,
+    })
+}
