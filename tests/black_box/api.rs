@@ -18,9 +18,8 @@ async fn import_sample(app: &TestApp) -> Value {
     body
 }
 
-#[tokio::test]
-async fn health_and_metrics_need_no_token() {
-    for b in backends().await {
+each_backend! {
+    async fn health_and_metrics_need_no_token(b) {
         let app = spawn_app(&b).await;
         let (status, body) = json_of(app.client.get(app.url("/healthz")).send().await.unwrap()).await;
         assert_eq!(status, StatusCode::OK);
@@ -50,9 +49,8 @@ async fn health_and_metrics_need_no_token() {
     }
 }
 
-#[tokio::test]
-async fn the_api_answers_401_without_a_valid_token_and_403_for_the_wrong_role() {
-    for b in backends().await {
+each_backend! {
+    async fn the_api_answers_401_without_a_valid_token_and_403_for_the_wrong_role(b) {
         let app = spawn_app(&b).await;
         let (status, body) = json_of(app.client.get(app.url("/api/v1/influencers")).send().await.unwrap()).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -88,9 +86,8 @@ async fn the_api_answers_401_without_a_valid_token_and_403_for_the_wrong_role() 
     }
 }
 
-#[tokio::test]
-async fn a_coordinator_imports_lists_and_erases_over_the_api() {
-    for b in backends().await {
+each_backend! {
+    async fn a_coordinator_imports_lists_and_erases_over_the_api(b) {
         let app = spawn_app(&b).await;
         let report = import_sample(&app).await;
         assert_eq!(
@@ -185,9 +182,8 @@ async fn a_coordinator_imports_lists_and_erases_over_the_api() {
     }
 }
 
-#[tokio::test]
-async fn a_malformed_csv_gets_a_422_naming_the_line_and_changes_nothing() {
-    for b in backends().await {
+each_backend! {
+    async fn a_malformed_csv_gets_a_422_naming_the_line_and_changes_nothing(b) {
         let app = spawn_app(&b).await;
         import_sample(&app).await;
         let broken = "email,name,language,platforms,followers,topics,region,tier,cadence,consent_at,consent_source\n\
@@ -224,9 +220,8 @@ async fn a_malformed_csv_gets_a_422_naming_the_line_and_changes_nothing() {
     }
 }
 
-#[tokio::test]
-async fn segments_over_the_api() {
-    for b in backends().await {
+each_backend! {
+    async fn segments_over_the_api(b) {
         let app = spawn_app(&b).await;
         import_sample(&app).await;
         let new = json!({ "name": "sv-tiktok", "languages": ["sv"], "platforms": ["TikTok"] });
@@ -304,9 +299,8 @@ async fn segments_over_the_api() {
     }
 }
 
-#[tokio::test]
-async fn unknown_routes_answer_in_the_json_error_shape() {
-    for b in backends().await {
+each_backend! {
+    async fn unknown_routes_answer_in_the_json_error_shape(b) {
         let app = spawn_app(&b).await;
         let (status, body) = json_of(app.get("/api/v1/nothing-here", &app.coordinator).send().await.unwrap()).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
@@ -314,9 +308,8 @@ async fn unknown_routes_answer_in_the_json_error_shape() {
     }
 }
 
-#[tokio::test]
-async fn the_daemon_stops_cleanly_when_told() {
-    for b in backends().await {
+each_backend! {
+    async fn the_daemon_stops_cleanly_when_told(b) {
         let app = spawn_app(&b).await;
         assert_eq!(
             app.client.get(app.url("/healthz")).send().await.unwrap().status(),
@@ -329,11 +322,10 @@ async fn the_daemon_stops_cleanly_when_told() {
     }
 }
 
-/// Every error the API gives is in its JSON shape with the right status, including those axum
-/// answers by itself; a huge offset is past the end, never the first page again.
-#[tokio::test]
-async fn every_error_is_json_with_the_right_status() {
-    for b in backends().await {
+each_backend! {
+    /// Every error the API gives is in its JSON shape with the right status, including those axum
+    /// answers by itself; a huge offset is past the end, never the first page again.
+    async fn every_error_is_json_with_the_right_status(b) {
         let app = spawn_app(&b).await;
         import_sample(&app).await;
         let cases: Vec<(reqwest::RequestBuilder, StatusCode, &str)> = vec![
@@ -395,10 +387,9 @@ async fn every_error_is_json_with_the_right_status() {
     }
 }
 
-/// RFC 9110: the authentication scheme is case-insensitive.
-#[tokio::test]
-async fn the_bearer_scheme_is_case_insensitive() {
-    for b in backends().await {
+each_backend! {
+    /// RFC 9110: the authentication scheme is case-insensitive.
+    async fn the_bearer_scheme_is_case_insensitive(b) {
         let app = spawn_app(&b).await;
         for scheme in ["Bearer", "bearer", "BEARER"] {
             let response = app
@@ -421,11 +412,10 @@ async fn the_bearer_scheme_is_case_insensitive() {
     }
 }
 
-/// Strict headers on every page, the public ones above all: the unsubscribe button cannot be
-/// framed by another site, and nothing is sniffed, cached or referred.
-#[tokio::test]
-async fn every_response_carries_strict_headers() {
-    for b in backends().await {
+each_backend! {
+    /// Strict headers on every page, the public ones above all: the unsubscribe button cannot be
+    /// framed by another site, and nothing is sniffed, cached or referred.
+    async fn every_response_carries_strict_headers(b) {
         let app = spawn_app(&b).await;
         for path in ["/u/not-a-token", "/healthz", "/api/v1/briefs", "/nowhere"] {
             let response = app.client.get(app.url(path)).send().await.unwrap();
@@ -442,10 +432,9 @@ async fn every_response_carries_strict_headers() {
     }
 }
 
-/// Invented HTTP methods, however long, all count under one label.
-#[tokio::test]
-async fn invented_methods_make_no_new_metric_series() {
-    for b in backends().await {
+each_backend! {
+    /// Invented HTTP methods, however long, all count under one label.
+    async fn invented_methods_make_no_new_metric_series(b) {
         let app = spawn_app(&b).await;
         for i in 0..20 {
             let method = reqwest::Method::from_bytes(format!("INVENTED{i}{}", "X".repeat(500)).as_bytes()).unwrap();
@@ -465,11 +454,10 @@ async fn invented_methods_make_no_new_metric_series() {
     }
 }
 
-/// Approvers list tokens (never the token) and revoke them; a revoked token gets 401 at once,
-/// and each token's last use is kept.
-#[tokio::test]
-async fn approvers_list_and_revoke_tokens_and_a_revoked_token_is_refused_at_once() {
-    for b in backends().await {
+each_backend! {
+    /// Approvers list tokens (never the token) and revoke them; a revoked token gets 401 at once,
+    /// and each token's last use is kept.
+    async fn approvers_list_and_revoke_tokens_and_a_revoked_token_is_refused_at_once(b) {
         let app = spawn_app(&b).await;
         assert_eq!(
             app.get("/api/v1/briefs", &app.ops).send().await.unwrap().status(),
@@ -524,11 +512,10 @@ async fn approvers_list_and_revoke_tokens_and_a_revoked_token_is_refused_at_once
     }
 }
 
-/// The README's roster sizes import over the API too, not only at the command line (the HTTP
-/// layer's default limit, 2 MB, stopped them).
-#[tokio::test]
-async fn a_roster_over_the_default_body_limit_imports_over_the_api() {
-    for b in backends().await {
+each_backend! {
+    /// The README's roster sizes import over the API too, not only at the command line (the HTTP
+    /// layer's default limit, 2 MB, stopped them).
+    async fn a_roster_over_the_default_body_limit_imports_over_the_api(b) {
         let app = spawn_app(&b).await;
         let csv = generated_roster(30_000);
         assert!(csv.len() > 3 * 1024 * 1024, "over the old 2 MB limit");

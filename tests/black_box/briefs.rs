@@ -4,7 +4,7 @@ use crate::common;
 
 use briefcast::access::Actor;
 use briefcast::brief::BriefStatus;
-use common::{TestApp, backends, json_of, spawn_app};
+use common::{TestApp, json_of, spawn_app};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -33,9 +33,8 @@ async fn approve(app: &TestApp, token: &str, id: i64) -> (StatusCode, Value) {
     .await
 }
 
-#[tokio::test]
-async fn a_brief_is_added_by_a_coordinator_and_approved_by_someone_else() {
-    for b in backends().await {
+each_backend! {
+    async fn a_brief_is_added_by_a_coordinator_and_approved_by_someone_else(b) {
         let app = spawn_app(&b).await;
         let (status, added) = add(&app, &app.coordinator, STORM).await;
         assert_eq!(status, StatusCode::CREATED, "{}: {added}", b.name);
@@ -68,9 +67,8 @@ async fn a_brief_is_added_by_a_coordinator_and_approved_by_someone_else() {
     }
 }
 
-#[tokio::test]
-async fn the_two_person_rule_stops_an_author_approving_their_own_brief() {
-    for b in backends().await {
+each_backend! {
+    async fn the_two_person_rule_stops_an_author_approving_their_own_brief(b) {
         let app = spawn_app(&b).await;
         let (_, added) = add(&app, &app.approver, STORM).await;
         let (status, body) = approve(&app, &app.approver, added["id"].as_i64().unwrap()).await;
@@ -85,9 +83,8 @@ async fn the_two_person_rule_stops_an_author_approving_their_own_brief() {
     }
 }
 
-#[tokio::test]
-async fn editing_an_approved_brief_sends_it_back_to_draft() {
-    for b in backends().await {
+each_backend! {
+    async fn editing_an_approved_brief_sends_it_back_to_draft(b) {
         let app = spawn_app(&b).await;
         let (_, added) = add(&app, &app.coordinator, STORM).await;
         let id = added["id"].as_i64().unwrap();
@@ -117,9 +114,8 @@ async fn editing_an_approved_brief_sends_it_back_to_draft() {
     }
 }
 
-#[tokio::test]
-async fn a_withdrawn_brief_cannot_be_approved() {
-    for b in backends().await {
+each_backend! {
+    async fn a_withdrawn_brief_cannot_be_approved(b) {
         let app = spawn_app(&b).await;
         let (_, added) = add(&app, &app.coordinator, STORM).await;
         let id = added["id"].as_i64().unwrap();
@@ -140,9 +136,8 @@ async fn a_withdrawn_brief_cannot_be_approved() {
     }
 }
 
-#[tokio::test]
-async fn bad_briefs_are_refused_or_held_back_with_every_problem_named() {
-    for b in backends().await {
+each_backend! {
+    async fn bad_briefs_are_refused_or_held_back_with_every_problem_named(b) {
         let app = spawn_app(&b).await;
         let typo = STORM.replace("[fi.tiktok]\nscript", "[fi.tiktok]\nskript");
         let (status, body) = add(&app, &app.coordinator, &typo).await;
@@ -192,9 +187,8 @@ async fn bad_briefs_are_refused_or_held_back_with_every_problem_named() {
     }
 }
 
-#[tokio::test]
-async fn previews_show_each_language_and_what_is_held() {
-    for b in backends().await {
+each_backend! {
+    async fn previews_show_each_language_and_what_is_held(b) {
         let app = spawn_app(&b).await;
         let (_, storm) = add(&app, &app.coordinator, STORM).await;
         let (_, boil) = add(&app, &app.coordinator, BOIL_WATER).await;
@@ -279,9 +273,8 @@ async fn previews_show_each_language_and_what_is_held() {
     }
 }
 
-#[tokio::test]
-async fn a_sent_brief_is_corrected_by_a_new_version_that_supersedes_it() {
-    for b in backends().await {
+each_backend! {
+    async fn a_sent_brief_is_corrected_by_a_new_version_that_supersedes_it(b) {
         let app = spawn_app(&b).await;
         let (_, added) = add(&app, &app.coordinator, STORM).await;
         let id = added["id"].as_i64().unwrap();
@@ -322,9 +315,8 @@ async fn a_sent_brief_is_corrected_by_a_new_version_that_supersedes_it() {
     }
 }
 
-#[tokio::test]
-async fn a_brief_past_its_expiry_shows_as_expired_and_cannot_be_approved() {
-    for b in backends().await {
+each_backend! {
+    async fn a_brief_past_its_expiry_shows_as_expired_and_cannot_be_approved(b) {
         let app = spawn_app(&b).await;
         let (_, added) = add(&app, &app.coordinator, STORM).await;
         let id = added["id"].as_i64().unwrap();

@@ -52,9 +52,8 @@ async fn prepare(app: &TestApp) {
     );
 }
 
-#[tokio::test]
-async fn an_edition_reaches_each_daily_reader_once_in_their_language_with_working_links() {
-    for b in backends().await {
+each_backend! {
+    async fn an_edition_reaches_each_daily_reader_once_in_their_language_with_working_links(b) {
         let (smtp_url, received) = spawn_smtp_peer();
         let app = spawn_app_with(
             &b,
@@ -216,9 +215,8 @@ fn unsubscribe_link(message: &common::Received) -> String {
     header.split('<').nth(1).unwrap().split('>').next().unwrap().to_string()
 }
 
-#[tokio::test]
-async fn a_reader_changes_language_and_cadence_from_the_link() {
-    for b in backends().await {
+each_backend! {
+    async fn a_reader_changes_language_and_cadence_from_the_link(b) {
         let (smtp_url, received) = spawn_smtp_peer();
         let app = spawn_app_with(&b, &[("BRIEFCAST_SMTP_URL", &smtp_url)]).await;
         prepare(&app).await;
@@ -324,10 +322,9 @@ async fn a_reader_changes_language_and_cadence_from_the_link() {
     }
 }
 
-/// RFC 8058 lets the mailbox provider send its one-click POST as multipart/form-data too.
-#[tokio::test]
-async fn one_click_unsubscribe_works_as_multipart_form_data() {
-    for b in backends().await {
+each_backend! {
+    /// RFC 8058 lets the mailbox provider send its one-click POST as multipart/form-data too.
+    async fn one_click_unsubscribe_works_as_multipart_form_data(b) {
         let (smtp_url, received) = spawn_smtp_peer();
         let app = spawn_app_with(&b, &[("BRIEFCAST_SMTP_URL", &smtp_url)]).await;
         prepare(&app).await;
@@ -395,9 +392,8 @@ async fn approve_urgent_and_collect(
     }
 }
 
-#[tokio::test]
-async fn an_urgent_brief_goes_out_on_approval_and_is_held_from_readers_of_a_missing_language() {
-    for b in backends().await {
+each_backend! {
+    async fn an_urgent_brief_goes_out_on_approval_and_is_held_from_readers_of_a_missing_language(b) {
         let (smtp_url, received) = spawn_smtp_peer();
         let app = spawn_app_with(&b, &[("BRIEFCAST_SMTP_URL", &smtp_url)]).await;
         let (messages, log) = approve_urgent_and_collect(&app, &received).await;
@@ -426,9 +422,8 @@ async fn an_urgent_brief_goes_out_on_approval_and_is_held_from_readers_of_a_miss
     }
 }
 
-#[tokio::test]
-async fn under_the_fallback_policy_english_readers_get_the_finnish_text_with_a_note() {
-    for b in backends().await {
+each_backend! {
+    async fn under_the_fallback_policy_english_readers_get_the_finnish_text_with_a_note(b) {
         let (smtp_url, received) = spawn_smtp_peer();
         let settings = [
             ("BRIEFCAST_SMTP_URL", smtp_url.as_str()),
@@ -454,9 +449,8 @@ async fn under_the_fallback_policy_english_readers_get_the_finnish_text_with_a_n
     }
 }
 
-#[tokio::test]
-async fn a_correction_reaches_exactly_the_readers_of_the_old_version_marked_as_a_correction() {
-    for b in backends().await {
+each_backend! {
+    async fn a_correction_reaches_exactly_the_readers_of_the_old_version_marked_as_a_correction(b) {
         let (smtp_url, received) = spawn_smtp_peer();
         let app = spawn_app_with(&b, &[("BRIEFCAST_SMTP_URL", &smtp_url)]).await;
         prepare(&app).await;
@@ -529,9 +523,8 @@ async fn a_correction_reaches_exactly_the_readers_of_the_old_version_marked_as_a
 /// The Ed25519 example key of RFC 8410 §10.3.
 const ED25519_PEM: &str = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC\n-----END PRIVATE KEY-----\n";
 
-#[tokio::test]
-async fn with_a_dkim_key_configured_every_message_is_signed_over_its_unsubscribe_headers() {
-    for b in backends().await {
+each_backend! {
+    async fn with_a_dkim_key_configured_every_message_is_signed_over_its_unsubscribe_headers(b) {
         let key = b.dir.path().join("dkim.pem");
         std::fs::write(&key, ED25519_PEM).unwrap();
         let (smtp_url, received) = spawn_smtp_peer();
@@ -575,9 +568,8 @@ async fn with_a_dkim_key_configured_every_message_is_signed_over_its_unsubscribe
     }
 }
 
-#[tokio::test]
-async fn the_send_rate_holds_per_second() {
-    for b in backends().await {
+each_backend! {
+    async fn the_send_rate_holds_per_second(b) {
         let (smtp_url, received) = spawn_smtp_peer();
         let app = spawn_app_with(
             &b,
@@ -705,9 +697,8 @@ async fn next_daily_edition(
     received.lock().unwrap()[before..].to_vec()
 }
 
-#[tokio::test]
-async fn an_answered_question_goes_back_out_in_the_next_edition_to_readers_of_its_language() {
-    for b in backends().await {
+each_backend! {
+    async fn an_answered_question_goes_back_out_in_the_next_edition_to_readers_of_its_language(b) {
         let (smtp_url, received) = spawn_smtp_peer();
         let app = spawn_app_with(
             &b,

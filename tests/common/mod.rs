@@ -124,7 +124,8 @@ pub async fn postgres_backend() -> Option<Backend> {
 /// CI). The body gets its fresh `Backend` as the name in the brackets.
 #[allow(unused_macros)]
 macro_rules! each_backend {
-    ($( async fn $name:ident($b:ident) $body:block )+) => { $(
+    ($( $(#[$meta:meta])* async fn $name:ident($b:ident) $body:block )+) => { $(
+        $(#[$meta])*
         mod $name {
             #[allow(unused_imports)]
             use super::*;

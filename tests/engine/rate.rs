@@ -6,11 +6,10 @@ use std::sync::Arc;
 
 use briefcast::store::SendLimit;
 use chrono::TimeDelta;
-use common::{backends, now};
+use common::now;
 
-#[tokio::test]
-async fn concurrent_reservations_never_exceed_a_window() {
-    for b in backends().await {
+each_backend! {
+    async fn concurrent_reservations_never_exceed_a_window(b) {
         let limits = [
             SendLimit {
                 span_seconds: 1,

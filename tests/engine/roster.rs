@@ -6,7 +6,7 @@ use briefcast::audience::{EmailAddress, Segment, SegmentFilter};
 use briefcast::language::{Cadence, Language};
 use briefcast::service::audience::{ImportError, store_roster};
 use briefcast::store::{InfluencerQuery, NewReply, StoreError, SuppressionReason};
-use common::{SAMPLE_ROSTER, actor, backends, now};
+use common::{SAMPLE_ROSTER, actor, now};
 
 const HEAD: &str = "email,name,language,platforms,followers,topics,region,tier,cadence,consent_at,consent_source\n";
 
@@ -20,9 +20,8 @@ fn email(s: &str) -> EmailAddress {
     EmailAddress::parse(s).unwrap()
 }
 
-#[tokio::test]
-async fn the_sample_roster_gives_the_documented_outcome() {
-    for b in backends().await {
+each_backend! {
+    async fn the_sample_roster_gives_the_documented_outcome(b) {
         let store = b.store.as_ref();
         let report = store_roster(store, SAMPLE_ROSTER, &actor(), now()).await.unwrap();
         assert_eq!((report.new, report.updated, report.unchanged), (17, 0, 0), "{}", b.name);
@@ -69,9 +68,8 @@ async fn the_sample_roster_gives_the_documented_outcome() {
     }
 }
 
-#[tokio::test]
-async fn an_address_already_stored_is_matched_case_insensitively_and_updated() {
-    for b in backends().await {
+each_backend! {
+    async fn an_address_already_stored_is_matched_case_insensitively_and_updated(b) {
         let store = b.store.as_ref();
         store_roster(
             store,
@@ -97,9 +95,8 @@ async fn an_address_already_stored_is_matched_case_insensitively_and_updated() {
     }
 }
 
-#[tokio::test]
-async fn a_broken_file_changes_nothing() {
-    for b in backends().await {
+each_backend! {
+    async fn a_broken_file_changes_nothing(b) {
         let store = b.store.as_ref();
         store_roster(store, SAMPLE_ROSTER, &actor(), now()).await.unwrap();
         let before = store.list_influencers(&InfluencerQuery::default()).await.unwrap();
@@ -133,9 +130,8 @@ async fn a_broken_file_changes_nothing() {
     }
 }
 
-#[tokio::test]
-async fn erasure_removes_the_person_anonymises_replies_and_suppresses_forever() {
-    for b in backends().await {
+each_backend! {
+    async fn erasure_removes_the_person_anonymises_replies_and_suppresses_forever(b) {
         let store = b.store.as_ref();
         store_roster(store, SAMPLE_ROSTER, &actor(), now()).await.unwrap();
         let aino = email("aino.virtanen@example.com");
@@ -182,9 +178,8 @@ async fn erasure_removes_the_person_anonymises_replies_and_suppresses_forever() 
     }
 }
 
-#[tokio::test]
-async fn a_raw_reply_fetched_twice_is_stored_once() {
-    for b in backends().await {
+each_backend! {
+    async fn a_raw_reply_fetched_twice_is_stored_once(b) {
         let reply = NewReply {
             channel: "imap",
             channel_ref: Some("INBOX/1700000000/42".into()),
@@ -199,9 +194,8 @@ async fn a_raw_reply_fetched_twice_is_stored_once() {
     }
 }
 
-#[tokio::test]
-async fn segments_filter_the_roster_and_never_include_suppressed_addresses() {
-    for b in backends().await {
+each_backend! {
+    async fn segments_filter_the_roster_and_never_include_suppressed_addresses(b) {
         let store = b.store.as_ref();
         store_roster(store, SAMPLE_ROSTER, &actor(), now()).await.unwrap();
         let extra = format!("{HEAD}{}", row("anna@example.fi", "sv", 5000, "Österbotten"));
@@ -285,9 +279,8 @@ async fn segments_filter_the_roster_and_never_include_suppressed_addresses() {
     }
 }
 
-#[tokio::test]
-async fn listing_filters_by_language_and_cadence_and_pages() {
-    for b in backends().await {
+each_backend! {
+    async fn listing_filters_by_language_and_cadence_and_pages(b) {
         let store = b.store.as_ref();
         store_roster(store, SAMPLE_ROSTER, &actor(), now()).await.unwrap();
         let q = InfluencerQuery {
@@ -319,11 +312,10 @@ async fn listing_filters_by_language_and_cadence_and_pages() {
     }
 }
 
-/// A line break in a name would end up inside the To header; a NUL in an address is no address.
-/// Such rows are refused at import, naming line and field, and the rest of the file lands.
-#[tokio::test]
-async fn control_characters_in_any_field_reject_the_row_naming_line_and_field() {
-    for b in backends().await {
+each_backend! {
+    /// A line break in a name would end up inside the To header; a NUL in an address is no address.
+    /// Such rows are refused at import, naming line and field, and the rest of the file lands.
+    async fn control_characters_in_any_field_reject_the_row_naming_line_and_field(b) {
         let store = b.store.as_ref();
         let mut csv = String::from(HEAD);
         csv.push_str(&row("fine@example.fi", "fi", 10, "Uusimaa"));
