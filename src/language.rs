@@ -1,4 +1,4 @@
-//! The languages briefcast writes in and the cadences it sends at.
+//! The languages briefcast writes in.
 
 use std::fmt;
 use std::str::FromStr;
@@ -59,50 +59,6 @@ impl FromStr for Language {
     }
 }
 
-/// How often an influencer receives editions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Cadence {
-    Daily,
-    Weekly,
-    Monthly,
-}
-
-impl Cadence {
-    pub const ALL: [Cadence; 3] = [Cadence::Daily, Cadence::Weekly, Cadence::Monthly];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Cadence::Daily => "daily",
-            Cadence::Weekly => "weekly",
-            Cadence::Monthly => "monthly",
-        }
-    }
-}
-
-impl fmt::Display for Cadence {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("cadence `{0}` is not offered (use daily, weekly or monthly)")]
-pub struct UnknownCadence(pub String);
-
-impl FromStr for Cadence {
-    type Err = UnknownCadence;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "daily" => Ok(Cadence::Daily),
-            "weekly" => Ok(Cadence::Weekly),
-            "monthly" => Ok(Cadence::Monthly),
-            _ => Err(UnknownCadence(s.trim().to_string())),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,11 +74,5 @@ mod tests {
     #[test]
     fn swedish_is_finland_swedish() {
         assert_eq!(Language::Sv.locale(), "sv-FI");
-    }
-
-    #[test]
-    fn cadences_parse() {
-        assert_eq!("Monthly".parse::<Cadence>(), Ok(Cadence::Monthly));
-        assert!("hourly".parse::<Cadence>().is_err());
     }
 }

@@ -45,8 +45,10 @@ pub mod store;
 pub mod config;
 // Keys of stored things, one newtype each.
 pub mod ids;
-// Languages and cadences.
+// Languages: Finnish, Finland-Swedish, English.
 pub mod language;
+// Cadences: daily, weekly, monthly.
+pub mod cadence;
 // Rules about outside text that ends up in a header or a one-line report.
 pub mod text;
 // Secrets masked in URLs before they are shown or logged.

@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::EmailAddress;
-use crate::language::{Cadence, Language};
+use crate::cadence::Cadence;
+use crate::language::Language;
 
 /// An influencer as the roster holds them. Lists are lowercased and kept in file order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

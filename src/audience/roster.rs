@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::influencer::PLATFORMS;
 use super::{EmailAddress, Influencer};
-use crate::language::Cadence;
+use crate::cadence::Cadence;
 
 /// The header DESIGN.md fixes, in order.
 pub const HEADER: [&str; 11] = [

@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::influencer::PLATFORMS;
-use crate::language::{Cadence, Language};
+use crate::cadence::Cadence;
+use crate::language::Language;
 
 /// A saved filter. Within one field any listed value matches; across fields all must match;
 /// an empty field does not filter. Suppressed addresses are never members, whatever the filter.

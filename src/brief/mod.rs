@@ -21,7 +21,8 @@ mod weighted;
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::language::{Cadence, Language};
+use crate::cadence::Cadence;
+use crate::language::Language;
 
 pub use hashtag::{Hashtag, HashtagError, hashtags_in};
 pub use lifecycle::{BriefStatus, LifecycleError, correct};

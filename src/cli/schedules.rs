@@ -5,9 +5,9 @@ use serde_json::json;
 
 use super::{Output, open_store};
 use crate::access::Caller;
+use crate::cadence::Cadence;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
-use crate::language::Cadence;
 use crate::schedule::NewSchedule;
 use crate::schedule::StoredSchedule;
 use crate::service::schedules::{self, SHOWN_RUNS};

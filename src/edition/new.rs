@@ -5,8 +5,8 @@ use serde::Serialize;
 
 use super::{EditionKind, EditionStatus};
 use crate::audience::SegmentFilter;
+use crate::cadence::Cadence;
 use crate::ids::{BriefId, EditionId, ScheduleId};
-use crate::language::Cadence;
 
 /// One brief in an edition, in reading order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

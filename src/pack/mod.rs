@@ -2,7 +2,7 @@
 //! editions that carry several briefs in one email per language, personalised per recipient
 //! as a last, cheap step.
 
-mod edition;
+mod newsletter;
 mod locale;
 mod personalise;
 mod preview;
@@ -16,7 +16,7 @@ use std::path::Path;
 use crate::brief::{LimitsError, PlatformLimits};
 use crate::language::Language;
 
-pub use edition::{Asked, ComposedEdition, Edition, Held, HeldReason, LanguagePolicy, Placement, compose, compose_all};
+pub use newsletter::{Asked, ComposedEdition, Edition, Held, HeldReason, LanguagePolicy, Placement, compose, compose_all};
 pub use locale::{MESSAGE_IDS, Strings, format_date, format_datetime, format_number};
 pub use personalise::{EncodedMessage, Message, Recipient};
 pub use preview::{Preview, preview, write_preview};

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::edition::ComposedEdition;
+use super::newsletter::ComposedEdition;
 use super::view::SLOT;
 
 /// One recipient's details, as the dispatcher knows them. The links are signed elsewhere.

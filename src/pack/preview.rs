@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::edition::{Edition, LanguagePolicy, compose};
+use super::newsletter::{Edition, LanguagePolicy, compose};
 use super::personalise::Recipient;
 use super::snippets::Snippets;
 use super::{Content, RenderError};

@@ -173,7 +173,7 @@ pub fn next_wake<K>(tracked: &[Tracked<'_, K>], now: DateTime<Utc>) -> Option<Da
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::language::Cadence;
+    use crate::cadence::Cadence;
     use crate::schedule::NewSchedule;
 
     #[test]

@@ -55,7 +55,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use crate::language::Cadence;
+use crate::cadence::Cadence;
 
 pub use cron_expr::CronExpr;
 pub use due::{Decision, DueRuns, Grace, MAX_LISTED_MISSES, Tracked, next_wake, tick};

@@ -6,7 +6,8 @@ use serde::Serialize;
 
 use crate::access::{Actor, Caller, Denied};
 use crate::audience::{self, EmailAddress, ImportReport, Segment, SegmentError, StoredInfluencer};
-use crate::language::{Cadence, Language};
+use crate::cadence::Cadence;
+use crate::language::Language;
 use crate::store::{InfluencerQuery, PersonalData, SegmentSummary, Store, StoreError, SuppressionReason};
 
 #[derive(Debug, thiserror::Error)]

@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 
 use crate::access::Actor;
 use crate::audience::StoredInfluencer;
-use crate::language::{Cadence, Language};
+use crate::cadence::Cadence;
+use crate::language::Language;
 use crate::store::{Store, StoreError};
 use crate::token::{Purpose, TokenKey};
 

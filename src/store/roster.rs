@@ -7,7 +7,8 @@ use serde::Serialize;
 use crate::access::Actor;
 use crate::audience::roster::RosterPart;
 use crate::audience::{EmailAddress, ImportReport, SegmentFilter, StoredInfluencer};
-use crate::language::{Cadence, Language};
+use crate::cadence::Cadence;
+use crate::language::Language;
 use crate::store::StoreResult;
 
 /// Which influencers a listing shows.

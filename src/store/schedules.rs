@@ -4,9 +4,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::access::Actor;
+use crate::cadence::Cadence;
 use crate::edition::EditionCreated;
 use crate::ids::{BriefId, ScheduleId};
-use crate::language::Cadence;
 use crate::schedule::{Fired, RunOutcome, Schedule, StoredSchedule};
 use crate::store::StoreResult;
 

@@ -116,7 +116,7 @@ pub async fn list(
         filter.cadence = Some(
             cadence
                 .parse()
-                .map_err(|e: crate::language::UnknownCadence| ApiError::bad_request("cadence", e.to_string()))?,
+                .map_err(|e: crate::cadence::UnknownCadence| ApiError::bad_request("cadence", e.to_string()))?,
         );
     }
     let offset = filter.offset;

@@ -12,7 +12,8 @@ use serde::Serialize;
 
 use super::AppState;
 use super::error::RETRY_AFTER_SECONDS;
-use crate::language::{Cadence, Language};
+use crate::cadence::Cadence;
+use crate::language::Language;
 use crate::service::subscription::{self, Reader, reader};
 use crate::store::StoreError;
 

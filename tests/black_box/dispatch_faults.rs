@@ -534,7 +534,7 @@ async fn a_poisoned_row_fails_alone_and_every_other_reader_gets_one_message() {
                 topics: vec![],
                 region: "Uusimaa".into(),
                 tier: "open".into(),
-                cadence: briefcast::language::Cadence::Daily,
+                cadence: briefcast::cadence::Cadence::Daily,
                 consent_at: common::now(),
                 consent_source: "form".into(),
             },

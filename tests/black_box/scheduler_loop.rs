@@ -6,9 +6,9 @@ use crate::common::dispatch_support;
 use std::sync::Arc;
 
 use briefcast::audience::SegmentFilter;
+use briefcast::cadence::Cadence;
 use briefcast::clock::{Clock, ManualClock};
 use briefcast::edition::{DeliveryStatus, EditionStatus};
-use briefcast::language::Cadence;
 use briefcast::metrics::Metrics;
 use briefcast::schedule::{Grace, NewSchedule, Schedule};
 use briefcast::scheduler;

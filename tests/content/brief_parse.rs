@@ -3,7 +3,8 @@
 use std::path::Path;
 
 use briefcast::brief::{Brief, PlatformLimits, Priority, validate};
-use briefcast::language::{Cadence, Language};
+use briefcast::cadence::Cadence;
+use briefcast::language::Language;
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(

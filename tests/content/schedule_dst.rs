@@ -1,7 +1,7 @@
 //! Editions go out at the local time the coordinator chose, across both 2026 EU daylight-saving
 //! changes (2026-03-29 01:00 UTC and 2026-10-25 01:00 UTC) and in other zones.
 
-use briefcast::language::Cadence;
+use briefcast::cadence::Cadence;
 use briefcast::schedule::{NewSchedule, Run, Schedule};
 use chrono::{DateTime, Datelike, Utc, Weekday};
 

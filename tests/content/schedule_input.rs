@@ -1,6 +1,6 @@
 //! What coordinators type: cron in 5 or 6 fields, zone names, and the errors for what is wrong.
 
-use briefcast::language::Cadence;
+use briefcast::cadence::Cadence;
 use briefcast::schedule::{NewSchedule, Schedule, ScheduleError};
 use chrono::{DateTime, Datelike, Utc, Weekday};
 

@@ -4,9 +4,9 @@
 use crate::common::dispatch_support;
 
 use briefcast::audience::SegmentFilter;
+use briefcast::cadence::Cadence;
 use briefcast::edition::{DeliveryStatus, EditionAction, EditionKind, EditionStatus};
 use briefcast::edition::{EditionBrief, NewEdition, Recipients};
-use briefcast::language::Cadence;
 use briefcast::store::{DeliveryQuery, StoreError, SuppressionReason};
 use chrono::TimeDelta;
 use dispatch_support::{NewBrief, actor, at, brief, databases, duplicate_delivery, email, roster, segment};

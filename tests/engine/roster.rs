@@ -3,7 +3,8 @@
 use crate::common;
 
 use briefcast::audience::{EmailAddress, Segment, SegmentFilter};
-use briefcast::language::{Cadence, Language};
+use briefcast::cadence::Cadence;
+use briefcast::language::Language;
 use briefcast::service::audience::{ImportError, store_roster};
 use briefcast::store::{InfluencerQuery, NewReply, StoreError, SuppressionReason};
 use common::{SAMPLE_ROSTER, actor, now};

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use briefcast::cadence::Cadence;
 use briefcast::clock::{Clock, ManualClock};
-use briefcast::language::Cadence;
 use briefcast::schedule::{Decision, Grace, NewSchedule, Schedule, Tracked, next_wake, tick};
 use chrono::{DateTime, TimeDelta, Utc};
 

@@ -4,8 +4,8 @@
 use crate::common::dispatch_support;
 
 use briefcast::audience::SegmentFilter;
+use briefcast::cadence::Cadence;
 use briefcast::edition::BriefId;
-use briefcast::language::Cadence;
 use briefcast::schedule::{Fired, StoredSchedule};
 use briefcast::schedule::{Grace, NewSchedule, Schedule};
 use briefcast::scheduler::{self, RunResult};

@@ -16,7 +16,8 @@ use super::{D, Db, ThisStore};
 use crate::access::Actor;
 use crate::audience::roster::{RejectedRow, RosterPart, RosterRow};
 use crate::audience::{EmailAddress, ImportReport, Influencer, StoredInfluencer};
-use crate::language::{Cadence, Language};
+use crate::cadence::Cadence;
+use crate::language::Language;
 use crate::store::dialect::Dialect;
 use crate::store::{InfluencerQuery, PersonalData, RosterStore, StoreError, StoreResult};
 

@@ -12,8 +12,8 @@ use super::editions::{LIVE_BRIEF_STATUSES, audit_edition, insert_edition, push_l
 use super::{D, Db, ThisStore};
 use crate::access::Actor;
 use crate::audience::SegmentFilter;
+use crate::cadence::Cadence;
 use crate::edition::{BriefId, EditionBrief, EditionCreated, EditionKind, NewEdition, Recipients, ScheduleId};
-use crate::language::Cadence;
 use crate::schedule::{Fired, NewSchedule, RunOutcome, Schedule, StoredSchedule};
 use crate::store::dialect::Dialect;
 use crate::store::{ScheduleStore, StoreError, StoreResult};
