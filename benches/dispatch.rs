@@ -29,7 +29,7 @@ use briefcast::config::MissingLanguage;
 use briefcast::dispatch::dispatcher::{Dispatcher, EditionCache, Pace};
 use briefcast::dispatch::message::{DkimSigner, Letterhead, OutgoingMessage};
 use briefcast::dispatch::transport::{SendError, SendReceipt, Transport, transport_from_url};
-use briefcast::edition::{BriefId, EditionKind};
+use briefcast::edition::EditionKind;
 use briefcast::edition::{EditionBrief, NewEdition, Recipients};
 use briefcast::language::Language;
 use briefcast::metrics::Metrics;
@@ -191,7 +191,7 @@ async fn measure(backend: &str, store: Arc<dyn Store>, recipients: usize, smtp: 
         schedule: None,
         due_at: SystemClock.now(),
         briefs: vec![EditionBrief {
-            brief: BriefId(stored.id),
+            brief: stored.id,
             position: 1,
             is_correction: false,
         }],

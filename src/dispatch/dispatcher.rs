@@ -316,7 +316,7 @@ impl Dispatcher {
                 if let std::collections::hash_map::Entry::Vacant(slot) = briefs.entry(item.brief) {
                     let stored = self
                         .store
-                        .brief(item.brief.0)
+                        .brief(item.brief)
                         .await?
                         .with_context(|| format!("brief {}", item.brief))?;
                     slot.insert(stored.brief);

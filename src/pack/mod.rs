@@ -2,8 +2,8 @@
 //! editions that carry several briefs in one email per language, personalised per recipient
 //! as a last, cheap step.
 
-mod newsletter;
 mod locale;
+mod newsletter;
 mod personalise;
 mod preview;
 mod snippets;
@@ -16,8 +16,10 @@ use std::path::Path;
 use crate::brief::{LimitsError, PlatformLimits};
 use crate::language::Language;
 
-pub use newsletter::{Asked, ComposedEdition, Edition, Held, HeldReason, LanguagePolicy, Placement, compose, compose_all};
 pub use locale::{MESSAGE_IDS, Strings, format_date, format_datetime, format_number};
+pub use newsletter::{
+    Asked, ComposedEdition, Edition, Held, HeldReason, LanguagePolicy, Placement, compose, compose_all,
+};
 pub use personalise::{EncodedMessage, Message, Recipient};
 pub use preview::{Preview, preview, write_preview};
 pub use snippets::Snippets;

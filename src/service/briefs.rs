@@ -115,7 +115,7 @@ pub async fn edit(
         .edit()
         .map_err(|error| BriefError::Lifecycle { id, error })?;
     let stored = store
-        .replace_brief(id.0, current.status, &brief, &caller.actor, now)
+        .replace_brief(id, current.status, &brief, &caller.actor, now)
         .await?;
     Ok(checked(content, stored, now))
 }
@@ -152,7 +152,7 @@ pub async fn approve(
         return Err(BriefError::Problems { id, problems });
     }
     let approved = store
-        .transition_brief(id.0, current.status, BriefStatus::Approved, &caller.actor, now)
+        .transition_brief(id, current.status, BriefStatus::Approved, &caller.actor, now)
         .await?;
     if !approved.brief.is_sendable_at(now) {
         return Ok(approved);
@@ -169,10 +169,10 @@ pub async fn approve(
                 position: 1,
                 is_correction: true,
             }],
-            recipients: Recipients::ReceivedBrief(BriefId(superseded)),
+            recipients: Recipients::ReceivedBrief(superseded),
         };
         let created = store.create_edition(&edition, &caller.actor, now).await?;
-        tracing::info!(brief = %id, superseded, edition = %created.edition, recipients = created.recipients, "correction approved: sent to the readers of the old version");
+        tracing::info!(brief = %id, superseded = %superseded, edition = %created.edition, recipients = created.recipients, "correction approved: sent to the readers of the old version");
     } else if approved.brief.is_urgent() {
         // An urgent brief does not wait for a schedule: approving it sends it.
         let flash = store.create_flash(id, &caller.actor, now).await?;
@@ -194,7 +194,7 @@ pub async fn withdraw(
         .withdraw()
         .map_err(|error| BriefError::Lifecycle { id, error })?;
     Ok(store
-        .transition_brief(id.0, current.status, next, &caller.actor, now)
+        .transition_brief(id, current.status, next, &caller.actor, now)
         .await?)
 }
 
@@ -213,7 +213,7 @@ pub async fn correct(
     let corrected = Brief::parse(text, format)?;
     let corrected = brief::correct(&original.brief, original.status, corrected)
         .map_err(|error| BriefError::Lifecycle { id, error })?;
-    let stored = store.insert_brief(&corrected, Some(id.0), &caller.actor, now).await?;
+    let stored = store.insert_brief(&corrected, Some(id), &caller.actor, now).await?;
     Ok(checked(content, stored, now))
 }
 
@@ -246,5 +246,5 @@ pub async fn preview(
 }
 
 async fn stored_brief(store: &dyn Store, id: BriefId) -> Result<StoredBrief, BriefError> {
-    store.brief(id.0).await?.ok_or(BriefError::NotFound(id))
+    store.brief(id).await?.ok_or(BriefError::NotFound(id))
 }

@@ -7,13 +7,14 @@ use serde::Serialize;
 use super::StoreResult;
 use crate::access::Actor;
 use crate::brief::{Brief, BriefStatus};
+use crate::ids::BriefId;
 
 /// A brief with the bookkeeping the store adds.
 #[derive(Debug, Clone, Serialize)]
 pub struct StoredBrief {
-    pub id: i64,
+    pub id: BriefId,
     pub version: i32,
-    pub supersedes_id: Option<i64>,
+    pub supersedes_id: Option<BriefId>,
     pub status: BriefStatus,
     pub author: String,
     pub approved_by: Option<String>,
@@ -30,12 +31,12 @@ pub trait BriefStore: Send + Sync {
     async fn insert_brief(
         &self,
         brief: &Brief,
-        supersedes_id: Option<i64>,
+        supersedes_id: Option<BriefId>,
         author: &Actor,
         now: DateTime<Utc>,
     ) -> StoreResult<StoredBrief>;
 
-    async fn brief(&self, id: i64) -> StoreResult<Option<StoredBrief>>;
+    async fn brief(&self, id: BriefId) -> StoreResult<Option<StoredBrief>>;
 
     /// Briefs newest first, optionally only those with one status.
     async fn briefs(&self, status: Option<BriefStatus>) -> StoreResult<Vec<StoredBrief>>;
@@ -44,7 +45,7 @@ pub trait BriefStore: Send + Sync {
     /// its approval cleared: what was approved is no longer what would be sent.
     async fn replace_brief(
         &self,
-        id: i64,
+        id: BriefId,
         expected: BriefStatus,
         brief: &Brief,
         actor: &Actor,
@@ -55,7 +56,7 @@ pub trait BriefStore: Send + Sync {
     /// moved it first.
     async fn transition_brief(
         &self,
-        id: i64,
+        id: BriefId,
         from: BriefStatus,
         to: BriefStatus,
         actor: &Actor,

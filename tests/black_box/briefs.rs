@@ -4,6 +4,7 @@ use crate::common;
 
 use briefcast::access::Actor;
 use briefcast::brief::BriefStatus;
+use briefcast::ids::BriefId;
 use common::{TestApp, json_of, spawn_app};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -293,7 +294,7 @@ each_backend! {
         let dispatcher = Actor("dispatcher".into());
         b.store
             .transition_brief(
-                id,
+                BriefId(id),
                 BriefStatus::Approved,
                 BriefStatus::Queued,
                 &dispatcher,
@@ -302,7 +303,7 @@ each_backend! {
             .await
             .unwrap();
         b.store
-            .transition_brief(id, BriefStatus::Queued, BriefStatus::Sent, &dispatcher, common::now())
+            .transition_brief(BriefId(id), BriefStatus::Queued, BriefStatus::Sent, &dispatcher, common::now())
             .await
             .unwrap();
 

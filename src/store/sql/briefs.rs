@@ -11,6 +11,7 @@ use super::common::{DbRow, audit, list_column};
 use super::{D, ThisStore};
 use crate::access::Actor;
 use crate::brief::{Brief, BriefStatus};
+use crate::ids::BriefId;
 use crate::store::dialect::Dialect;
 use crate::store::{BriefStore, StoreError, StoreResult, StoredBrief};
 
@@ -22,7 +23,7 @@ impl BriefStore for ThisStore {
     async fn insert_brief(
         &self,
         brief: &Brief,
-        supersedes_id: Option<i64>,
+        supersedes_id: Option<BriefId>,
         author: &Actor,
         now: DateTime<Utc>,
     ) -> StoreResult<StoredBrief> {
@@ -32,37 +33,39 @@ impl BriefStore for ThisStore {
             .bind(&brief.meta.slug)
             .fetch_one(&mut *tx)
             .await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO briefs (slug, version, supersedes_id, status, priority, embargo_at, expires_at, cadences, \
+        let id = BriefId(
+            sqlx::query_scalar(
+                "INSERT INTO briefs (slug, version, supersedes_id, status, priority, embargo_at, expires_at, cadences, \
              languages, document, author, created_at, updated_at) \
              VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
-        )
-        .bind(&brief.meta.slug)
-        .bind(version)
-        .bind(supersedes_id)
-        .bind(if brief.is_urgent() { "urgent" } else { "routine" })
-        .bind(brief.meta.embargo.map(|t| t.to_utc()))
-        .bind(brief.meta.expires.map(|t| t.to_utc()))
-        .bind(list_column(
-            &brief
-                .meta
-                .cadences
-                .iter()
-                .map(|c| c.as_str().to_string())
-                .collect::<Vec<_>>(),
-        ))
-        .bind(list_column(
-            &brief
-                .languages()
-                .iter()
-                .map(|l| l.code().to_string())
-                .collect::<Vec<_>>(),
-        ))
-        .bind(&document)
-        .bind(&author.0)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
+            )
+            .bind(&brief.meta.slug)
+            .bind(version)
+            .bind(supersedes_id.map(|b| b.0))
+            .bind(if brief.is_urgent() { "urgent" } else { "routine" })
+            .bind(brief.meta.embargo.map(|t| t.to_utc()))
+            .bind(brief.meta.expires.map(|t| t.to_utc()))
+            .bind(list_column(
+                &brief
+                    .meta
+                    .cadences
+                    .iter()
+                    .map(|c| c.as_str().to_string())
+                    .collect::<Vec<_>>(),
+            ))
+            .bind(list_column(
+                &brief
+                    .languages()
+                    .iter()
+                    .map(|l| l.code().to_string())
+                    .collect::<Vec<_>>(),
+            ))
+            .bind(&document)
+            .bind(&author.0)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?,
+        );
         let detail = json!({ "slug": brief.meta.slug, "version": version, "supersedes": supersedes_id });
         audit(&mut tx, author, "brief.add", &format!("brief:{id}"), detail, now).await?;
         tx.commit().await?;
@@ -71,10 +74,10 @@ impl BriefStore for ThisStore {
         })
     }
 
-    async fn brief(&self, id: i64) -> StoreResult<Option<StoredBrief>> {
+    async fn brief(&self, id: BriefId) -> StoreResult<Option<StoredBrief>> {
         let sql = format!("SELECT {BRIEF_COLUMNS} FROM briefs WHERE id = $1");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(id)
+            .bind(id.0)
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(brief_from_row).transpose()
@@ -99,7 +102,7 @@ impl BriefStore for ThisStore {
 
     async fn replace_brief(
         &self,
-        id: i64,
+        id: BriefId,
         expected: BriefStatus,
         brief: &Brief,
         actor: &Actor,
@@ -132,7 +135,7 @@ impl BriefStore for ThisStore {
         ))
         .bind(&document)
         .bind(now)
-        .bind(id)
+        .bind(id.0)
         .bind(expected.as_str())
         .execute(&mut *tx)
         .await?
@@ -150,7 +153,7 @@ impl BriefStore for ThisStore {
 
     async fn transition_brief(
         &self,
-        id: i64,
+        id: BriefId,
         from: BriefStatus,
         to: BriefStatus,
         actor: &Actor,
@@ -171,7 +174,7 @@ impl BriefStore for ThisStore {
         .bind(to.as_str())
         .bind(now)
         .bind(approval)
-        .bind(id)
+        .bind(id.0)
         .bind(from.as_str())
         .execute(&mut *tx)
         .await?
@@ -196,7 +199,7 @@ impl BriefStore for ThisStore {
     }
 }
 
-fn moved_meanwhile(id: i64) -> StoreError {
+fn moved_meanwhile(id: BriefId) -> StoreError {
     StoreError::Conflict {
         field: "status",
         message: format!("brief {id} changed meanwhile; show it and try again"),
@@ -216,9 +219,9 @@ pub(super) fn brief_from_row(row: &DbRow) -> StoreResult<StoredBrief> {
         other => return Err(StoreError::Corrupt(format!("briefs.status: `{other}`"))),
     };
     Ok(StoredBrief {
-        id: row.try_get("id")?,
+        id: BriefId(row.try_get("id")?),
         version: row.try_get("version")?,
-        supersedes_id: row.try_get("supersedes_id")?,
+        supersedes_id: row.try_get::<Option<i64>, _>("supersedes_id")?.map(BriefId),
         status,
         author: row.try_get("author")?,
         approved_by: row.try_get("approved_by")?,
