@@ -324,7 +324,7 @@ impl Dispatcher {
             }
             let you_asked = self
                 .store
-                .answers_for_edition(delivery.edition.0, delivery.language, self.clock.now())
+                .answers_for_edition(delivery.edition, delivery.language, self.clock.now())
                 .await?
                 .into_iter()
                 .map(|a| Asked {

@@ -88,7 +88,7 @@ pub async fn show(
     with_raw: bool,
 ) -> Result<QuestionView, QuestionError> {
     caller.must_coordinate()?;
-    let question = store.question(id.0).await?.ok_or(QuestionError::NotFound(id))?;
+    let question = store.question(id).await?.ok_or(QuestionError::NotFound(id))?;
     let reply = store.reply(question.reply_id).await?;
     let raw = match with_raw {
         true => Some(store.reply_raw(question.reply_id).await?),
@@ -105,7 +105,7 @@ pub async fn transition(
     now: DateTime<Utc>,
 ) -> Result<QuestionRecord, QuestionError> {
     caller.must_coordinate()?;
-    Ok(store.transition_question(id.0, transition, &caller.actor, now).await?)
+    Ok(store.transition_question(id, transition, &caller.actor, now).await?)
 }
 
 pub async fn tag(
@@ -117,7 +117,7 @@ pub async fn tag(
     now: DateTime<Utc>,
 ) -> Result<QuestionRecord, QuestionError> {
     caller.must_coordinate()?;
-    Ok(store.tag_question(id.0, add, remove, &caller.actor, now).await?)
+    Ok(store.tag_question(id, add, remove, &caller.actor, now).await?)
 }
 
 /// Whether the asker may be named when the answer is published.
@@ -129,7 +129,7 @@ pub async fn consent(
     now: DateTime<Utc>,
 ) -> Result<QuestionRecord, QuestionError> {
     caller.must_coordinate()?;
-    Ok(store.set_may_name(id.0, may_name, &caller.actor, now).await?)
+    Ok(store.set_may_name(id, may_name, &caller.actor, now).await?)
 }
 
 /// Ties a question (an unmatched one, typically) to an influencer, an edition or a brief.
@@ -144,5 +144,5 @@ pub async fn assign(
     if assignment.influencer.is_none() && assignment.edition_id.is_none() && assignment.brief_id.is_none() {
         return Err(QuestionError::NothingToAssign(id));
     }
-    Ok(store.assign_question(id.0, assignment, &caller.actor, now).await?)
+    Ok(store.assign_question(id, assignment, &caller.actor, now).await?)
 }

@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::ids::EditionId;
 use crate::language::Language;
 use crate::store::StoreResult;
 
@@ -14,7 +15,7 @@ pub trait AnswerStore: Send + Sync {
     /// edition then gets the same set, so all its readers see the same answers.
     async fn answers_for_edition(
         &self,
-        edition_id: i64,
+        edition_id: EditionId,
         language: Language,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<YouAsked>>;
@@ -28,7 +29,7 @@ pub trait AnswerStore: Send + Sync {
     async fn mark_answers_published(
         &self,
         question_ids: &[i64],
-        edition_id: i64,
+        edition_id: EditionId,
         now: DateTime<Utc>,
     ) -> StoreResult<u64>;
 }

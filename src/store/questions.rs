@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::access::Actor;
 use crate::audience::EmailAddress;
+use crate::ids::QuestionId;
 use crate::language::Language;
 use crate::questions::{QuestionRecord, QuestionStatus, Tag, Transition};
 use crate::store::StoreResult;
@@ -52,7 +53,7 @@ pub trait QuestionStore: Send + Sync {
     /// Newest first.
     async fn questions(&self, query: &QuestionQuery) -> StoreResult<Vec<QuestionRecord>>;
 
-    async fn question(&self, id: i64) -> StoreResult<Option<QuestionRecord>>;
+    async fn question(&self, id: QuestionId) -> StoreResult<Option<QuestionRecord>>;
 
     /// Counts per brief, most asked first.
     async fn question_groups(&self, query: &QuestionQuery) -> StoreResult<Vec<BriefGroup>>;
@@ -61,7 +62,7 @@ pub trait QuestionStore: Send + Sync {
     /// when the transition is not allowed from where the question is.
     async fn transition_question(
         &self,
-        id: i64,
+        id: QuestionId,
         transition: &Transition,
         actor: &Actor,
         now: DateTime<Utc>,
@@ -69,7 +70,7 @@ pub trait QuestionStore: Send + Sync {
 
     async fn tag_question(
         &self,
-        id: i64,
+        id: QuestionId,
         add: &[Tag],
         remove: &[Tag],
         actor: &Actor,
@@ -78,7 +79,7 @@ pub trait QuestionStore: Send + Sync {
 
     async fn set_may_name(
         &self,
-        id: i64,
+        id: QuestionId,
         may_name: bool,
         actor: &Actor,
         now: DateTime<Utc>,
@@ -87,7 +88,7 @@ pub trait QuestionStore: Send + Sync {
     /// Links a question (typically an unmatched one) to an influencer, edition and brief.
     async fn assign_question(
         &self,
-        id: i64,
+        id: QuestionId,
         assignment: &Assignment,
         actor: &Actor,
         now: DateTime<Utc>,

@@ -375,7 +375,7 @@ async fn answered_questions_wait_for_the_next_edition_once() {
         // The pack renderer's edition carried the first one.
         let marked = app
             .store
-            .mark_answers_published(&[first, open], seeded.edition, common::now())
+            .mark_answers_published(&[first, open], briefcast::ids::EditionId(seeded.edition), common::now())
             .await
             .unwrap();
         assert_eq!(marked, 1, "only answered questions are published");

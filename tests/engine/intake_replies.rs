@@ -4,6 +4,7 @@ use crate::common;
 use crate::common::intake_seed;
 
 use briefcast::audience::EmailAddress;
+use briefcast::ids::QuestionId;
 use briefcast::inbound::ReplyClass;
 use briefcast::inbound::imap::{Cursor, Fetched};
 use briefcast::intake::{self, NoTokens, content_ref};
@@ -74,7 +75,7 @@ async fn every_fixture_reply_lands_where_its_kind_says() {
         let logged = store.questions(&QuestionQuery::default()).await.unwrap();
         assert_eq!(logged.len(), expected_questions.len(), "{}", db.backend.name);
         for (name, id, text) in &expected_questions {
-            let q = store.question(*id).await.unwrap().unwrap();
+            let q = store.question(QuestionId(*id)).await.unwrap().unwrap();
             assert_eq!(q.text, text.as_str().unwrap(), "{name}: cleaned text");
             assert_eq!(q.status, QuestionStatus::New);
             if name.starts_with("16-") {
@@ -287,7 +288,12 @@ async fn a_reply_stored_before_a_crash_is_processed_at_start() {
         assert_eq!(intake::process_pending(db.store(), &tokens, now()).await.unwrap(), 0);
         let reply = db.store().reply(id).await.unwrap().unwrap();
         assert_eq!(reply.kind, Some(ReplyClass::Question));
-        let question = db.store().question(reply.question_id.unwrap()).await.unwrap().unwrap();
+        let question = db
+            .store()
+            .question(QuestionId(reply.question_id.unwrap()))
+            .await
+            .unwrap()
+            .unwrap();
         assert!(question.text.starts_with("Moi,"), "{}", question.text);
         // Posting the same bytes again now changes nothing.
         let again = post(&db, seeded.delivery, &raw).await;
@@ -338,7 +344,7 @@ async fn retention_deletes_old_raw_mail_and_anonymises_its_questions() {
             .reply;
         let old_question = old.question_id.unwrap();
         db.store()
-            .set_may_name(old_question, true, &actor(), now())
+            .set_may_name(QuestionId(old_question), true, &actor(), now())
             .await
             .unwrap();
 
@@ -354,7 +360,7 @@ async fn retention_deletes_old_raw_mail_and_anonymises_its_questions() {
             db.backend.name
         );
         assert_eq!(db.store().reply_raw(old.id).await.unwrap(), None);
-        let q = db.store().question(old_question).await.unwrap().unwrap();
+        let q = db.store().question(QuestionId(old_question)).await.unwrap().unwrap();
         assert_eq!((q.influencer_id, q.may_name), (None, false));
         assert!(
             q.text.contains("käteistä"),
@@ -362,7 +368,12 @@ async fn retention_deletes_old_raw_mail_and_anonymises_its_questions() {
         );
         // Newer replies keep everything.
         assert!(db.store().reply_raw(recent.id).await.unwrap().is_some());
-        let kept = db.store().question(recent.question_id.unwrap()).await.unwrap().unwrap();
+        let kept = db
+            .store()
+            .question(QuestionId(recent.question_id.unwrap()))
+            .await
+            .unwrap()
+            .unwrap();
         assert!(kept.influencer_id.is_some());
         // A second run finds nothing left to do.
         let again = db
@@ -382,14 +393,17 @@ async fn erasing_an_influencer_reaches_the_questions_intake_created() {
             .await
             .reply;
         let question = reply.question_id.unwrap();
-        db.store().set_may_name(question, true, &actor(), now()).await.unwrap();
+        db.store()
+            .set_may_name(QuestionId(question), true, &actor(), now())
+            .await
+            .unwrap();
         assert!(
             db.store()
                 .erase_influencer(&email("priya.nair@example.org"), &actor(), now())
                 .await
                 .unwrap()
         );
-        let q = db.store().question(question).await.unwrap().unwrap();
+        let q = db.store().question(QuestionId(question)).await.unwrap().unwrap();
         assert_eq!((q.influencer_id, q.influencer_email, q.may_name), (None, None, false));
         assert_eq!(db.store().reply_raw(reply.id).await.unwrap(), None);
         let stored = db.store().reply(reply.id).await.unwrap().unwrap();

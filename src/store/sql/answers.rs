@@ -9,6 +9,7 @@ use sqlx::{QueryBuilder, Row};
 use super::common::DbRow;
 use super::questions::language_column;
 use super::{D, Db, ThisStore};
+use crate::ids::EditionId;
 use crate::language::Language;
 use crate::store::dialect::Dialect;
 use crate::store::{AnswerStore, StoreResult, YouAsked};
@@ -17,7 +18,7 @@ use crate::store::{AnswerStore, StoreResult, YouAsked};
 impl AnswerStore for ThisStore {
     async fn answers_for_edition(
         &self,
-        edition_id: i64,
+        edition_id: EditionId,
         language: Language,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<YouAsked>> {
@@ -27,7 +28,7 @@ impl AnswerStore for ThisStore {
              WHERE status = 'answered' AND published_edition_id IS NULL AND language = $3 \
              AND answered_at <= (SELECT created_at FROM editions WHERE id = $1)",
         )
-        .bind(edition_id)
+        .bind(edition_id.0)
         .bind(now)
         .bind(language.code())
         .execute(&mut *tx)
@@ -36,7 +37,7 @@ impl AnswerStore for ThisStore {
             "{YOU_ASKED_SELECT} WHERE q.published_edition_id = $1 AND q.language = $2 ORDER BY q.answered_at, q.id"
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(edition_id)
+            .bind(edition_id.0)
             .bind(language.code())
             .fetch_all(&mut *tx)
             .await?;
@@ -59,7 +60,7 @@ impl AnswerStore for ThisStore {
     async fn mark_answers_published(
         &self,
         question_ids: &[i64],
-        edition_id: i64,
+        edition_id: EditionId,
         now: DateTime<Utc>,
     ) -> StoreResult<u64> {
         if question_ids.is_empty() {
@@ -67,7 +68,7 @@ impl AnswerStore for ThisStore {
         }
         let mut tx = D::begin_write(&self.pool).await?;
         let mut q = QueryBuilder::<Db>::new("UPDATE questions SET published_edition_id = ");
-        q.push_bind(edition_id).push(", published_at = ").push_bind(now);
+        q.push_bind(edition_id.0).push(", published_at = ").push_bind(now);
         q.push(" WHERE status = 'answered' AND published_edition_id IS NULL AND ");
         D::push_id_in(&mut q, "id", question_ids);
         let marked = q.build().execute(&mut *tx).await?.rows_affected();

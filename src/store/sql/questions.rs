@@ -12,6 +12,7 @@ use sqlx::{QueryBuilder, Row};
 use super::common::{DbRow, Tx, audit, list_column, list_from_column, sql_count};
 use super::{D, Db, ThisStore};
 use crate::access::Actor;
+use crate::ids::QuestionId;
 use crate::language::Language;
 use crate::questions::{QuestionRecord, QuestionStatus, Tag, Transition};
 use crate::store::dialect::Dialect;
@@ -45,10 +46,10 @@ impl QuestionStore for ThisStore {
         Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
     }
 
-    async fn question(&self, id: i64) -> StoreResult<Option<QuestionRecord>> {
+    async fn question(&self, id: QuestionId) -> StoreResult<Option<QuestionRecord>> {
         let sql = format!("{QUESTION_SELECT} WHERE q.id = $1");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(id)
+            .bind(id.0)
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(question_from_row).transpose()
@@ -84,7 +85,7 @@ impl QuestionStore for ThisStore {
 
     async fn transition_question(
         &self,
-        id: i64,
+        id: QuestionId,
         transition: &Transition,
         actor: &Actor,
         now: DateTime<Utc>,
@@ -111,7 +112,7 @@ impl QuestionStore for ThisStore {
         // The status read above is checked again here, so two coordinators acting at once
         // cannot both move the same question (PostgreSQL does not lock the row on read).
         q.push(" WHERE id = ")
-            .push_bind(id)
+            .push_bind(id.0)
             .push(" AND status = ")
             .push_bind(from.as_str());
         if q.build().execute(&mut *tx).await?.rows_affected() == 0 {
@@ -138,7 +139,7 @@ impl QuestionStore for ThisStore {
 
     async fn tag_question(
         &self,
-        id: i64,
+        id: QuestionId,
         add: &[Tag],
         remove: &[Tag],
         actor: &Actor,
@@ -146,7 +147,7 @@ impl QuestionStore for ThisStore {
     ) -> StoreResult<QuestionRecord> {
         let mut tx = D::begin_write(&self.pool).await?;
         let tags: Option<String> = sqlx::query_scalar("SELECT tags FROM questions WHERE id = $1")
-            .bind(id)
+            .bind(id.0)
             .fetch_optional(&mut *tx)
             .await?;
         let tags = tags.ok_or_else(|| not_found(id))?;
@@ -161,7 +162,7 @@ impl QuestionStore for ThisStore {
         sqlx::query("UPDATE questions SET tags = $1, updated_at = $2 WHERE id = $3")
             .bind(list_column(&list))
             .bind(now)
-            .bind(id)
+            .bind(id.0)
             .execute(&mut *tx)
             .await?;
         audit(
@@ -179,14 +180,14 @@ impl QuestionStore for ThisStore {
 
     async fn set_may_name(
         &self,
-        id: i64,
+        id: QuestionId,
         may_name: bool,
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> StoreResult<QuestionRecord> {
         let mut tx = D::begin_write(&self.pool).await?;
         let influencer: Option<Option<i64>> = sqlx::query_scalar("SELECT influencer_id FROM questions WHERE id = $1")
-            .bind(id)
+            .bind(id.0)
             .fetch_optional(&mut *tx)
             .await?;
         let influencer = influencer.ok_or_else(|| not_found(id))?;
@@ -201,7 +202,7 @@ impl QuestionStore for ThisStore {
         sqlx::query("UPDATE questions SET may_name = $1, updated_at = $2 WHERE id = $3")
             .bind(may_name)
             .bind(now)
-            .bind(id)
+            .bind(id.0)
             .execute(&mut *tx)
             .await?;
         audit(
@@ -219,14 +220,14 @@ impl QuestionStore for ThisStore {
 
     async fn assign_question(
         &self,
-        id: i64,
+        id: QuestionId,
         assignment: &Assignment,
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> StoreResult<QuestionRecord> {
         let mut tx = D::begin_write(&self.pool).await?;
         let reply_id: Option<i64> = sqlx::query_scalar("SELECT reply_id FROM questions WHERE id = $1")
-            .bind(id)
+            .bind(id.0)
             .fetch_optional(&mut *tx)
             .await?;
         let reply_id = reply_id.ok_or_else(|| not_found(id))?;
@@ -271,7 +272,7 @@ impl QuestionStore for ThisStore {
             q.push(", brief_id = ").push_bind(brief);
             detail["brief"] = json!(brief);
         }
-        q.push(" WHERE id = ").push_bind(id);
+        q.push(" WHERE id = ").push_bind(id.0);
         q.build().execute(&mut *tx).await?;
         audit(
             &mut tx,
@@ -299,15 +300,15 @@ const QUESTION_SELECT: &str = "SELECT q.id, q.reply_id, r.received_at, q.influen
 const QUESTION_IDS: &str = "SELECT q.id FROM questions q JOIN replies r ON r.id = q.reply_id \
      LEFT JOIN influencers i ON i.id = q.influencer_id LEFT JOIN briefs b ON b.id = q.brief_id";
 
-fn not_found(id: i64) -> StoreError {
+fn not_found(id: QuestionId) -> StoreError {
     StoreError::NotFound {
         what: format!("question {id}"),
     }
 }
 
-async fn current_status(tx: &mut Tx, id: i64) -> StoreResult<QuestionStatus> {
+async fn current_status(tx: &mut Tx, id: QuestionId) -> StoreResult<QuestionStatus> {
     let status: Option<String> = sqlx::query_scalar("SELECT status FROM questions WHERE id = $1")
-        .bind(id)
+        .bind(id.0)
         .fetch_optional(&mut **tx)
         .await?;
     let status = status.ok_or_else(|| not_found(id))?;
