@@ -124,6 +124,8 @@ mod editions;
 mod leadership;
 #[path = "sql/leases.rs"]
 mod leases;
+#[path = "sql/new_edition.rs"]
+mod new_edition;
 #[path = "sql/outcomes.rs"]
 mod outcomes;
 #[path = "sql/questions.rs"]

@@ -10,7 +10,7 @@ use sqlx::{QueryBuilder, Row};
 
 use super::common::{BATCH, Tx};
 use super::deliveries::log_events;
-use super::editions::push_live_brief;
+use super::new_edition::push_live_brief;
 use super::{D, Db, ThisStore};
 use crate::edition::{BriefId, ClaimedDelivery, DeliveryId, EditionBrief, EditionId, Lease};
 use crate::store::dialect::Dialect;

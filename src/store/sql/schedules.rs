@@ -8,7 +8,7 @@ use serde_json::json;
 use sqlx::{QueryBuilder, Row};
 
 use super::common::{DbRow, Tx, audit};
-use super::editions::{LIVE_BRIEF_STATUSES, audit_edition, insert_edition, push_live_brief};
+use super::new_edition::{LIVE_BRIEF_STATUSES, audit_edition, insert_edition, push_live_brief};
 use super::{D, Db, ThisStore};
 use crate::access::Actor;
 use crate::audience::SegmentFilter;
