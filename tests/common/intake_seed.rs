@@ -46,48 +46,62 @@ pub struct Seeded {
 /// Fresh, migrated stores with the sample roster imported: SQLite, and PostgreSQL when
 /// `BRIEFCAST_TEST_DATABASE_URL` is set.
 pub async fn backends() -> Vec<Seedable> {
+    let mut out = vec![sqlite_seedable().await];
+    out.extend(postgres_seedable().await);
+    out
+}
+
+/// A fresh SQLite store with the sample roster imported.
+pub async fn sqlite_seedable() -> Seedable {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("briefcast.db").display());
     let sqlite: Arc<dyn Store> = Arc::new(SqliteStore::connect(&url).await.expect("open SQLite"));
-    let mut out = vec![Seedable {
+    let seedable = Seedable {
         backend: Backend {
             name: "sqlite",
             store: sqlite,
             dir,
         },
         db: Db::Sqlite(url),
-    }];
-    if let Some(url) = crate::common::database_url() {
-        let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-        let mut conn = sqlx::PgConnection::connect(&url)
+    };
+    with_roster(seedable).await
+}
+
+/// A fresh PostgreSQL store in a schema of its own with the sample roster imported; None when
+/// no PostgreSQL is configured (never under CI).
+pub async fn postgres_seedable() -> Option<Seedable> {
+    let url = crate::common::database_url()?;
+    let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = sqlx::PgConnection::connect(&url)
+        .await
+        .unwrap_or_else(|e| panic!("BRIEFCAST_TEST_DATABASE_URL is set but PostgreSQL is unreachable: {e}"));
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&mut conn)
+        .await
+        .expect("create schema");
+    let pg: Arc<dyn Store> = Arc::new(
+        PgStore::connect_in_schema(&url, &schema)
             .await
-            .unwrap_or_else(|e| panic!("BRIEFCAST_TEST_DATABASE_URL is set but PostgreSQL is unreachable: {e}"));
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-            .execute(&mut conn)
-            .await
-            .expect("create schema");
-        let pg: Arc<dyn Store> = Arc::new(
-            PgStore::connect_in_schema(&url, &schema)
-                .await
-                .expect("connect to schema"),
-        );
-        out.push(Seedable {
-            backend: Backend {
-                name: "postgres",
-                store: pg,
-                dir: tempfile::tempdir().unwrap(),
-            },
-            db: Db::Postgres { url, schema },
-        });
-    }
-    for seedable in &out {
-        let store = seedable.backend.store.as_ref();
-        store.migrate().await.expect("migrate");
-        briefcast::service::audience::store_roster(store, SAMPLE_ROSTER, &actor(), now())
-            .await
-            .expect("import the sample roster");
-    }
-    out
+            .expect("connect to schema"),
+    );
+    let seedable = Seedable {
+        backend: Backend {
+            name: "postgres",
+            store: pg,
+            dir: tempfile::tempdir().unwrap(),
+        },
+        db: Db::Postgres { url, schema },
+    };
+    Some(with_roster(seedable).await)
+}
+
+async fn with_roster(seedable: Seedable) -> Seedable {
+    let store = seedable.backend.store.as_ref();
+    store.migrate().await.expect("migrate");
+    briefcast::service::audience::store_roster(store, SAMPLE_ROSTER, &actor(), now())
+        .await
+        .expect("import the sample roster");
+    seedable
 }
 
 /// Runs the same statements on either backend: both accept `$n` parameters.

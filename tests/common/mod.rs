@@ -121,9 +121,32 @@ pub async fn postgres_backend() -> Option<Backend> {
 
 /// Declares a test once and runs it on each backend, as two tests: `NAME::sqlite` and
 /// `NAME::postgres` (which passes at once, saying so, when no PostgreSQL is configured outside
-/// CI). The body gets its fresh `Backend` as the name in the brackets.
+/// CI). The body gets its fresh `Backend` as the name in the brackets; after `seeded`, a
+/// `Seedable` with the sample roster imported (see `intake_seed`).
 #[allow(unused_macros)]
 macro_rules! each_backend {
+    (seeded $( $(#[$meta:meta])* async fn $name:ident($b:ident) $body:block )+) => { $(
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test]
+            async fn sqlite() {
+                let $b = crate::common::intake_seed::sqlite_seedable().await;
+                $body
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                let Some($b) = crate::common::intake_seed::postgres_seedable().await else {
+                    eprintln!("BRIEFCAST_TEST_DATABASE_URL is not set: skipped");
+                    return;
+                };
+                $body
+            }
+        }
+    )+ };
     ($( $(#[$meta:meta])* async fn $name:ident($b:ident) $body:block )+) => { $(
         $(#[$meta])*
         mod $name {

@@ -30,9 +30,9 @@ async fn post(db: &Seedable, delivery: i64, raw: &[u8]) -> intake::Received {
     .unwrap()
 }
 
-#[tokio::test]
-async fn every_fixture_reply_lands_where_its_kind_says() {
-    for db in backends().await {
+each_backend! {
+    seeded
+    async fn every_fixture_reply_lands_where_its_kind_says(db) {
         let seeded = db.seed_edition().await;
         let mut expected_questions = Vec::new();
         for (name, raw, expected) in fixture_replies() {
@@ -128,9 +128,9 @@ async fn every_fixture_reply_lands_where_its_kind_says() {
     }
 }
 
-#[tokio::test]
-async fn a_transient_bounce_is_only_noted() {
-    for db in backends().await {
+each_backend! {
+    seeded
+    async fn a_transient_bounce_is_only_noted(db) {
         let seeded = db.seed_edition().await;
         let reply = post(&db, seeded.delivery, &fixture("14-dsn-transient-4xx")).await.reply;
         assert_eq!(reply.kind, Some(ReplyClass::Bounce));
@@ -181,9 +181,9 @@ async fn a_complaint_and_an_unsubscribe_each_suppress_with_their_reason() {
     }
 }
 
-#[tokio::test]
-async fn a_bounce_without_a_token_or_message_id_of_ours_suppresses_nobody() {
-    for db in backends().await {
+each_backend! {
+    seeded
+    async fn a_bounce_without_a_token_or_message_id_of_ours_suppresses_nobody(db) {
         db.seed_edition().await;
         let forged = String::from_utf8(fixture("05-bounce-dsn"))
             .unwrap()
@@ -201,9 +201,9 @@ async fn a_bounce_without_a_token_or_message_id_of_ours_suppresses_nobody() {
     }
 }
 
-#[tokio::test]
-async fn the_same_imap_message_is_processed_once() {
-    for db in backends().await {
+each_backend! {
+    seeded
+    async fn the_same_imap_message_is_processed_once(db) {
         let seeded = db.seed_edition().await;
         let tokens = fixture_tokens(seeded.delivery);
         let fetched = Fetched {
@@ -264,9 +264,9 @@ async fn the_same_imap_message_is_processed_once() {
     }
 }
 
-#[tokio::test]
-async fn a_reply_stored_before_a_crash_is_processed_at_start() {
-    for db in backends().await {
+each_backend! {
+    seeded
+    async fn a_reply_stored_before_a_crash_is_processed_at_start(db) {
         let seeded = db.seed_edition().await;
         let raw = fixture("07-outlook-fi-header-block");
         // The crash: stored, never processed.
@@ -302,9 +302,9 @@ async fn a_reply_stored_before_a_crash_is_processed_at_start() {
     }
 }
 
-#[tokio::test]
-async fn unreadable_input_is_kept_and_said_to_be_unreadable() {
-    for db in backends().await {
+each_backend! {
+    seeded
+    async fn unreadable_input_is_kept_and_said_to_be_unreadable(db) {
         let received = intake::receive(
             db.store(),
             &NoTokens,
@@ -322,9 +322,9 @@ async fn unreadable_input_is_kept_and_said_to_be_unreadable() {
     }
 }
 
-#[tokio::test]
-async fn retention_deletes_old_raw_mail_and_anonymises_its_questions() {
-    for db in backends().await {
+each_backend! {
+    seeded
+    async fn retention_deletes_old_raw_mail_and_anonymises_its_questions(db) {
         let seeded = db.seed_edition().await;
         let tokens = fixture_tokens(seeded.delivery);
         let old_raw = fixture("01-plain-fi-quoted");
@@ -385,9 +385,9 @@ async fn retention_deletes_old_raw_mail_and_anonymises_its_questions() {
     }
 }
 
-#[tokio::test]
-async fn erasing_an_influencer_reaches_the_questions_intake_created() {
-    for db in backends().await {
+each_backend! {
+    seeded
+    async fn erasing_an_influencer_reaches_the_questions_intake_created(db) {
         let seeded = db.seed_edition().await;
         let reply = post(&db, seeded.delivery, &fixture("10-base64-en-dash-signature"))
             .await
@@ -439,9 +439,9 @@ async fn a_bad_imap_url_stops_the_daemon_before_it_starts() {
     assert!(!message.contains("pass"), "{message}");
 }
 
-#[tokio::test]
-async fn the_retention_task_purges_on_its_own_and_stops_on_shutdown() {
-    for db in backends().await {
+each_backend! {
+    seeded
+    async fn the_retention_task_purges_on_its_own_and_stops_on_shutdown(db) {
         let seeded = db.seed_edition().await;
         let old = intake::receive(
             db.store(),
