@@ -358,7 +358,6 @@ impl Config {
                     group: setting.group,
                     value,
                     source,
-                    doc: setting.doc,
                 }
             })
             .collect()
@@ -373,7 +372,6 @@ pub struct Described {
     /// Masked when secret.
     pub value: String,
     pub source: String,
-    pub doc: &'static str,
 }
 
 impl fmt::Debug for Config {

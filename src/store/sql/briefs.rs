@@ -28,6 +28,7 @@ impl BriefStore for ThisStore {
         now: DateTime<Utc>,
     ) -> StoreResult<StoredBrief> {
         let document = serde_json::to_string(brief).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let found = searchable(brief);
         let mut tx = D::begin_write(&self.pool).await?;
         let version: i32 = sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) + 1 FROM briefs WHERE slug = $1")
             .bind(&brief.meta.slug)
@@ -42,24 +43,11 @@ impl BriefStore for ThisStore {
             .bind(&brief.meta.slug)
             .bind(version)
             .bind(supersedes_id.map(|b| b.0))
-            .bind(if brief.is_urgent() { "urgent" } else { "routine" })
-            .bind(brief.meta.embargo.map(|t| t.to_utc()))
-            .bind(brief.meta.expires.map(|t| t.to_utc()))
-            .bind(list_column(
-                &brief
-                    .meta
-                    .cadences
-                    .iter()
-                    .map(|c| c.as_str().to_string())
-                    .collect::<Vec<_>>(),
-            ))
-            .bind(list_column(
-                &brief
-                    .languages()
-                    .iter()
-                    .map(|l| l.code().to_string())
-                    .collect::<Vec<_>>(),
-            ))
+            .bind(found.priority)
+            .bind(found.embargo)
+            .bind(found.expires)
+            .bind(found.cadences)
+            .bind(found.languages)
             .bind(&document)
             .bind(&author.0)
             .bind(now)
@@ -109,30 +97,18 @@ impl BriefStore for ThisStore {
         now: DateTime<Utc>,
     ) -> StoreResult<StoredBrief> {
         let document = serde_json::to_string(brief).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let found = searchable(brief);
         let mut tx = D::begin_write(&self.pool).await?;
         let changed = sqlx::query(
             "UPDATE briefs SET status = 'draft', priority = $1, embargo_at = $2, expires_at = $3, cadences = $4, \
              languages = $5, document = $6, approved_by = NULL, approved_at = NULL, updated_at = $7 \
              WHERE id = $8 AND status = $9",
         )
-        .bind(if brief.is_urgent() { "urgent" } else { "routine" })
-        .bind(brief.meta.embargo.map(|t| t.to_utc()))
-        .bind(brief.meta.expires.map(|t| t.to_utc()))
-        .bind(list_column(
-            &brief
-                .meta
-                .cadences
-                .iter()
-                .map(|c| c.as_str().to_string())
-                .collect::<Vec<_>>(),
-        ))
-        .bind(list_column(
-            &brief
-                .languages()
-                .iter()
-                .map(|l| l.code().to_string())
-                .collect::<Vec<_>>(),
-        ))
+        .bind(found.priority)
+        .bind(found.embargo)
+        .bind(found.expires)
+        .bind(found.cadences)
+        .bind(found.languages)
         .bind(&document)
         .bind(now)
         .bind(id.0)
@@ -230,4 +206,25 @@ pub(super) fn brief_from_row(row: &DbRow) -> StoreResult<StoredBrief> {
         updated_at: row.try_get("updated_at")?,
         brief: serde_json::from_str(&document).map_err(|e| StoreError::Corrupt(format!("briefs.document: {e}")))?,
     })
+}
+
+/// The columns a brief is looked up by, read from its document: the same on insert and on edit.
+struct Searchable {
+    priority: &'static str,
+    embargo: Option<DateTime<Utc>>,
+    expires: Option<DateTime<Utc>>,
+    cadences: String,
+    languages: String,
+}
+
+fn searchable(brief: &Brief) -> Searchable {
+    let cadences: Vec<String> = brief.meta.cadences.iter().map(|c| c.as_str().to_string()).collect();
+    let languages: Vec<String> = brief.languages().iter().map(|l| l.code().to_string()).collect();
+    Searchable {
+        priority: if brief.is_urgent() { "urgent" } else { "routine" },
+        embargo: brief.meta.embargo.map(|t| t.to_utc()),
+        expires: brief.meta.expires.map(|t| t.to_utc()),
+        cadences: list_column(&cadences),
+        languages: list_column(&languages),
+    }
 }
