@@ -17,6 +17,7 @@ use anyhow::{Context, bail};
 use briefcast::audience::EmailAddress;
 use briefcast::dispatch::message::{Letter, Letterhead, OutgoingMessage, Part};
 use briefcast::dispatch::transport::{SmtpOptions, SmtpTransport, Transport};
+use briefcast::ids::{DeliveryId, EditionId};
 use briefcast::language::Language;
 use briefcast::token::TokenKey;
 use rand::SeedableRng;
@@ -134,8 +135,8 @@ fn compose_one(
     let to = EmailAddress::parse(&format!("reader{delivery_id}@example.fi"))?;
     let html = format!("<p>{filler}</p>");
     let letter = Letter {
-        edition_id: 1,
-        delivery_id,
+        edition_id: EditionId(1),
+        delivery_id: DeliveryId(delivery_id),
         to: &to,
         to_name: None,
         language: Language::Fi,

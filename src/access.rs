@@ -1,5 +1,6 @@
 //! API tokens and the roles they carry.
 
+use crate::ids::TokenId;
 use std::fmt;
 use std::str::FromStr;
 
@@ -72,7 +73,7 @@ impl Actor {
         Actor(format!("cli:{user}"))
     }
 
-    pub fn token(label: &str, id: i64) -> Self {
+    pub fn token(label: &str, id: TokenId) -> Self {
         Actor(format!("token:{id}:{label}"))
     }
 }

@@ -16,6 +16,7 @@ use crate::brief::Brief;
 use crate::cadence::Cadence;
 use crate::clock::Clock;
 use crate::edition::DeliveryStatus;
+use crate::ids::DeliveryId;
 use crate::intake::{self, ReplyTokens};
 use crate::pack::Content;
 use crate::schedule::Fired;
@@ -164,7 +165,7 @@ pub async fn replay_replies(
 }
 
 /// Address → (delivery id, Message-ID) of every sent delivery of the demo editions.
-async fn sent_deliveries(store: &dyn Store) -> anyhow::Result<HashMap<String, (i64, String)>> {
+async fn sent_deliveries(store: &dyn Store) -> anyhow::Result<HashMap<String, (DeliveryId, String)>> {
     let query = DeliveryQuery {
         status: Some(DeliveryStatus::Sent),
         limit: 1000,
@@ -174,6 +175,6 @@ async fn sent_deliveries(store: &dyn Store) -> anyhow::Result<HashMap<String, (i
         .deliveries(&query)
         .await?
         .into_iter()
-        .filter_map(|d| Some((d.email?, (d.id.0, d.message_id?))))
+        .filter_map(|d| Some((d.email?, (d.id, d.message_id?))))
         .collect())
 }

@@ -10,13 +10,20 @@ use serde::{Deserialize, Serialize};
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident, $what:literal) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, sqlx::Type)]
         #[serde(transparent)]
+        #[sqlx(transparent)]
         pub struct $name(pub i64);
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 write!(f, "{}", self.0)
+            }
+        }
+
+        impl From<$name> for i64 {
+            fn from(id: $name) -> i64 {
+                id.0
             }
         }
 
@@ -59,4 +66,19 @@ id_type!(
     /// A question's key in the log.
     QuestionId,
     "a question"
+);
+id_type!(
+    /// An influencer's key in the roster.
+    InfluencerId,
+    "an influencer"
+);
+id_type!(
+    /// A stored reply's key.
+    ReplyId,
+    "a reply"
+);
+id_type!(
+    /// An API token's key (never the token itself).
+    TokenId,
+    "a token"
 );

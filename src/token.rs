@@ -18,6 +18,7 @@
 //! §4.5.4.1 suggests retrying for 4–5 days). What a token can do is bounded by the one delivery it
 //! names; rotating `BRIEFCAST_SECRET` invalidates all of them at once.
 
+use crate::ids::DeliveryId;
 use std::fmt;
 
 use hmac::{Hmac, Mac};
@@ -86,17 +87,17 @@ impl TokenKey {
         TokenKey(secret.as_bytes().to_vec())
     }
 
-    fn tag(&self, purpose: Purpose, delivery_id: i64) -> HmacSha256 {
+    fn tag(&self, purpose: Purpose, delivery_id: DeliveryId) -> HmacSha256 {
         let mut mac = HmacSha256::new_from_slice(&self.0).expect("HMAC accepts keys of any length");
         mac.update(DOMAIN);
         mac.update(&[purpose.tag_byte()]);
-        mac.update(&delivery_id.to_be_bytes());
+        mac.update(&delivery_id.0.to_be_bytes());
         mac
     }
 
     /// The token naming `delivery_id` for `purpose`.
-    pub fn sign(&self, purpose: Purpose, delivery_id: i64) -> String {
-        let id = delivery_id.to_be_bytes();
+    pub fn sign(&self, purpose: Purpose, delivery_id: DeliveryId) -> String {
+        let id = delivery_id.0.to_be_bytes();
         let skip = id.iter().take_while(|b| **b == 0).count().min(7);
         let mut bytes = id[skip..].to_vec();
         let tag = self.tag(purpose, delivery_id).finalize().into_bytes();
@@ -106,7 +107,7 @@ impl TokenKey {
 
     /// The delivery a token names, if it was signed with this key for this purpose. Accepts any
     /// letter case (see the module comment); the tag is compared in constant time.
-    pub fn verify(&self, purpose: Purpose, token: &str) -> Result<i64, TokenError> {
+    pub fn verify(&self, purpose: Purpose, token: &str) -> Result<DeliveryId, TokenError> {
         let bytes = base32_decode(token).ok_or(TokenError::Malformed)?;
         if bytes.len() <= TAG_LEN || bytes.len() > TAG_LEN + 8 {
             return Err(TokenError::Malformed);
@@ -118,7 +119,7 @@ impl TokenKey {
         }
         let mut id = [0u8; 8];
         id[8 - id_bytes.len()..].copy_from_slice(id_bytes);
-        let delivery_id = i64::from_be_bytes(id);
+        let delivery_id = DeliveryId(i64::from_be_bytes(id));
         self.tag(purpose, delivery_id)
             .verify_truncated_left(tag)
             .map_err(|_| TokenError::BadSignature)?;
@@ -126,7 +127,7 @@ impl TokenKey {
     }
 
     /// `PREFIX+TOKEN@domain` for this purpose and delivery.
-    pub fn address(&self, purpose: Purpose, delivery_id: i64, domain: &str) -> String {
+    pub fn address(&self, purpose: Purpose, delivery_id: DeliveryId, domain: &str) -> String {
         format!(
             "{}+{}@{}",
             purpose.local_prefix(),
@@ -138,7 +139,7 @@ impl TokenKey {
     /// The purpose and delivery named by an address such as `questions+TOKEN@reply.domain`
     /// (any case), or `None` when it is not one of ours or does not verify. The domain is not
     /// checked here: the caller knows which domains it receives for.
-    pub fn verify_address(&self, address: &str) -> Option<(Purpose, i64)> {
+    pub fn verify_address(&self, address: &str) -> Option<(Purpose, DeliveryId)> {
         let local = address.rsplit_once('@').map_or(address, |(local, _)| local);
         let (prefix, token) = local.split_once('+')?;
         let purpose = Purpose::ALL
@@ -202,39 +203,43 @@ mod tests {
     fn tokens_round_trip_for_every_purpose_and_size_of_id() {
         for purpose in Purpose::ALL {
             for id in [0, 1, 255, 256, 65_537, 9_000_000, i64::MAX, -1] {
-                let token = key().sign(purpose, id);
-                assert_eq!(key().verify(purpose, &token), Ok(id), "{purpose:?} {id} {token}");
+                let token = key().sign(purpose, DeliveryId(id));
+                assert_eq!(
+                    key().verify(purpose, &token),
+                    Ok(DeliveryId(id)),
+                    "{purpose:?} {id} {token}"
+                );
             }
         }
     }
 
     #[test]
     fn tokens_are_short_lowercase_and_fit_a_local_part() {
-        let token = key().sign(Purpose::Reply, 123_456);
+        let token = key().sign(Purpose::Reply, DeliveryId(123_456));
         assert_eq!(token.len(), 21, "{token}");
         assert!(
             token
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b))
         );
-        let widest = key().address(Purpose::Unsubscribe, i64::MAX, "reply.example.fi");
+        let widest = key().address(Purpose::Unsubscribe, DeliveryId(i64::MAX), "reply.example.fi");
         let local = widest.split('@').next().unwrap();
         assert!(local.len() <= 64, "RFC 5321 limits a local part to 64 octets: {local}");
     }
 
     #[test]
     fn case_folding_by_an_mta_does_not_break_a_token() {
-        let address = key().address(Purpose::Reply, 42, "reply.example.fi");
+        let address = key().address(Purpose::Reply, DeliveryId(42), "reply.example.fi");
         assert_eq!(
             key().verify_address(&address.to_uppercase()),
-            Some((Purpose::Reply, 42))
+            Some((Purpose::Reply, DeliveryId(42)))
         );
-        assert_eq!(key().verify_address(&address), Some((Purpose::Reply, 42)));
+        assert_eq!(key().verify_address(&address), Some((Purpose::Reply, DeliveryId(42))));
     }
 
     #[test]
     fn a_tampered_token_is_rejected() {
-        let token = key().sign(Purpose::Unsubscribe, 77);
+        let token = key().sign(Purpose::Unsubscribe, DeliveryId(77));
         for i in 0..token.len() {
             let mut bytes = token.clone().into_bytes();
             bytes[i] = if bytes[i] == b'a' { b'b' } else { b'a' };
@@ -258,7 +263,7 @@ mod tests {
     #[test]
     fn a_token_for_another_delivery_cannot_be_made_by_swapping_the_id() {
         // Keep the tag of delivery 5 and put delivery 6 in front of it.
-        let five = base32_decode(&key().sign(Purpose::Reply, 5)).unwrap();
+        let five = base32_decode(&key().sign(Purpose::Reply, DeliveryId(5))).unwrap();
         let mut six = vec![6u8];
         six.extend_from_slice(&five[1..]);
         assert_eq!(
@@ -277,13 +282,13 @@ mod tests {
     #[test]
     fn a_token_signed_with_another_key_is_rejected() {
         let other = TokenKey::new("another-secret-of-at-least-32-characters");
-        let token = other.sign(Purpose::Reply, 9);
+        let token = other.sign(Purpose::Reply, DeliveryId(9));
         assert_eq!(key().verify(Purpose::Reply, &token), Err(TokenError::BadSignature));
     }
 
     #[test]
     fn a_token_is_only_good_for_its_purpose() {
-        let reply = key().sign(Purpose::Reply, 9);
+        let reply = key().sign(Purpose::Reply, DeliveryId(9));
         assert_eq!(
             key().verify(Purpose::Unsubscribe, &reply),
             Err(TokenError::BadSignature)

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::EmailAddress;
 use crate::cadence::Cadence;
+use crate::ids::InfluencerId;
 use crate::language::Language;
 
 /// An influencer as the roster holds them. Lists are lowercased and kept in file order.
@@ -26,7 +27,7 @@ pub struct Influencer {
 /// An influencer as stored, with the bookkeeping the store adds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StoredInfluencer {
-    pub id: i64,
+    pub id: InfluencerId,
     #[serde(flatten)]
     pub influencer: Influencer,
     pub created_at: DateTime<Utc>,

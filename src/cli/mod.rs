@@ -27,6 +27,7 @@ use crate::audience::{EmailAddress, ImportReport, SegmentFilter, StoredInfluence
 use crate::cadence::Cadence;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
+use crate::ids::TokenId;
 use crate::language::Language;
 use crate::service::audience::{self as audience_service, RosterFilter};
 use crate::service::tokens;
@@ -104,7 +105,7 @@ enum TokenCommand {
     /// Every token with its label, role, creation, last use and revocation; never the token
     List,
     /// Revoke a token at once: it gets 401 from its next request on
-    Revoke { id: i64 },
+    Revoke { id: TokenId },
 }
 
 #[derive(Debug, Subcommand)]

@@ -9,7 +9,7 @@ use crate::access::Caller;
 use crate::audience::EmailAddress;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
-use crate::ids::QuestionId;
+use crate::ids::{BriefId, EditionId, QuestionId};
 use crate::language::Language;
 use crate::questions::QuestionRecord;
 use crate::questions::{QuestionStatus, Tag, Transition};
@@ -33,10 +33,10 @@ struct Filter {
     status: Option<QuestionStatus>,
     /// Brief id
     #[arg(long)]
-    brief: Option<i64>,
+    brief: Option<BriefId>,
     /// Edition id
     #[arg(long)]
-    edition: Option<i64>,
+    edition: Option<EditionId>,
     #[arg(long)]
     language: Option<Language>,
     #[arg(long)]
@@ -119,9 +119,9 @@ enum QuestionCommand {
         #[arg(long)]
         influencer: Option<String>,
         #[arg(long)]
-        edition: Option<i64>,
+        edition: Option<EditionId>,
         #[arg(long)]
-        brief: Option<i64>,
+        brief: Option<BriefId>,
     },
     /// Export for the authorities (no personal data unless the asker agreed to be named)
     Export {

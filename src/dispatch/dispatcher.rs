@@ -358,7 +358,7 @@ impl Dispatcher {
                 ),
             };
         };
-        let id = delivery.lease.delivery.0;
+        let id = delivery.lease.delivery;
         let to = match EmailAddress::parse(&delivery.email) {
             Ok(to) => to,
             Err(e) => {
@@ -379,7 +379,7 @@ impl Dispatcher {
         let list_id = format!("{}.briefcast.{}", delivery.language, self.letterhead.reply_domain());
         let list_name = format!("briefcast ({})", delivery.language);
         let letter = Letter {
-            edition_id: delivery.edition.0,
+            edition_id: delivery.edition,
             delivery_id: id,
             to: &to,
             to_name: Some(&delivery.name),

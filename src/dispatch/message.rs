@@ -15,6 +15,7 @@ use lettre::{Address, Message};
 use rand::Rng;
 
 use crate::audience::EmailAddress;
+use crate::ids::{DeliveryId, EditionId};
 use crate::language::Language;
 use crate::token::{Purpose, TokenKey};
 
@@ -51,8 +52,8 @@ impl fmt::Debug for OutgoingMessage {
 /// What changes from one delivery to the next.
 #[derive(Debug, Clone)]
 pub struct Letter<'a> {
-    pub edition_id: i64,
-    pub delivery_id: i64,
+    pub edition_id: EditionId,
+    pub delivery_id: DeliveryId,
     pub to: &'a EmailAddress,
     pub to_name: Option<&'a str>,
     pub language: Language,
@@ -210,12 +211,12 @@ impl Letterhead {
             dkim,
         };
         // Fail at start-up, not at the first send, when the reply domain cannot form an address.
-        letterhead.address(Purpose::Reply, 1, "reply_domain")?;
+        letterhead.address(Purpose::Reply, DeliveryId(1), "reply_domain")?;
         Ok(letterhead)
     }
 
     /// The one-click page for `delivery_id`, as the body links it and `List-Unsubscribe` names it.
-    pub fn unsubscribe_url(&self, delivery_id: i64) -> String {
+    pub fn unsubscribe_url(&self, delivery_id: DeliveryId) -> String {
         format!(
             "{}/u/{}",
             self.public_url,
@@ -224,7 +225,7 @@ impl Letterhead {
     }
 
     /// Where the reader's reply to `delivery_id` goes, as the body shows it and `Reply-To` names it.
-    pub fn reply_address(&self, delivery_id: i64) -> String {
+    pub fn reply_address(&self, delivery_id: DeliveryId) -> String {
         self.key.address(Purpose::Reply, delivery_id, &self.reply_domain)
     }
 
@@ -233,7 +234,7 @@ impl Letterhead {
         &self.reply_domain
     }
 
-    fn address(&self, purpose: Purpose, delivery_id: i64, field: &'static str) -> Result<Address, MessageError> {
+    fn address(&self, purpose: Purpose, delivery_id: DeliveryId, field: &'static str) -> Result<Address, MessageError> {
         let text = self.key.address(purpose, delivery_id, &self.reply_domain);
         text.parse().map_err(|_| MessageError::Address { field, value: text })
     }
@@ -418,18 +419,18 @@ mod tests {
         let out = compose(&letterhead, &aino());
         let parsed = MessageParser::default().parse(&out.bytes).unwrap();
         let reply_to = parsed.reply_to().unwrap().first().unwrap().address().unwrap();
-        assert_eq!(letterhead.reply_address(4242), reply_to);
+        assert_eq!(letterhead.reply_address(DeliveryId(4242)), reply_to);
         assert!(reply_to.ends_with("@reply.example.fi"), "{reply_to}");
         let unsubscribe = parsed.header_raw("List-Unsubscribe").unwrap();
-        let url = letterhead.unsubscribe_url(4242);
+        let url = letterhead.unsubscribe_url(DeliveryId(4242));
         assert!(url.starts_with("https://briefcast.example.fi/u/"), "{url}");
         assert!(unsubscribe.contains(&format!("<{url}>")), "{unsubscribe}");
     }
 
     fn compose(letterhead: &Letterhead, to: &EmailAddress) -> OutgoingMessage {
         let letter = Letter {
-            edition_id: 7,
-            delivery_id: 4242,
+            edition_id: EditionId(7),
+            delivery_id: DeliveryId(4242),
             to,
             to_name: Some("Aino Virtanen"),
             language: Language::Sv,
@@ -469,13 +470,13 @@ mod tests {
 
         let reply_to = parsed.reply_to().unwrap().first().unwrap().address().unwrap();
         assert!(reply_to.starts_with("questions+") && reply_to.ends_with("@reply.example.fi"));
-        assert_eq!(key.verify_address(reply_to), Some((Purpose::Reply, 4242)));
+        assert_eq!(key.verify_address(reply_to), Some((Purpose::Reply, DeliveryId(4242))));
 
         let list_id = parsed.header_raw("List-Id").unwrap().trim();
         assert!(list_id.ends_with("<weekly.sv.news.example.fi>"), "{list_id}");
         let unsubscribe = parsed.header_raw("List-Unsubscribe").unwrap();
         let unsubscribe: String = unsubscribe.split_whitespace().collect::<Vec<_>>().join(" ");
-        let token = key.sign(Purpose::Unsubscribe, 4242);
+        let token = key.sign(Purpose::Unsubscribe, DeliveryId(4242));
         assert_eq!(
             unsubscribe,
             format!("<https://briefcast.example.fi/u/{token}>, <mailto:unsubscribe+{token}@reply.example.fi>")
@@ -504,7 +505,7 @@ mod tests {
         assert_eq!(out.envelope.rcpt_to, "aino.virtanen@example.com");
         assert_eq!(
             key.verify_address(&out.envelope.mail_from),
-            Some((Purpose::Bounce, 4242))
+            Some((Purpose::Bounce, DeliveryId(4242)))
         );
         assert!(out.envelope.mail_from.ends_with("@reply.example.fi"));
     }
@@ -513,8 +514,8 @@ mod tests {
     fn the_message_id_is_random_beyond_edition_and_delivery() {
         let lh = letterhead(None);
         let letter = Letter {
-            edition_id: 1,
-            delivery_id: 2,
+            edition_id: EditionId(1),
+            delivery_id: DeliveryId(2),
             to: &aino(),
             to_name: None,
             language: Language::Fi,
@@ -546,8 +547,8 @@ mod tests {
         assert!(err.to_string().starts_with("reply_domain `questions+"), "{err}");
         let lh = letterhead(None);
         let letter = Letter {
-            edition_id: 1,
-            delivery_id: 2,
+            edition_id: EditionId(1),
+            delivery_id: DeliveryId(2),
             to: &aino(),
             to_name: None,
             language: Language::Fi,
@@ -712,8 +713,8 @@ mod tests {
         let to = aino();
         for name in ["Lf\nonly", "Cr\r\nLf", "Nul\0", "Sep\u{2028}arated"] {
             let letter = Letter {
-                edition_id: 7,
-                delivery_id: 4242,
+                edition_id: EditionId(7),
+                delivery_id: DeliveryId(4242),
                 to: &to,
                 to_name: Some(name),
                 language: Language::Fi,

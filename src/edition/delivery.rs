@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::{DeliveryStatus, EditionBrief};
-use crate::ids::{DeliveryId, EditionId};
+use crate::ids::{DeliveryId, EditionId, InfluencerId};
 use crate::language::Language;
 
 /// Proof of a claim. The attempt number fences late reports: an outcome counts only for the
@@ -21,7 +21,7 @@ pub struct Lease {
 pub struct ClaimedDelivery {
     pub lease: Lease,
     pub edition: EditionId,
-    pub influencer_id: i64,
+    pub influencer_id: InfluencerId,
     pub email: String,
     pub name: String,
     pub language: Language,

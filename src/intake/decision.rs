@@ -163,6 +163,7 @@ pub fn decide(parsed: &Result<Reply, ParseError>, found: &Match) -> ReplyOutcome
 mod tests {
     use super::*;
     use crate::audience::EmailAddress;
+    use crate::ids::{DeliveryId, EditionId, InfluencerId};
     use crate::intake::MatchedBy;
     use crate::language::Language;
     use crate::store::DeliveryRef;
@@ -177,9 +178,9 @@ mod tests {
 
     fn delivery() -> DeliveryRef {
         DeliveryRef {
-            id: 42,
-            edition_id: 7,
-            influencer_id: Some(3),
+            id: DeliveryId(42),
+            edition_id: EditionId(7),
+            influencer_id: Some(InfluencerId(3)),
             email: Some(address("priya.nair@example.org")),
             language: Some(Language::En),
         }
@@ -190,13 +191,16 @@ mod tests {
         let found = Match {
             by: Some(MatchedBy::Token),
             delivery: Some(delivery()),
-            influencer: Some((3, address("priya.nair@example.org"), Language::En)),
+            influencer: Some((InfluencerId(3), address("priya.nair@example.org"), Language::En)),
             edition_briefs: Vec::new(),
         };
         let outcome = decide(&Reply::parse(BOUNCE), &found);
         assert_eq!(outcome.class, ReplyClass::Bounce);
         let note = outcome.delivery_note.expect("the delivery gets a note");
-        assert_eq!((note.delivery_id, note.event, note.mark_bounced), (42, "bounced", true));
+        assert_eq!(
+            (note.delivery_id, note.event, note.mark_bounced),
+            (DeliveryId(42), "bounced", true)
+        );
         assert_eq!(
             outcome.suppress,
             Some((address("priya.nair@example.org"), SuppressionReason::Bounced))
@@ -209,7 +213,7 @@ mod tests {
         let found = Match {
             by: Some(MatchedBy::Sender),
             delivery: None,
-            influencer: Some((3, address("priya.nair@example.org"), Language::En)),
+            influencer: Some((InfluencerId(3), address("priya.nair@example.org"), Language::En)),
             edition_briefs: Vec::new(),
         };
         let outcome = decide(&Reply::parse(BOUNCE), &found);
@@ -224,13 +228,13 @@ mod tests {
         let found = Match {
             by: Some(MatchedBy::Sender),
             delivery: None,
-            influencer: Some((9, address("aino@example.fi"), Language::Fi)),
+            influencer: Some((InfluencerId(9), address("aino@example.fi"), Language::Fi)),
             edition_briefs: Vec::new(),
         };
         let outcome = decide(&Reply::parse(QUESTION), &found);
         assert_eq!(outcome.class, ReplyClass::Question);
         let question = outcome.question.expect("a question is logged");
-        assert_eq!(question.influencer_id, Some(9));
+        assert_eq!(question.influencer_id, Some(InfluencerId(9)));
         assert_eq!(question.edition_id, None);
         assert_eq!(question.language, Some(Language::Fi));
     }

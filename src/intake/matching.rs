@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::verify::ReplyTokens;
 use crate::audience::EmailAddress;
+use crate::ids::{BriefId, InfluencerId};
 use crate::inbound::{Reply, ReplyKind};
 use crate::language::Language;
 use crate::store::{DeliveryRef, Store};
@@ -34,10 +35,10 @@ pub struct Match {
     pub by: Option<MatchedBy>,
     pub delivery: Option<DeliveryRef>,
     /// (id, address, roster language) of the influencer, from the delivery or the sender.
-    pub influencer: Option<(i64, EmailAddress, Language)>,
+    pub influencer: Option<(InfluencerId, EmailAddress, Language)>,
     /// The briefs of the delivery's edition in order, each with its stored document, when the
     /// reply is a question: which one it is about is read from its subject.
-    pub edition_briefs: Vec<(i64, String)>,
+    pub edition_briefs: Vec<(BriefId, String)>,
 }
 
 /// Finds the delivery a reply answers (by signed token, then by the Message-ID it answers) or,

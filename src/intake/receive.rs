@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use super::decision::decide;
 use super::matching::{Match, find};
 use super::verify::ReplyTokens;
+use crate::ids::ReplyId;
 use crate::inbound::imap::Fetched;
 use crate::inbound::{ParseError, Reply};
 use crate::store::{NewReply, ReplyOutcome, ReplyRecord, Store};
@@ -66,7 +67,7 @@ pub(super) async fn store_fetched(
     mailbox: &str,
     fetched: &Fetched,
     now: DateTime<Utc>,
-) -> anyhow::Result<(i64, bool, Result<Reply, ParseError>)> {
+) -> anyhow::Result<(ReplyId, bool, Result<Reply, ParseError>)> {
     let parsed = Reply::parse(&fetched.raw);
     let channel_ref = format!("{mailbox}/{}/{}", fetched.cursor.uid_validity, fetched.cursor.last_uid);
     let reply = new_reply("imap", Some(channel_ref), &fetched.raw, parsed.as_ref().ok(), now);
@@ -130,7 +131,7 @@ fn new_reply<'a>(
 pub(super) async fn finish(
     store: &dyn Store,
     verifier: &dyn ReplyTokens,
-    reply_id: i64,
+    reply_id: ReplyId,
     new: bool,
     parsed: Result<Reply, ParseError>,
     now: DateTime<Utc>,

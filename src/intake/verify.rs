@@ -1,19 +1,20 @@
 //! Whether a reply's address carries a token we signed, and for which delivery.
 
+use crate::ids::DeliveryId;
 use crate::inbound::Mailbox;
 
 /// Checks the signed token of a `questions+TOKEN@`, `bounces+TOKEN@` or `unsubscribe+TOKEN@`
 /// address and names the delivery it was issued for. `None` for anything not signed by us for
 /// that mailbox. The daemon wires `token::TokenKey`; tests pass a closure.
 pub trait ReplyTokens: Send + Sync + 'static {
-    fn delivery_of(&self, token: &str, mailbox: Mailbox) -> Option<i64>;
+    fn delivery_of(&self, token: &str, mailbox: Mailbox) -> Option<DeliveryId>;
 }
 
 impl<F> ReplyTokens for F
 where
-    F: Fn(&str, Mailbox) -> Option<i64> + Send + Sync + 'static,
+    F: Fn(&str, Mailbox) -> Option<DeliveryId> + Send + Sync + 'static,
 {
-    fn delivery_of(&self, token: &str, mailbox: Mailbox) -> Option<i64> {
+    fn delivery_of(&self, token: &str, mailbox: Mailbox) -> Option<DeliveryId> {
         self(token, mailbox)
     }
 }
@@ -21,7 +22,7 @@ where
 /// The real verifier: each mailbox takes the token of its own purpose, so a reply token
 /// presented at the bounce address proves nothing.
 impl ReplyTokens for crate::token::TokenKey {
-    fn delivery_of(&self, token: &str, mailbox: Mailbox) -> Option<i64> {
+    fn delivery_of(&self, token: &str, mailbox: Mailbox) -> Option<DeliveryId> {
         let purpose = match mailbox {
             Mailbox::Questions => crate::token::Purpose::Reply,
             Mailbox::Bounces => crate::token::Purpose::Bounce,
@@ -37,7 +38,7 @@ impl ReplyTokens for crate::token::TokenKey {
 pub struct NoTokens;
 
 impl ReplyTokens for NoTokens {
-    fn delivery_of(&self, _token: &str, _mailbox: Mailbox) -> Option<i64> {
+    fn delivery_of(&self, _token: &str, _mailbox: Mailbox) -> Option<DeliveryId> {
         None
     }
 }

@@ -73,9 +73,9 @@ async fn poll_once(
             let now = clock.now();
             let (reply_id, new, parsed) = store_fetched(store.as_ref(), &mailbox, &fetched, now).await?;
             match finish(store.as_ref(), verifier.as_ref(), reply_id, new, parsed, now).await {
-                Ok(r) => tracing::debug!(reply = r.reply.id, new = r.new, kind = ?r.reply.kind, "reply received"),
+                Ok(r) => tracing::debug!(reply = %r.reply.id, new = r.new, kind = ?r.reply.kind, "reply received"),
                 Err(e) => tracing::warn!(
-                    reply = reply_id,
+                    reply = %reply_id,
                     error = format!("{e:#}"),
                     "reply stored, processing deferred"
                 ),

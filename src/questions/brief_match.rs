@@ -1,13 +1,15 @@
 //! Which brief of an edition a reply is about.
 
+use crate::ids::BriefId;
+
 /// Kept simple on purpose: the brief whose title (in any language) the subject contains, the
 /// longest such title winning so that "Storm" does not take a reply about "Storm: water";
 /// otherwise the edition's first brief, which is its lead story. `briefs` are (id, the brief's
 /// stored JSON document) in edition order; titles are read from every `title` string in it,
 /// so the lookup does not depend on the document's exact layout.
-pub fn brief_for_subject(subject: Option<&str>, briefs: &[(i64, String)]) -> Option<i64> {
+pub fn brief_for_subject(subject: Option<&str>, briefs: &[(BriefId, String)]) -> Option<BriefId> {
     let subject = subject.unwrap_or_default().to_lowercase();
-    let mut best: Option<(usize, i64)> = None;
+    let mut best: Option<(usize, BriefId)> = None;
     if !subject.is_empty() {
         for (id, document) in briefs {
             let Ok(value) = serde_json::from_str::<serde_json::Value>(document) else {
@@ -46,9 +48,9 @@ fn collect_titles<'a>(value: &'a serde_json::Value, out: &mut Vec<&'a str>) {
 mod tests {
     use super::*;
 
-    fn brief(id: i64, fi: &str, en: &str) -> (i64, String) {
+    fn brief(id: i64, fi: &str, en: &str) -> (BriefId, String) {
         (
-            id,
+            BriefId(id),
             serde_json::json!({ "fi": { "title": fi }, "en": { "title": en } }).to_string(),
         )
     }
@@ -59,19 +61,25 @@ mod tests {
             brief(1, "Sähkökatkot", "Power cuts"),
             brief(2, "Varaudu myrskyyn", "Get ready for the storm"),
         ];
-        assert_eq!(brief_for_subject(Some("Re: Get ready for the STORM"), &briefs), Some(2));
+        assert_eq!(
+            brief_for_subject(Some("Re: Get ready for the STORM"), &briefs),
+            Some(BriefId(2))
+        );
         assert_eq!(
             brief_for_subject(Some("VS: Varaudu myrskyyn: pärjää"), &briefs),
-            Some(2)
+            Some(BriefId(2))
         );
-        assert_eq!(brief_for_subject(Some("Kysymys"), &briefs), Some(1));
-        assert_eq!(brief_for_subject(None, &briefs), Some(1));
+        assert_eq!(brief_for_subject(Some("Kysymys"), &briefs), Some(BriefId(1)));
+        assert_eq!(brief_for_subject(None, &briefs), Some(BriefId(1)));
         assert_eq!(brief_for_subject(Some("x"), &[]), None);
     }
 
     #[test]
     fn the_longest_title_wins() {
         let briefs = [brief(1, "Myrsky", "Storm"), brief(2, "Myrsky: vesi", "Storm: water")];
-        assert_eq!(brief_for_subject(Some("Re: Storm: water at home"), &briefs), Some(2));
+        assert_eq!(
+            brief_for_subject(Some("Re: Storm: water at home"), &briefs),
+            Some(BriefId(2))
+        );
     }
 }

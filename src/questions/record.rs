@@ -4,19 +4,20 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::{QuestionStatus, Tag};
+use crate::ids::{BriefId, EditionId, InfluencerId, QuestionId, ReplyId};
 use crate::language::Language;
 
 /// One question in the log.
 #[derive(Debug, Clone, Serialize)]
 pub struct QuestionRecord {
-    pub id: i64,
-    pub reply_id: i64,
+    pub id: QuestionId,
+    pub reply_id: ReplyId,
     pub received_at: DateTime<Utc>,
-    pub influencer_id: Option<i64>,
+    pub influencer_id: Option<InfluencerId>,
     pub influencer_email: Option<String>,
     pub influencer_name: Option<String>,
-    pub edition_id: Option<i64>,
-    pub brief_id: Option<i64>,
+    pub edition_id: Option<EditionId>,
+    pub brief_id: Option<BriefId>,
     pub brief_slug: Option<String>,
     pub language: Option<Language>,
     pub text: String,
@@ -28,7 +29,7 @@ pub struct QuestionRecord {
     pub tags: Vec<Tag>,
     /// The asker agreed to be named when the answer is published.
     pub may_name: bool,
-    pub published_edition_id: Option<i64>,
+    pub published_edition_id: Option<EditionId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

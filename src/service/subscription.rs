@@ -6,14 +6,20 @@ use chrono::{DateTime, Utc};
 use crate::access::Actor;
 use crate::audience::StoredInfluencer;
 use crate::cadence::Cadence;
+use crate::ids::DeliveryId;
 use crate::language::Language;
 use crate::store::{Store, StoreError};
 use crate::token::{Purpose, TokenKey};
 
 /// What a reader's link leads to.
 pub enum Reader {
-    Subscribed { delivery_id: i64, person: StoredInfluencer },
-    Unsubscribed { person: StoredInfluencer },
+    Subscribed {
+        delivery_id: DeliveryId,
+        person: StoredInfluencer,
+    },
+    Unsubscribed {
+        person: StoredInfluencer,
+    },
 }
 
 /// `None` for a token that names nobody; a database that does not answer is an error, never
@@ -32,13 +38,13 @@ pub async fn reader(store: &dyn Store, tokens: &TokenKey, token: &str) -> Result
 }
 
 /// The audit log names the reader by the delivery whose link they used.
-fn reader_actor(delivery_id: i64) -> Actor {
+fn reader_actor(delivery_id: DeliveryId) -> Actor {
     Actor(format!("subscriber:delivery:{delivery_id}"))
 }
 
 pub async fn set_preferences(
     store: &dyn Store,
-    delivery_id: i64,
+    delivery_id: DeliveryId,
     person: &StoredInfluencer,
     language: Language,
     cadence: Cadence,
@@ -53,7 +59,7 @@ pub async fn set_preferences(
 /// Leaves the list for good: suppressed and audited; `how` says which button or header did it.
 pub async fn unsubscribe(
     store: &dyn Store,
-    delivery_id: i64,
+    delivery_id: DeliveryId,
     person: &StoredInfluencer,
     how: &str,
     now: DateTime<Utc>,
@@ -62,6 +68,6 @@ pub async fn unsubscribe(
     store
         .unsubscribe(&person.influencer.email, &how, &reader_actor(delivery_id), now)
         .await?;
-    tracing::info!(delivery = delivery_id, how, "unsubscribed");
+    tracing::info!(delivery = %delivery_id, how, "unsubscribed");
     Ok(())
 }

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::access::{self, Caller, Denied, Role};
+use crate::ids::TokenId;
 use crate::store::{Store, StoreError, TokenSummary};
 
 #[derive(Debug, thiserror::Error)]
@@ -17,7 +18,7 @@ pub enum TokenError {
 /// a hash.
 #[derive(Debug, Clone)]
 pub struct NewToken {
-    pub id: i64,
+    pub id: TokenId,
     pub token: String,
 }
 
@@ -33,7 +34,7 @@ pub async fn authenticate(store: &dyn Store, token: &str, now: DateTime<Utc>) ->
         .is_none_or(|at| now - at >= chrono::TimeDelta::minutes(1))
         && let Err(error) = store.touch_token(record.id, now).await
     {
-        tracing::warn!(%error, token = record.id, "recording the token's use failed");
+        tracing::warn!(%error, token = %record.id, "recording the token's use failed");
     }
     Ok(Some(Caller {
         actor: access::Actor::token(&record.label, record.id),
@@ -66,7 +67,7 @@ pub async fn list(store: &dyn Store, caller: &Caller) -> Result<Vec<TokenSummary
 pub async fn revoke(
     store: &dyn Store,
     caller: &Caller,
-    id: i64,
+    id: TokenId,
     now: DateTime<Utc>,
 ) -> Result<TokenSummary, TokenError> {
     caller.must_approve()?;

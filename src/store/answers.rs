@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::ids::EditionId;
+use crate::ids::{BriefId, EditionId, QuestionId};
 use crate::language::Language;
 use crate::store::StoreResult;
 
@@ -28,7 +28,7 @@ pub trait AnswerStore: Send + Sync {
     /// them. Returns how many were newly marked.
     async fn mark_answers_published(
         &self,
-        question_ids: &[i64],
+        question_ids: &[QuestionId],
         edition_id: EditionId,
         now: DateTime<Utc>,
     ) -> StoreResult<u64>;
@@ -37,9 +37,9 @@ pub trait AnswerStore: Send + Sync {
 /// An answered question for an edition's "you asked" section: plain data for the renderer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct YouAsked {
-    pub question_id: i64,
+    pub question_id: QuestionId,
     pub language: Option<Language>,
-    pub brief_id: Option<i64>,
+    pub brief_id: Option<BriefId>,
     pub question: String,
     pub answer: Option<String>,
     pub answer_url: Option<String>,

@@ -38,7 +38,7 @@ pub(crate) trait Dialect {
     fn refresh_statistics(tx: &mut Transaction<'static, Self::Db>) -> impl Future<Output = sqlx::Result<()>> + Send;
 
     /// Pushes "`column` is one of `ids`" in the form this backend looks up in an index.
-    fn push_id_in(q: &mut QueryBuilder<Self::Db>, column: &str, ids: &[i64]);
+    fn push_id_in<I: Copy + Into<i64>>(q: &mut QueryBuilder<Self::Db>, column: &str, ids: &[I]);
 
     /// Tries to become the scheduler's one leader. None: another daemon leads.
     fn lead(pool: &Pool<Self::Db>) -> impl Future<Output = sqlx::Result<Option<Leadership>>> + Send;

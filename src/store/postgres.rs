@@ -100,8 +100,9 @@ impl Dialect for Postgres {
     /// One array parameter. An `IN` list of a thousand parameters let the planner, trusting
     /// statistics from before an edition was made, scan every queued delivery and test each
     /// against the list; `= ANY` of an array is looked up in the key's index.
-    fn push_id_in(q: &mut QueryBuilder<Db>, column: &str, ids: &[i64]) {
-        q.push(format!("{column} = ANY(")).push_bind(ids.to_vec()).push(")");
+    fn push_id_in<I: Copy + Into<i64>>(q: &mut QueryBuilder<Db>, column: &str, ids: &[I]) {
+        let ids: Vec<i64> = ids.iter().map(|&id| id.into()).collect();
+        q.push(format!("{column} = ANY(")).push_bind(ids).push(")");
     }
 
     /// Leads while a session-level advisory lock is held on a connection of its own, outside the

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::access::Actor;
 use crate::audience::EmailAddress;
-use crate::ids::QuestionId;
+use crate::ids::{BriefId, EditionId, QuestionId};
 use crate::language::Language;
 use crate::questions::{QuestionRecord, QuestionStatus, Tag, Transition};
 use crate::store::StoreResult;
@@ -15,8 +15,8 @@ use crate::store::StoreResult;
 #[derive(Debug, Clone, Default)]
 pub struct QuestionQuery {
     pub status: Option<QuestionStatus>,
-    pub brief_id: Option<i64>,
-    pub edition_id: Option<i64>,
+    pub brief_id: Option<BriefId>,
+    pub edition_id: Option<EditionId>,
     pub language: Option<Language>,
     pub tag: Option<Tag>,
     /// Case-insensitive substring of the cleaned text.
@@ -31,7 +31,7 @@ pub struct QuestionQuery {
 #[derive(Debug, Clone, Serialize)]
 pub struct BriefGroup {
     /// None: questions not linked to any brief.
-    pub brief_id: Option<i64>,
+    pub brief_id: Option<BriefId>,
     pub brief_slug: Option<String>,
     pub total: u64,
     /// new, triaged or forwarded: still waiting for an answer.
@@ -44,8 +44,8 @@ pub struct BriefGroup {
 #[derive(Debug, Clone, Default)]
 pub struct Assignment {
     pub influencer: Option<EmailAddress>,
-    pub edition_id: Option<i64>,
-    pub brief_id: Option<i64>,
+    pub edition_id: Option<EditionId>,
+    pub brief_id: Option<BriefId>,
 }
 
 #[async_trait]

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::audience::EmailAddress;
+use crate::ids::{BriefId, DeliveryId, EditionId, InfluencerId, QuestionId, ReplyId};
 use crate::inbound::ReplyClass;
 use crate::inbound::imap::Cursor;
 use crate::language::Language;
@@ -27,10 +28,10 @@ pub struct NewReply<'a> {
 /// A delivery a reply was matched to, with what processing needs of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeliveryRef {
-    pub id: i64,
-    pub edition_id: i64,
+    pub id: DeliveryId,
+    pub edition_id: EditionId,
     /// None once the influencer was erased.
-    pub influencer_id: Option<i64>,
+    pub influencer_id: Option<InfluencerId>,
     /// The address the delivery went to, read from the roster.
     pub email: Option<EmailAddress>,
     pub language: Option<Language>,
@@ -41,15 +42,15 @@ pub struct DeliveryRef {
 pub struct NewQuestion {
     pub text: String,
     pub language: Option<Language>,
-    pub influencer_id: Option<i64>,
-    pub edition_id: Option<i64>,
-    pub brief_id: Option<i64>,
+    pub influencer_id: Option<InfluencerId>,
+    pub edition_id: Option<EditionId>,
+    pub brief_id: Option<BriefId>,
 }
 
 /// Something to note on a delivery's history because of a reply.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeliveryNote {
-    pub delivery_id: i64,
+    pub delivery_id: DeliveryId,
     /// `delivery_events.status`: `bounced`, `transient_bounce`, `complained`, `unsubscribed`.
     pub event: &'static str,
     pub detail: String,
@@ -62,8 +63,8 @@ pub struct DeliveryNote {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReplyOutcome {
     pub class: ReplyClass,
-    pub delivery_id: Option<i64>,
-    pub influencer_id: Option<i64>,
+    pub delivery_id: Option<DeliveryId>,
+    pub influencer_id: Option<InfluencerId>,
     pub subject: Option<String>,
     /// Why something was or was not done, for coordinators and ops.
     pub note: Option<String>,
@@ -75,7 +76,7 @@ pub struct ReplyOutcome {
 /// A stored reply that still awaits processing.
 #[derive(Debug, Clone)]
 pub struct PendingReply {
-    pub id: i64,
+    pub id: ReplyId,
     pub raw: Option<Vec<u8>>,
     pub received_at: DateTime<Utc>,
 }
@@ -83,13 +84,13 @@ pub struct PendingReply {
 /// A stored reply without its raw bytes.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReplyRecord {
-    pub id: i64,
+    pub id: ReplyId,
     pub received_at: DateTime<Utc>,
     pub channel: String,
     pub channel_ref: Option<String>,
     pub kind: Option<ReplyClass>,
-    pub delivery_id: Option<i64>,
-    pub influencer_id: Option<i64>,
+    pub delivery_id: Option<DeliveryId>,
+    pub influencer_id: Option<InfluencerId>,
     pub from_address: Option<String>,
     pub message_id: Option<String>,
     pub subject: Option<String>,
@@ -97,7 +98,7 @@ pub struct ReplyRecord {
     pub processed_at: Option<DateTime<Utc>>,
     /// Whether the raw message is still kept (retention and erasure remove it).
     pub has_raw: bool,
-    pub question_id: Option<i64>,
+    pub question_id: Option<QuestionId>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -109,29 +110,34 @@ pub struct PurgeReport {
 #[async_trait]
 pub trait ReplyStore: Send + Sync {
     /// Stores a raw reply; returns its id and whether it was new (false: seen before, kept once).
-    async fn store_reply(&self, reply: &NewReply<'_>) -> StoreResult<(i64, bool)>;
+    async fn store_reply(&self, reply: &NewReply<'_>) -> StoreResult<(ReplyId, bool)>;
 
     /// Stores a message fetched over IMAP and moves the mailbox's cursor, in one transaction,
     /// so that a stop at any point neither loses nor repeats a message. A message whose exact
     /// bytes are already stored (the mailbox was renumbered under a new UIDVALIDITY) is not
     /// stored again. Returns the reply id and whether it was new.
-    async fn store_imap_reply(&self, reply: &NewReply<'_>, mailbox: &str, cursor: Cursor) -> StoreResult<(i64, bool)>;
+    async fn store_imap_reply(
+        &self,
+        reply: &NewReply<'_>,
+        mailbox: &str,
+        cursor: Cursor,
+    ) -> StoreResult<(ReplyId, bool)>;
 
     async fn imap_cursor(&self, mailbox: &str) -> StoreResult<Option<Cursor>>;
 
-    async fn delivery_ref(&self, delivery_id: i64) -> StoreResult<Option<DeliveryRef>>;
+    async fn delivery_ref(&self, delivery_id: DeliveryId) -> StoreResult<Option<DeliveryRef>>;
 
     /// The delivery whose Message-ID is the first of `message_ids` that is ours.
     async fn delivery_by_message_id(&self, message_ids: &[String]) -> StoreResult<Option<DeliveryRef>>;
 
     /// An edition's briefs in order, each with its stored JSON document.
-    async fn edition_briefs(&self, edition_id: i64) -> StoreResult<Vec<(i64, String)>>;
+    async fn edition_briefs(&self, edition_id: EditionId) -> StoreResult<Vec<(BriefId, String)>>;
 
     /// Applies what processing decided, once: false when the reply was already processed
     /// (by another daemon, or before a crash), and then nothing changes.
     async fn record_reply_outcome(
         &self,
-        reply_id: i64,
+        reply_id: ReplyId,
         outcome: &ReplyOutcome,
         now: DateTime<Utc>,
     ) -> StoreResult<bool>;
@@ -139,10 +145,10 @@ pub trait ReplyStore: Send + Sync {
     /// Replies stored but not processed, oldest first.
     async fn pending_replies(&self, limit: u64) -> StoreResult<Vec<PendingReply>>;
 
-    async fn reply(&self, reply_id: i64) -> StoreResult<Option<ReplyRecord>>;
+    async fn reply(&self, reply_id: ReplyId) -> StoreResult<Option<ReplyRecord>>;
 
     /// The raw message; None when the reply does not exist or its raw message was removed.
-    async fn reply_raw(&self, reply_id: i64) -> StoreResult<Option<Vec<u8>>>;
+    async fn reply_raw(&self, reply_id: ReplyId) -> StoreResult<Option<Vec<u8>>>;
 
     /// Retention: raw messages of processed replies received before `older_than` are deleted
     /// and their questions anonymised (unlinked from the influencer, never named).

@@ -8,6 +8,7 @@ use crate::access::Actor;
 use crate::audience::roster::RosterPart;
 use crate::audience::{EmailAddress, ImportReport, SegmentFilter, StoredInfluencer};
 use crate::cadence::Cadence;
+use crate::ids::DeliveryId;
 use crate::language::Language;
 use crate::store::StoreResult;
 
@@ -53,7 +54,7 @@ pub trait RosterStore: Send + Sync {
     async fn erase_influencer(&self, email: &EmailAddress, actor: &Actor, now: DateTime<Utc>) -> StoreResult<bool>;
 
     /// The person a delivery went to, while they are on the roster.
-    async fn subscriber(&self, delivery_id: i64) -> StoreResult<Option<StoredInfluencer>>;
+    async fn subscriber(&self, delivery_id: DeliveryId) -> StoreResult<Option<StoredInfluencer>>;
 
     /// Changes the language and cadence a person receives, as they chose on their page.
     async fn set_preferences(

@@ -90,11 +90,11 @@ impl Dialect for Sqlite {
     }
 
     /// SQLite looks up each member of an `IN` list in the key's index.
-    fn push_id_in(q: &mut QueryBuilder<Db>, column: &str, ids: &[i64]) {
+    fn push_id_in<I: Copy + Into<i64>>(q: &mut QueryBuilder<Db>, column: &str, ids: &[I]) {
         q.push(format!("{column} IN ("));
         let mut separated = q.separated(", ");
         for id in ids {
-            separated.push_bind(*id);
+            separated.push_bind((*id).into());
         }
         q.push(")");
     }

@@ -5,12 +5,13 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::access::{Actor, Role};
+use crate::ids::TokenId;
 use crate::store::StoreResult;
 
 /// A token found by its hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenRecord {
-    pub id: i64,
+    pub id: TokenId,
     pub role: Role,
     pub label: String,
     pub last_used_at: Option<DateTime<Utc>>,
@@ -19,7 +20,7 @@ pub struct TokenRecord {
 /// A token as listed: never the token, nor its hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TokenSummary {
-    pub id: i64,
+    pub id: TokenId,
     pub label: String,
     pub role: Role,
     pub created_at: DateTime<Utc>,
@@ -36,18 +37,18 @@ pub trait TokenStore: Send + Sync {
         label: &str,
         actor: &Actor,
         now: DateTime<Utc>,
-    ) -> StoreResult<i64>;
+    ) -> StoreResult<TokenId>;
 
     /// A token that is not revoked.
     async fn find_token(&self, token_hash: &str) -> StoreResult<Option<TokenRecord>>;
 
     /// Notes that the token was used at `now`.
-    async fn touch_token(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()>;
+    async fn touch_token(&self, id: TokenId, now: DateTime<Utc>) -> StoreResult<()>;
 
     /// Every token, newest first.
     async fn tokens(&self) -> StoreResult<Vec<TokenSummary>>;
 
     /// Revokes a token at once, audited. Not found when there is no such token; a token already
     /// revoked stays revoked as it was.
-    async fn revoke_token(&self, id: i64, actor: &Actor, now: DateTime<Utc>) -> StoreResult<TokenSummary>;
+    async fn revoke_token(&self, id: TokenId, actor: &Actor, now: DateTime<Utc>) -> StoreResult<TokenSummary>;
 }

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::{ApiError, AppState, Caller};
 use crate::audience::EmailAddress;
-use crate::ids::QuestionId;
+use crate::ids::{BriefId, EditionId, QuestionId};
 use crate::language::Language;
 use crate::questions::{QuestionStatus, Tag, Transition, TransitionError};
 use crate::service::questions::{self as service, QuestionError};
@@ -18,8 +18,8 @@ use crate::store::{Assignment, QuestionQuery};
 #[derive(Debug, Deserialize)]
 pub struct ListParams {
     status: Option<String>,
-    brief: Option<i64>,
-    edition: Option<i64>,
+    brief: Option<BriefId>,
+    edition: Option<EditionId>,
     language: Option<String>,
     tag: Option<String>,
     search: Option<String>,
@@ -284,8 +284,8 @@ pub async fn consent(
 #[serde(deny_unknown_fields)]
 pub struct AssignBody {
     influencer: Option<String>,
-    edition: Option<i64>,
-    brief: Option<i64>,
+    edition: Option<EditionId>,
+    brief: Option<BriefId>,
 }
 
 pub async fn assign(

@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use serde_json::{Value, json};
 
 use super::{ApiError, AppState, Caller};
+use crate::ids::TokenId;
 use crate::service::tokens::{self as service, TokenError};
 
 impl From<TokenError> for ApiError {
@@ -24,7 +25,7 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<
 pub async fn revoke(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<TokenId>,
 ) -> Result<Json<Value>, ApiError> {
     let revoked = service::revoke(state.store.as_ref(), &caller, id, state.clock.now()).await?;
     Ok(Json(json!(revoked)))

@@ -281,7 +281,7 @@ async fn ops_follow_an_edition_and_act_on_it() {
         assert_eq!(list["editions"][0]["status"], "cancelled");
         assert_eq!(list["editions"][0]["deliveries"], 5);
         let progress = store
-            .edition_progress(briefcast::edition::EditionId(id), now)
+            .edition_progress(briefcast::ids::EditionId(id), now)
             .await
             .unwrap()
             .unwrap();
@@ -378,8 +378,10 @@ async fn a_database_fault_is_503_with_retry_after_on_every_route() {
         let (_, log) = json_of(app.get("/api/v1/deliveries", &app.ops).send().await.unwrap()).await;
         let delivery = log["deliveries"][0]["id"].as_i64().unwrap();
         let secret = std::fs::read_to_string(db.backend.dir.path().join("secret")).unwrap();
-        let token =
-            briefcast::token::TokenKey::new(secret.trim()).sign(briefcast::token::Purpose::Unsubscribe, delivery);
+        let token = briefcast::token::TokenKey::new(secret.trim()).sign(
+            briefcast::token::Purpose::Unsubscribe,
+            briefcast::ids::DeliveryId(delivery),
+        );
         let page = format!("/u/{token}");
         assert_eq!(
             app.client.get(app.url(&page)).send().await.unwrap().status(),

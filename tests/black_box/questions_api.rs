@@ -255,7 +255,7 @@ async fn the_log_filters_searches_tags_and_groups_by_brief() {
         // Most asked first: storm (3), then the lead story (1), then unlinked (1).
         let groups = get(&app, "/api/v1/questions/by-brief").await;
         let groups = groups["briefs"].as_array().unwrap();
-        assert_eq!(groups[0]["brief_id"], seeded.storm_brief);
+        assert_eq!(groups[0]["brief_id"], seeded.storm_brief.0);
         assert_eq!(
             (
                 groups[0]["total"].as_i64(),
@@ -280,7 +280,7 @@ async fn the_log_filters_searches_tags_and_groups_by_brief() {
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(
             (body["influencer_email"].as_str(), body["edition_id"].as_i64()),
-            (Some("aino.virtanen@example.com"), Some(seeded.edition))
+            (Some("aino.virtanen@example.com"), Some(seeded.edition.0))
         );
         assert_eq!(get(&app, "/api/v1/questions?unmatched=true").await["count"], 0);
         let (status, _) = act(&app, unknown, "assign", json!({ "influencer": "nobody@example.com" })).await;
@@ -365,7 +365,7 @@ async fn answered_questions_wait_for_the_next_edition_once() {
         assert_eq!(answers[0]["asked_by"], Value::Null, "not named without consent");
         assert_eq!(answers[0]["answer"], "Boil it for a day after the outage.");
         assert_eq!(answers[1]["asked_by"], "Priya Nair");
-        assert_eq!(answers[1]["brief_id"], seeded.storm_brief);
+        assert_eq!(answers[1]["brief_id"], seeded.storm_brief.0);
         assert!(!answers.iter().any(|a| a["question_id"] == open));
         assert_eq!(
             get(&app, "/api/v1/questions/you-asked?language=fi").await["answers"],
@@ -375,7 +375,11 @@ async fn answered_questions_wait_for_the_next_edition_once() {
         // The pack renderer's edition carried the first one.
         let marked = app
             .store
-            .mark_answers_published(&[first, open], briefcast::ids::EditionId(seeded.edition), common::now())
+            .mark_answers_published(
+                &[briefcast::ids::QuestionId(first), briefcast::ids::QuestionId(open)],
+                seeded.edition,
+                common::now(),
+            )
             .await
             .unwrap();
         assert_eq!(marked, 1, "only answered questions are published");

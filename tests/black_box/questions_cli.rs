@@ -4,6 +4,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use briefcast::access::Actor;
+use briefcast::ids::QuestionId;
 use briefcast::intake::{self, NoTokens};
 use briefcast::store::{SqliteStore, Store};
 use chrono::{TimeZone, Utc};
@@ -33,7 +34,7 @@ fn text(o: &Output) -> String {
 }
 
 /// Two questions received, matched by their senders (aino and sara are in the roster).
-async fn data_folder() -> (tempfile::TempDir, i64, i64) {
+async fn data_folder() -> (tempfile::TempDir, QuestionId, QuestionId) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("briefcast-data/briefcast.db").display());
     let store = SqliteStore::connect(&url).await.unwrap();

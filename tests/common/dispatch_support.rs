@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use briefcast::access::Actor;
 use briefcast::audience::{EmailAddress, Segment, SegmentFilter};
-use briefcast::edition::BriefId;
+use briefcast::ids::{BriefId, EditionId, InfluencerId};
 use briefcast::store::{PgStore, SqliteStore, Store};
 use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPool};
@@ -243,7 +243,7 @@ pub async fn set_brief_status(db: &Db, id: BriefId, status: &str) {
 }
 
 /// Tries to add a second delivery for the same edition and influencer, as a buggy writer would.
-pub async fn duplicate_delivery(db: &Db, edition: i64, influencer: i64) -> Result<(), sqlx::Error> {
+pub async fn duplicate_delivery(db: &Db, edition: EditionId, influencer: InfluencerId) -> Result<(), sqlx::Error> {
     let sql = "INSERT INTO deliveries (edition_id, influencer_id, language, status, attempts, next_attempt_at) \
                VALUES ($1, $2, 'fi', 'queued', 0, $3)";
     let now = at("2026-01-05T00:00:00Z");

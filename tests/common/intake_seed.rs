@@ -1,14 +1,15 @@
 //! Editions and deliveries for the intake and question-log suites to reply to.
 //!
-//! The dispatch store that creates editions and deliveries is another part of the flow and is
-//! not in this branch, so these suites seed the few rows they need with SQL of their own, on
-//! the same backends as `common::backends()` (which this mirrors, keeping the connection so it
-//! can seed). Swap `seed_edition` for the dispatch store's methods once they are merged.
+//! A sent edition with a delivery is seeded with SQL of its own rather than by sending one: the
+//! suites that reply to it need a delivery with a known Message-ID, sent a day before the
+//! test's clock, which sending cannot produce. The backends are those of `common` (kept with
+//! their connection, so they can seed).
 #![allow(dead_code)]
 
 use std::sync::Arc;
 
 use briefcast::audience;
+use briefcast::ids::{BriefId, DeliveryId, EditionId};
 use briefcast::store::{PgStore, SqliteStore, Store};
 use chrono::{DateTime, Utc};
 use sqlx::Connection;
@@ -34,13 +35,13 @@ pub struct Seedable {
 /// What `seed_edition` created.
 #[derive(Debug, Clone, Copy)]
 pub struct Seeded {
-    pub edition: i64,
+    pub edition: EditionId,
     /// The edition's lead brief (position 0): "Power cuts".
-    pub lead_brief: i64,
+    pub lead_brief: BriefId,
     /// The storm brief (position 1), whose titles the fixture subjects mention.
-    pub storm_brief: i64,
+    pub storm_brief: BriefId,
     /// Priya Nair's delivery, Message-ID [`FIXTURE_MESSAGE_ID`], in English.
-    pub delivery: i64,
+    pub delivery: DeliveryId,
 }
 
 /// Fresh, migrated stores with the sample roster imported: SQLite, and PostgreSQL when
@@ -141,7 +142,7 @@ impl Seedable {
             .id;
         on_db!(&self.db, |conn| {
             let brief = |slug: &'static str, document: serde_json::Value| {
-                sqlx::query_scalar::<_, i64>(
+                sqlx::query_scalar::<_, BriefId>(
                     "INSERT INTO briefs (slug, status, priority, cadences, languages, document, author, created_at, updated_at) \
                      VALUES ($1, 'sent', 'routine', ';daily;', ';fi;sv;en;', $2, 'test', $3, $3) RETURNING id",
                 )
@@ -167,7 +168,7 @@ impl Seedable {
             .fetch_one(&mut conn)
             .await
             .unwrap();
-            let edition: i64 = sqlx::query_scalar(
+            let edition: EditionId = sqlx::query_scalar(
                 "INSERT INTO editions (kind, status, due_at, created_at) VALUES ('manual', 'done', $1, $1) RETURNING id",
             )
             .bind(at)
@@ -183,7 +184,7 @@ impl Seedable {
                     .await
                     .unwrap();
             }
-            let delivery: i64 = sqlx::query_scalar(
+            let delivery: DeliveryId = sqlx::query_scalar(
                 "INSERT INTO deliveries (edition_id, influencer_id, language, status, message_id, attempts, next_attempt_at, sent_at) \
                  VALUES ($1, $2, 'en', 'sent', $3, 1, $4, $4) RETURNING id",
             )
@@ -204,7 +205,7 @@ impl Seedable {
     }
 
     /// The delivery's status and the statuses of its events, oldest first: what ops would see.
-    pub async fn delivery_history(&self, delivery: i64) -> (String, Vec<String>) {
+    pub async fn delivery_history(&self, delivery: DeliveryId) -> (String, Vec<String>) {
         on_db!(&self.db, |conn| {
             let status: String = sqlx::query_scalar("SELECT status FROM deliveries WHERE id = $1")
                 .bind(delivery)
@@ -224,8 +225,8 @@ impl Seedable {
 
 /// The verifier the daemon will have: here it knows exactly the fixtures' token.
 pub fn fixture_tokens(
-    delivery: i64,
-) -> impl Fn(&str, briefcast::inbound::Mailbox) -> Option<i64> + Send + Sync + 'static {
+    delivery: DeliveryId,
+) -> impl Fn(&str, briefcast::inbound::Mailbox) -> Option<DeliveryId> + Send + Sync + 'static {
     move |token: &str, _mailbox| (token == FIXTURE_TOKEN).then_some(delivery)
 }
 

@@ -132,9 +132,7 @@ async fn the_database_refuses_a_second_delivery_for_one_person_in_one_edition() 
             .await
             .unwrap();
         let influencer = store.influencer(&email("aino@example.fi")).await.unwrap().unwrap().id;
-        let err = duplicate_delivery(&db, created.edition.0, influencer)
-            .await
-            .unwrap_err();
+        let err = duplicate_delivery(&db, created.edition, influencer).await.unwrap_err();
         assert!(
             matches!(&err, sqlx::Error::Database(e) if e.is_unique_violation()),
             "{}: {err}",
@@ -350,7 +348,7 @@ async fn pausing_holds_an_edition_and_cancelling_ends_it() {
         assert!(actions.contains(&"edition.cancel".to_string()) && actions.contains(&"edition.pause".to_string()));
         assert!(matches!(
             store
-                .change_edition(briefcast::edition::EditionId(999), EditionAction::Pause, &actor(), now)
+                .change_edition(briefcast::ids::EditionId(999), EditionAction::Pause, &actor(), now)
                 .await,
             Err(StoreError::NotFound { .. })
         ));

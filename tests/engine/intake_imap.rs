@@ -73,7 +73,7 @@ async fn stored(store: &dyn Store) -> Vec<briefcast::store::ReplyRecord> {
     let (mut out, mut misses, mut id) = (Vec::new(), 0, 0);
     while misses < 50 {
         id += 1;
-        match store.reply(id).await.unwrap() {
+        match store.reply(briefcast::ids::ReplyId(id)).await.unwrap() {
             Some(reply) => {
                 out.push(reply);
                 misses = 0;

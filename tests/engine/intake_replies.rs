@@ -4,7 +4,7 @@ use crate::common;
 use crate::common::intake_seed;
 
 use briefcast::audience::EmailAddress;
-use briefcast::ids::QuestionId;
+use briefcast::ids::DeliveryId;
 use briefcast::inbound::ReplyClass;
 use briefcast::inbound::imap::{Cursor, Fetched};
 use briefcast::intake::{self, NoTokens, content_ref};
@@ -17,7 +17,7 @@ fn email(raw: &str) -> EmailAddress {
     EmailAddress::parse(raw).unwrap()
 }
 
-async fn post(db: &Seedable, delivery: i64, raw: &[u8]) -> intake::Received {
+async fn post(db: &Seedable, delivery: DeliveryId, raw: &[u8]) -> intake::Received {
     intake::receive(
         db.store(),
         &fixture_tokens(delivery),
@@ -75,7 +75,7 @@ each_backend! {
         let logged = store.questions(&QuestionQuery::default()).await.unwrap();
         assert_eq!(logged.len(), expected_questions.len(), "{}", db.backend.name);
         for (name, id, text) in &expected_questions {
-            let q = store.question(QuestionId(*id)).await.unwrap().unwrap();
+            let q = store.question(*id).await.unwrap().unwrap();
             assert_eq!(q.text, text.as_str().unwrap(), "{name}: cleaned text");
             assert_eq!(q.status, QuestionStatus::New);
             if name.starts_with("16-") {
@@ -290,7 +290,7 @@ each_backend! {
         assert_eq!(reply.kind, Some(ReplyClass::Question));
         let question = db
             .store()
-            .question(QuestionId(reply.question_id.unwrap()))
+            .question(reply.question_id.unwrap())
             .await
             .unwrap()
             .unwrap();
@@ -344,7 +344,7 @@ each_backend! {
             .reply;
         let old_question = old.question_id.unwrap();
         db.store()
-            .set_may_name(QuestionId(old_question), true, &actor(), now())
+            .set_may_name(old_question, true, &actor(), now())
             .await
             .unwrap();
 
@@ -360,7 +360,7 @@ each_backend! {
             db.backend.name
         );
         assert_eq!(db.store().reply_raw(old.id).await.unwrap(), None);
-        let q = db.store().question(QuestionId(old_question)).await.unwrap().unwrap();
+        let q = db.store().question(old_question).await.unwrap().unwrap();
         assert_eq!((q.influencer_id, q.may_name), (None, false));
         assert!(
             q.text.contains("käteistä"),
@@ -370,7 +370,7 @@ each_backend! {
         assert!(db.store().reply_raw(recent.id).await.unwrap().is_some());
         let kept = db
             .store()
-            .question(QuestionId(recent.question_id.unwrap()))
+            .question(recent.question_id.unwrap())
             .await
             .unwrap()
             .unwrap();
@@ -394,7 +394,7 @@ each_backend! {
             .reply;
         let question = reply.question_id.unwrap();
         db.store()
-            .set_may_name(QuestionId(question), true, &actor(), now())
+            .set_may_name(question, true, &actor(), now())
             .await
             .unwrap();
         assert!(
@@ -403,7 +403,7 @@ each_backend! {
                 .await
                 .unwrap()
         );
-        let q = db.store().question(QuestionId(question)).await.unwrap().unwrap();
+        let q = db.store().question(question).await.unwrap().unwrap();
         assert_eq!((q.influencer_id, q.influencer_email, q.may_name), (None, None, false));
         assert_eq!(db.store().reply_raw(reply.id).await.unwrap(), None);
         let stored = db.store().reply(reply.id).await.unwrap().unwrap();

@@ -67,8 +67,8 @@ fn message(to: &str) -> OutgoingMessage {
     .unwrap();
     let to = EmailAddress::parse(to).unwrap();
     let letter = Letter {
-        edition_id: 1,
-        delivery_id: 9,
+        edition_id: briefcast::ids::EditionId(1),
+        delivery_id: briefcast::ids::DeliveryId(9),
         to: &to,
         to_name: None,
         language: Language::Fi,

@@ -20,8 +20,8 @@ fn message(delivery_id: i64) -> OutgoingMessage {
     .unwrap();
     let to = EmailAddress::parse("aino@example.fi").unwrap();
     let letter = Letter {
-        edition_id: 1,
-        delivery_id,
+        edition_id: briefcast::ids::EditionId(1),
+        delivery_id: briefcast::ids::DeliveryId(delivery_id),
         to: &to,
         to_name: Some("Aino"),
         language: Language::En,

@@ -94,8 +94,8 @@ fn message(delivery_id: i64, to: &str) -> OutgoingMessage {
     .unwrap();
     let to = EmailAddress::parse(to).unwrap();
     let letter = Letter {
-        edition_id: 3,
-        delivery_id,
+        edition_id: briefcast::ids::EditionId(3),
+        delivery_id: briefcast::ids::DeliveryId(delivery_id),
         to: &to,
         to_name: None,
         language: Language::Fi,

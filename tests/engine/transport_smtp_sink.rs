@@ -35,8 +35,8 @@ async fn messages_reach_a_real_smtp_sink() {
     for i in 1..=20 {
         let to = EmailAddress::parse(&format!("reader{i}@example.fi")).unwrap();
         let letter = Letter {
-            edition_id: i64::from(run),
-            delivery_id: i,
+            edition_id: briefcast::ids::EditionId(i64::from(run)),
+            delivery_id: briefcast::ids::DeliveryId(i),
             to: &to,
             to_name: None,
             language: Language::Sv,

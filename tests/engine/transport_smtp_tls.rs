@@ -233,8 +233,8 @@ fn message(delivery_id: i64) -> OutgoingMessage {
     .unwrap();
     let to = EmailAddress::parse(&format!("reader{delivery_id}@example.fi")).unwrap();
     let letter = Letter {
-        edition_id: 5,
-        delivery_id,
+        edition_id: briefcast::ids::EditionId(5),
+        delivery_id: briefcast::ids::DeliveryId(delivery_id),
         to: &to,
         to_name: None,
         language: Language::En,

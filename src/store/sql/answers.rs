@@ -9,7 +9,7 @@ use sqlx::{QueryBuilder, Row};
 use super::common::DbRow;
 use super::questions::language_column;
 use super::{D, Db, ThisStore};
-use crate::ids::EditionId;
+use crate::ids::{EditionId, QuestionId};
 use crate::language::Language;
 use crate::store::dialect::Dialect;
 use crate::store::{AnswerStore, StoreResult, YouAsked};
@@ -59,7 +59,7 @@ impl AnswerStore for ThisStore {
 
     async fn mark_answers_published(
         &self,
-        question_ids: &[i64],
+        question_ids: &[QuestionId],
         edition_id: EditionId,
         now: DateTime<Utc>,
     ) -> StoreResult<u64> {

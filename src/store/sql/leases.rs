@@ -13,6 +13,7 @@ use super::deliveries::log_events;
 use super::new_edition::push_live_brief;
 use super::{D, Db, ThisStore};
 use crate::edition::{BriefId, ClaimedDelivery, DeliveryId, EditionBrief, EditionId, Lease};
+use crate::ids::InfluencerId;
 use crate::store::dialect::Dialect;
 use crate::store::{LeaseStore, StoreError, StoreResult};
 
@@ -121,7 +122,7 @@ impl LeaseStore for ThisStore {
                 let language: String = row.try_get("language")?;
                 let edition: i64 = row.try_get("edition_id")?;
                 let attempts: i32 = row.try_get("attempts")?;
-                let influencer_id: Option<i64> = row.try_get("influencer_id")?;
+                let influencer_id: Option<InfluencerId> = row.try_get("influencer_id")?;
                 Ok(ClaimedDelivery {
                     lease: Lease {
                         delivery: DeliveryId(row.try_get("id")?),

@@ -30,7 +30,7 @@ impl QuestionStore for ThisStore {
                 .push(" OFFSET ")
                 .push_bind(sql_count(query.offset));
         }
-        let ids: Vec<i64> = q.build_query_scalar().fetch_all(&self.pool).await?;
+        let ids: Vec<QuestionId> = q.build_query_scalar().fetch_all(&self.pool).await?;
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -38,7 +38,7 @@ impl QuestionStore for ThisStore {
         whole.push(" WHERE ");
         D::push_id_in(&mut whole, "q.id", &ids);
         let rows = whole.build().fetch_all(&self.pool).await?;
-        let mut by_id: HashMap<i64, QuestionRecord> = HashMap::with_capacity(rows.len());
+        let mut by_id: HashMap<QuestionId, QuestionRecord> = HashMap::with_capacity(rows.len());
         for row in &rows {
             let record = question_from_row(row)?;
             by_id.insert(record.id, record);

@@ -13,6 +13,7 @@ use super::questions::language_column;
 use super::{D, Db, ThisStore};
 use crate::access::Actor;
 use crate::audience::EmailAddress;
+use crate::ids::{BriefId, DeliveryId, EditionId, ReplyId};
 use crate::inbound::ReplyClass;
 use crate::inbound::imap::Cursor;
 use crate::language::Language;
@@ -23,8 +24,8 @@ use crate::store::{
 
 #[async_trait]
 impl ReplyStore for ThisStore {
-    async fn store_reply(&self, reply: &NewReply<'_>) -> StoreResult<(i64, bool)> {
-        let inserted: Option<i64> = sqlx::query_scalar(
+    async fn store_reply(&self, reply: &NewReply<'_>) -> StoreResult<(ReplyId, bool)> {
+        let inserted: Option<ReplyId> = sqlx::query_scalar(
             "INSERT INTO replies (received_at, channel, channel_ref, raw, message_id, from_address) \
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (channel, channel_ref) DO NOTHING RETURNING id",
         )
@@ -39,7 +40,7 @@ impl ReplyStore for ThisStore {
         if let Some(id) = inserted {
             return Ok((id, true));
         }
-        let id: i64 = sqlx::query_scalar("SELECT id FROM replies WHERE channel = $1 AND channel_ref = $2")
+        let id: ReplyId = sqlx::query_scalar("SELECT id FROM replies WHERE channel = $1 AND channel_ref = $2")
             .bind(reply.channel)
             .bind(&reply.channel_ref)
             .fetch_one(&self.pool)
@@ -47,11 +48,16 @@ impl ReplyStore for ThisStore {
         Ok((id, false))
     }
 
-    async fn store_imap_reply(&self, reply: &NewReply<'_>, mailbox: &str, cursor: Cursor) -> StoreResult<(i64, bool)> {
+    async fn store_imap_reply(
+        &self,
+        reply: &NewReply<'_>,
+        mailbox: &str,
+        cursor: Cursor,
+    ) -> StoreResult<(ReplyId, bool)> {
         let hash = hex::encode(Sha256::digest(reply.raw));
         let mut tx = D::begin_write(&self.pool).await?;
-        let mut stored: Option<(i64, bool)> = None;
-        let same_bytes: Option<i64> = sqlx::query_scalar(
+        let mut stored: Option<(ReplyId, bool)> = None;
+        let same_bytes: Option<ReplyId> = sqlx::query_scalar(
             "SELECT id FROM replies WHERE channel = 'imap' AND content_hash = $1 ORDER BY id LIMIT 1",
         )
         .bind(&hash)
@@ -61,7 +67,7 @@ impl ReplyStore for ThisStore {
             stored = Some((id, false));
         }
         if stored.is_none() {
-            let inserted: Option<i64> = sqlx::query_scalar(
+            let inserted: Option<ReplyId> = sqlx::query_scalar(
                 "INSERT INTO replies (received_at, channel, channel_ref, raw, message_id, from_address, content_hash) \
                  VALUES ($1, 'imap', $2, $3, $4, $5, $6) ON CONFLICT (channel, channel_ref) DO NOTHING RETURNING id",
             )
@@ -76,7 +82,7 @@ impl ReplyStore for ThisStore {
             stored = Some(match inserted {
                 Some(id) => (id, true),
                 None => {
-                    let id: i64 =
+                    let id: ReplyId =
                         sqlx::query_scalar("SELECT id FROM replies WHERE channel = 'imap' AND channel_ref = $1")
                             .bind(&reply.channel_ref)
                             .fetch_one(&mut *tx)
@@ -119,7 +125,7 @@ impl ReplyStore for ThisStore {
         .transpose()
     }
 
-    async fn delivery_ref(&self, delivery_id: i64) -> StoreResult<Option<DeliveryRef>> {
+    async fn delivery_ref(&self, delivery_id: DeliveryId) -> StoreResult<Option<DeliveryRef>> {
         let sql = format!("{DELIVERY_SELECT} WHERE d.id = $1");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(delivery_id)
@@ -150,7 +156,7 @@ impl ReplyStore for ThisStore {
         Ok(found.into_iter().next().map(|(_, delivery)| delivery))
     }
 
-    async fn edition_briefs(&self, edition_id: i64) -> StoreResult<Vec<(i64, String)>> {
+    async fn edition_briefs(&self, edition_id: EditionId) -> StoreResult<Vec<(BriefId, String)>> {
         let rows = sqlx::query(
             "SELECT b.id, b.document FROM edition_briefs eb JOIN briefs b ON b.id = eb.brief_id \
              WHERE eb.edition_id = $1 ORDER BY eb.position, b.id",
@@ -165,7 +171,7 @@ impl ReplyStore for ThisStore {
 
     async fn record_reply_outcome(
         &self,
-        reply_id: i64,
+        reply_id: ReplyId,
         outcome: &ReplyOutcome,
         now: DateTime<Utc>,
     ) -> StoreResult<bool> {
@@ -269,7 +275,7 @@ impl ReplyStore for ThisStore {
             .collect()
     }
 
-    async fn reply(&self, reply_id: i64) -> StoreResult<Option<ReplyRecord>> {
+    async fn reply(&self, reply_id: ReplyId) -> StoreResult<Option<ReplyRecord>> {
         let row = sqlx::query(
             "SELECT r.id, r.received_at, r.channel, r.channel_ref, r.kind, r.delivery_id, r.influencer_id, r.from_address, \
              r.message_id, r.subject, r.note, r.processed_at, r.raw IS NOT NULL AS has_raw, \
@@ -301,7 +307,7 @@ impl ReplyStore for ThisStore {
         }))
     }
 
-    async fn reply_raw(&self, reply_id: i64) -> StoreResult<Option<Vec<u8>>> {
+    async fn reply_raw(&self, reply_id: ReplyId) -> StoreResult<Option<Vec<u8>>> {
         let raw: Option<Option<Vec<u8>>> = sqlx::query_scalar("SELECT raw FROM replies WHERE id = $1")
             .bind(reply_id)
             .fetch_optional(&self.pool)

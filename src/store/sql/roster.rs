@@ -17,6 +17,7 @@ use crate::access::Actor;
 use crate::audience::roster::{RejectedRow, RosterPart, RosterRow};
 use crate::audience::{EmailAddress, ImportReport, Influencer, StoredInfluencer};
 use crate::cadence::Cadence;
+use crate::ids::DeliveryId;
 use crate::language::Language;
 use crate::store::dialect::Dialect;
 use crate::store::{InfluencerQuery, PersonalData, RosterStore, StoreError, StoreResult};
@@ -201,7 +202,7 @@ impl RosterStore for ThisStore {
         Ok(true)
     }
 
-    async fn subscriber(&self, delivery_id: i64) -> StoreResult<Option<StoredInfluencer>> {
+    async fn subscriber(&self, delivery_id: DeliveryId) -> StoreResult<Option<StoredInfluencer>> {
         let sql = format!(
             "SELECT {INFLUENCER_COLUMNS} FROM influencers WHERE id = (SELECT influencer_id FROM deliveries WHERE id = $1)"
         );

@@ -10,6 +10,7 @@ use sqlx::Row;
 use super::common::{DbRow, audit};
 use super::{D, ThisStore};
 use crate::access::{Actor, Role};
+use crate::ids::TokenId;
 use crate::store::dialect::Dialect;
 use crate::store::{StoreError, StoreResult, TokenRecord, TokenStore, TokenSummary};
 
@@ -22,9 +23,9 @@ impl TokenStore for ThisStore {
         label: &str,
         actor: &Actor,
         now: DateTime<Utc>,
-    ) -> StoreResult<i64> {
+    ) -> StoreResult<TokenId> {
         let mut tx = D::begin_write(&self.pool).await?;
-        let id: i64 = sqlx::query_scalar(
+        let id: TokenId = sqlx::query_scalar(
             "INSERT INTO api_tokens (token_hash, role, label, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         )
         .bind(token_hash)
@@ -65,7 +66,7 @@ impl TokenStore for ThisStore {
         .transpose()
     }
 
-    async fn touch_token(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+    async fn touch_token(&self, id: TokenId, now: DateTime<Utc>) -> StoreResult<()> {
         sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
             .bind(now)
             .bind(id)
@@ -83,7 +84,7 @@ impl TokenStore for ThisStore {
         rows.iter().map(token_summary).collect()
     }
 
-    async fn revoke_token(&self, id: i64, actor: &Actor, now: DateTime<Utc>) -> StoreResult<TokenSummary> {
+    async fn revoke_token(&self, id: TokenId, actor: &Actor, now: DateTime<Utc>) -> StoreResult<TokenSummary> {
         let mut tx = D::begin_write(&self.pool).await?;
         let revoked = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
             .bind(now)
