@@ -2,7 +2,7 @@
 
 use crate::common;
 
-use common::{SAMPLE_ROSTER, TestApp, backends, json_of, spawn_app};
+use common::{SAMPLE_ROSTER, TestApp, json_of, spawn_app};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -543,16 +543,15 @@ fn generated_roster(rows: usize) -> String {
     csv
 }
 
-/// A roster sent in pieces without a length, as a large upload arrives, is read as it streams
-/// and stored in parts; a fault in the last part still leaves nothing of the earlier parts.
-#[tokio::test]
-async fn a_streamed_roster_lands_whole_or_not_at_all() {
-    fn in_pieces(csv: String) -> reqwest::Body {
-        let pieces: Vec<Result<Vec<u8>, std::io::Error>> =
-            csv.into_bytes().chunks(64 * 1024).map(|c| Ok(c.to_vec())).collect();
-        reqwest::Body::wrap_stream(futures::stream::iter(pieces))
-    }
-    for b in backends().await {
+each_backend! {
+    /// A roster sent in pieces without a length, as a large upload arrives, is read as it streams
+    /// and stored in parts; a fault in the last part still leaves nothing of the earlier parts.
+    async fn a_streamed_roster_lands_whole_or_not_at_all(b) {
+        fn in_pieces(csv: String) -> reqwest::Body {
+            let pieces: Vec<Result<Vec<u8>, std::io::Error>> =
+                csv.into_bytes().chunks(64 * 1024).map(|c| Ok(c.to_vec())).collect();
+            reqwest::Body::wrap_stream(futures::stream::iter(pieces))
+        }
         let app = spawn_app(&b).await;
         let mut broken = generated_roster(12_000);
         broken.push_str("late@example.fi,Late,fi\n");
@@ -604,11 +603,10 @@ async fn a_streamed_roster_lands_whole_or_not_at_all() {
     }
 }
 
-/// A body that says it is over the roster route's limit is refused before it is read.
-#[tokio::test]
-async fn a_roster_declared_over_the_limit_is_413_in_json() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    for b in backends().await {
+each_backend! {
+    /// A body that says it is over the roster route's limit is refused before it is read.
+    async fn a_roster_declared_over_the_limit_is_413_in_json(b) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let app = spawn_app(&b).await;
         let address = app.addr.to_string();
         let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();

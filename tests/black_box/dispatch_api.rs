@@ -7,13 +7,13 @@ use briefcast::audience::SegmentFilter;
 use briefcast::edition::DeliveryStatus;
 use chrono::TimeDelta;
 use common::{json_of, spawn_app};
-use dispatch_support::{NewBrief, brief, databases, generated_roster, segment};
+use dispatch_support::{NewBrief, brief, generated_roster, segment};
 use reqwest::StatusCode;
 use serde_json::json;
 
-#[tokio::test]
-async fn a_coordinator_adds_a_schedule_and_sees_its_next_runs() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    async fn a_coordinator_adds_a_schedule_and_sees_its_next_runs(db) {
         segment(&db, "everyone", SegmentFilter::default()).await;
         let app = spawn_app(&db.backend).await;
         let body = json!({ "name": "weekly", "cron": "0 9 * * 1", "cadence": "weekly", "segment": "everyone" });
@@ -90,9 +90,9 @@ async fn a_coordinator_adds_a_schedule_and_sees_its_next_runs() {
     }
 }
 
-#[tokio::test]
-async fn ops_follow_an_edition_and_act_on_it() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    async fn ops_follow_an_edition_and_act_on_it(db) {
         dispatch_support::subscribers(&db, "daily", 5, "daily").await;
         dispatch_support::subscribers(&db, "monthly", 2, "monthly").await;
         segment(&db, "everyone", SegmentFilter::default()).await;
@@ -300,9 +300,9 @@ async fn ops_follow_an_edition_and_act_on_it() {
     }
 }
 
-#[tokio::test]
-async fn metrics_count_deliveries_by_status() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    async fn metrics_count_deliveries_by_status(db) {
         generated_roster(&db, 2).await;
         let urgent = brief(
             &db,
@@ -351,11 +351,11 @@ async fn metrics_count_deliveries_by_status() {
     }
 }
 
-/// With the database gone, nothing looks like a bad link: the reader's page and one-click answer
-/// 503 with Retry-After (mailbox providers retry), the API too, and /healthz says so.
-#[tokio::test]
-async fn a_database_fault_is_503_with_retry_after_on_every_route() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    /// With the database gone, nothing looks like a bad link: the reader's page and one-click answer
+    /// 503 with Retry-After (mailbox providers retry), the API too, and /healthz says so.
+    async fn a_database_fault_is_503_with_retry_after_on_every_route(db) {
         dispatch_support::subscribers(&db, "daily", 2, "daily").await;
         segment(&db, "everyone", SegmentFilter::default()).await;
         brief(&db, NewBrief::approved("storm", "daily")).await;

@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{TestApp, backends, json_of, spawn_app_with};
+use common::{TestApp, json_of, spawn_app_with};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -314,12 +314,12 @@ fn events_with(d: &Value, status: &str) -> Vec<String> {
         .collect()
 }
 
-/// Greylisting for two rounds, then recovery: every delivery is deferred, each deferral with the
-/// peer's answer in its history, and in the end sent exactly once. The clock, not a sleep, carries
-/// the deliveries past their backoff.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_greylisting_peer_defers_every_delivery_until_it_recovers_then_each_is_sent_once() {
-    for b in backends().await {
+each_backend! {
+    multi_thread
+    /// Greylisting for two rounds, then recovery: every delivery is deferred, each deferral with the
+    /// peer's answer in its history, and in the end sent exactly once. The clock, not a sleep, carries
+    /// the deliveries past their backoff.
+    async fn a_greylisting_peer_defers_every_delivery_until_it_recovers_then_each_is_sent_once(b) {
         let peer = Peer::start().await;
         peer.with(|s| s.refuse_all = true);
         let app = spawn_app_with(&b, &[("BRIEFCAST_SMTP_URL", &peer.url)]).await;
@@ -365,11 +365,11 @@ async fn a_greylisting_peer_defers_every_delivery_until_it_recovers_then_each_is
     }
 }
 
-/// `550 5.1.1` for one address: that delivery bounces, the address is suppressed as bounced,
-/// everyone else gets the message once, and the next edition leaves the address out.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn an_unknown_address_bounces_is_suppressed_and_skipped_by_the_next_edition() {
-    for b in backends().await {
+each_backend! {
+    multi_thread
+    /// `550 5.1.1` for one address: that delivery bounces, the address is suppressed as bounced,
+    /// everyone else gets the message once, and the next edition leaves the address out.
+    async fn an_unknown_address_bounces_is_suppressed_and_skipped_by_the_next_edition(b) {
         let peer = Peer::start().await;
         let gone = reader(3);
         peer.with(|s| s.unknown.insert(gone.clone()));
@@ -421,12 +421,12 @@ async fn an_unknown_address_bounces_is_suppressed_and_skipped_by_the_next_editio
     }
 }
 
-/// The peer drops the connection after some messages' final dot without replying. Those
-/// deliveries are uncertain (they may have been taken), never resent on their own, and resent
-/// when ops ask; the rest of the batch is sent once.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_connection_dropped_after_the_data_leaves_those_deliveries_uncertain_until_ops_resend() {
-    for b in backends().await {
+each_backend! {
+    multi_thread
+    /// The peer drops the connection after some messages' final dot without replying. Those
+    /// deliveries are uncertain (they may have been taken), never resent on their own, and resent
+    /// when ops ask; the rest of the batch is sent once.
+    async fn a_connection_dropped_after_the_data_leaves_those_deliveries_uncertain_until_ops_resend(b) {
         let peer = Peer::start().await;
         let lost: Vec<String> = [5, 11, 17].into_iter().map(reader).collect();
         peer.with(|s| s.drop_once.extend(lost.iter().cloned()));
@@ -511,15 +511,15 @@ async fn a_connection_dropped_after_the_data_leaves_those_deliveries_uncertain_u
     }
 }
 
-/// A reader whose name holds a line break, stored before import refused such names (or written
-/// by hand into the database): composing their message used to panic inside the To header and
-/// take a dispatch lane, or the whole daemon, with it. Now that one delivery fails with its
-/// reason, every other reader gets exactly one message, and the daemon stays up.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_poisoned_row_fails_alone_and_every_other_reader_gets_one_message() {
-    use briefcast::audience::roster::{RosterPart, RosterRow};
-    use briefcast::audience::{EmailAddress, Influencer};
-    for b in backends().await {
+each_backend! {
+    multi_thread
+    /// A reader whose name holds a line break, stored before import refused such names (or written
+    /// by hand into the database): composing their message used to panic inside the To header and
+    /// take a dispatch lane, or the whole daemon, with it. Now that one delivery fails with its
+    /// reason, every other reader gets exactly one message, and the daemon stays up.
+    async fn a_poisoned_row_fails_alone_and_every_other_reader_gets_one_message(b) {
+        use briefcast::audience::roster::{RosterPart, RosterRow};
+        use briefcast::audience::{EmailAddress, Influencer};
         let peer = Peer::start().await;
         let app = spawn_app_with(&b, &[("BRIEFCAST_SMTP_URL", &peer.url)]).await;
         prepare(&app).await;

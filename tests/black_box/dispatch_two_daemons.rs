@@ -24,7 +24,7 @@ use briefcast::edition::{DeliveryStatus, EditionId, EditionKind, EditionStatus};
 use briefcast::edition::{EditionBrief, NewEdition, Recipients};
 use briefcast::store::{DeliveryQuery, PgStore, Store};
 use common::spawn_smtp_peer;
-use dispatch_support::{Db, NewBrief, Raw, actor, at, brief, databases, generated_roster};
+use dispatch_support::{Db, NewBrief, Raw, actor, at, brief, generated_roster};
 use tokio_util::sync::CancellationToken;
 
 const READERS: usize = 1_000;
@@ -105,9 +105,10 @@ fn named(url: &str, name: &str) -> String {
     format!("{url}{separator}application_name={name}")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn two_daemons_share_an_edition_each_recipient_once_and_one_leads_the_scheduler() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    multi_thread
+    async fn two_daemons_share_an_edition_each_recipient_once_and_one_leads_the_scheduler(db) {
         let (smtp_url, received) = spawn_smtp_peer();
         generated_roster(&db, READERS).await;
         let storm = brief(&db, NewBrief::approved("storm", "weekly")).await;

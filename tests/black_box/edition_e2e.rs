@@ -5,7 +5,7 @@ use crate::common;
 
 use std::collections::HashSet;
 
-use common::{SAMPLE_ROSTER, TestApp, backends, eventually, json_of, spawn_app_with, spawn_smtp_peer};
+use common::{SAMPLE_ROSTER, TestApp, eventually, json_of, spawn_app_with, spawn_smtp_peer};
 use mail_parser::MessageParser;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -606,17 +606,16 @@ each_backend! {
     }
 }
 
-/// The same story against a real SMTP server: Postfix's smtp-sink in `.ci/run`, which dumps each
-/// message into `BRIEFCAST_TEST_SMTP_SINK_DIR`. Runs when `BRIEFCAST_TEST_SMTP_URL` is set.
-#[tokio::test]
-async fn an_edition_reaches_a_real_smtp_server_once_per_reader() {
-    let (Some(smtp_url), Some(sink_dir)) = (
-        common::service("BRIEFCAST_TEST_SMTP_URL"),
-        common::service("BRIEFCAST_TEST_SMTP_SINK_DIR"),
-    ) else {
-        return;
-    };
-    for b in backends().await {
+each_backend! {
+    /// The same story against a real SMTP server: Postfix's smtp-sink in `.ci/run`, which dumps each
+    /// message into `BRIEFCAST_TEST_SMTP_SINK_DIR`. Runs when `BRIEFCAST_TEST_SMTP_URL` is set.
+    async fn an_edition_reaches_a_real_smtp_server_once_per_reader(b) {
+        let (Some(smtp_url), Some(sink_dir)) = (
+            common::service("BRIEFCAST_TEST_SMTP_URL"),
+            common::service("BRIEFCAST_TEST_SMTP_SINK_DIR"),
+        ) else {
+            return;
+        };
         // The sink's folder is shared by every test of the run: this run's messages carry their
         // own reply domain.
         let domain = format!("e2e-{}.example", uuid::Uuid::new_v4().simple());

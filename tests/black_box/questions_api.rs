@@ -5,7 +5,7 @@ use crate::common;
 use crate::common::intake_seed;
 
 use common::{TestApp, spawn_app};
-use intake_seed::{Seedable, Seeded, backends, fixture};
+use intake_seed::fixture;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -45,20 +45,11 @@ async fn get(app: &TestApp, path: &str) -> Value {
     response.json().await.unwrap()
 }
 
-/// A running app per backend over a seeded edition. The backend comes along so that its
-/// temporary folder lives as long as the app.
-async fn started() -> Vec<(TestApp, Seeded, Seedable)> {
-    let mut out = Vec::new();
-    for db in backends().await {
-        let seeded = db.seed_edition().await;
-        out.push((spawn_app(&db.backend).await, seeded, db));
-    }
-    out
-}
-
-#[tokio::test]
-async fn the_webhook_needs_an_ops_token_and_takes_each_message_once() {
-    for (app, _, _db) in started().await {
+each_backend! {
+    seeded
+    async fn the_webhook_needs_an_ops_token_and_takes_each_message_once(db) {
+        db.seed_edition().await;
+        let app = spawn_app(&db.backend).await;
         let raw = fixture("15-no-token-in-reply-to");
         let anonymous = app
             .client
@@ -110,9 +101,11 @@ async fn the_webhook_needs_an_ops_token_and_takes_each_message_once() {
     }
 }
 
-#[tokio::test]
-async fn a_question_moves_from_new_to_answered_with_who_and_when_audited() {
-    for (app, _, _db) in started().await {
+each_backend! {
+    seeded
+    async fn a_question_moves_from_new_to_answered_with_who_and_when_audited(db) {
+        db.seed_edition().await;
+        let app = spawn_app(&db.backend).await;
         let id = question_of(&app, "02-outlook-sv-html").await;
         let ops = app
             .post(&format!("/api/v1/questions/{id}/triage"), &app.ops)
@@ -195,9 +188,11 @@ async fn a_question_moves_from_new_to_answered_with_who_and_when_audited() {
     }
 }
 
-#[tokio::test]
-async fn the_log_filters_searches_tags_and_groups_by_brief() {
-    for (app, seeded, _db) in started().await {
+each_backend! {
+    seeded
+    async fn the_log_filters_searches_tags_and_groups_by_brief(db) {
+        let seeded = db.seed_edition().await;
+        let app = spawn_app(&db.backend).await;
         let cash = question_of(&app, "01-plain-fi-quoted").await;
         let generator = question_of(&app, "07-outlook-fi-header-block").await;
         let water = question_of(&app, "12-android-fi-signature").await;
@@ -299,9 +294,11 @@ async fn the_log_filters_searches_tags_and_groups_by_brief() {
     }
 }
 
-#[tokio::test]
-async fn the_csv_export_names_nobody_who_did_not_agree() {
-    for (app, _, _db) in started().await {
+each_backend! {
+    seeded
+    async fn the_csv_export_names_nobody_who_did_not_agree(db) {
+        db.seed_edition().await;
+        let app = spawn_app(&db.backend).await;
         let anonymous = question_of(&app, "08-latin1-qp-fi-signature").await;
         let named = question_of(&app, "21-bottom-posted-en").await;
         act(&app, named, "consent", json!({ "may_name": true })).await;
@@ -342,9 +339,11 @@ async fn the_csv_export_names_nobody_who_did_not_agree() {
     }
 }
 
-#[tokio::test]
-async fn answered_questions_wait_for_the_next_edition_once() {
-    for (app, seeded, _db) in started().await {
+each_backend! {
+    seeded
+    async fn answered_questions_wait_for_the_next_edition_once(db) {
+        let seeded = db.seed_edition().await;
+        let app = spawn_app(&db.backend).await;
         let first = question_of(&app, "06-gmail-en-wrapped-attribution").await;
         let second = question_of(&app, "10-base64-en-dash-signature").await;
         let open = question_of(&app, "21-bottom-posted-en").await;
@@ -390,11 +389,11 @@ async fn answered_questions_wait_for_the_next_edition_once() {
     }
 }
 
-/// One 20 MB reply becomes a question of a few pages; the raw message keeps the whole of it,
-/// and listing the log stays a listing of short rows.
-#[tokio::test]
-async fn a_huge_reply_is_logged_as_a_question_of_a_few_pages() {
-    for b in backends().await {
+each_backend! {
+    seeded
+    /// One 20 MB reply becomes a question of a few pages; the raw message keeps the whole of it,
+    /// and listing the log stays a listing of short rows.
+    async fn a_huge_reply_is_logged_as_a_question_of_a_few_pages(b) {
         let app = spawn_app(&b.backend).await;
         let mut raw = String::from(
             "From: Aino <aino.virtanen@example.com>\r\nTo: questions@example.fi\r\nSubject: Kysymys\r\n\

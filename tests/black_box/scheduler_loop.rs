@@ -13,12 +13,12 @@ use briefcast::metrics::Metrics;
 use briefcast::schedule::{Grace, NewSchedule, Schedule};
 use briefcast::scheduler;
 use chrono::TimeDelta;
-use dispatch_support::{NewBrief, actor, at, brief, databases, segment, subscribers};
+use dispatch_support::{NewBrief, actor, at, brief, segment, subscribers};
 use tokio_util::sync::CancellationToken;
 
-#[tokio::test]
-async fn the_loop_fires_what_is_due_expires_leases_and_stops_when_told() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    async fn the_loop_fires_what_is_due_expires_leases_and_stops_when_told(db) {
         subscribers(&db, "daily", 4, "daily").await;
         segment(&db, "everyone", SegmentFilter::default()).await;
         let schedule = Schedule::new(NewSchedule {

@@ -1,6 +1,6 @@
-//! What the dispatch and scheduler suites share: the same two backends as `common::backends()`,
-//! plus a direct line to the database for what no store method writes yet (briefs are stored by
-//! the brief intake, which lands separately) and for proving constraints.
+//! What the dispatch and scheduler suites share: the same two backends as `common`, each with a
+//! direct line to its database, for seeding briefs in states no use case reaches in one step and
+//! for proving the schema's constraints.
 #![allow(dead_code)]
 
 use std::sync::Arc;
@@ -45,14 +45,14 @@ impl Db {
     }
 }
 
-/// A fresh, migrated database per backend, as `common::backends()` makes them.
-pub async fn databases() -> Vec<Db> {
+/// A fresh, migrated SQLite database, with a direct line to it.
+pub async fn sqlite_database() -> Db {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("briefcast.db").display());
     let sqlite: Arc<dyn Store> = Arc::new(SqliteStore::connect(&url).await.expect("open SQLite"));
     sqlite.migrate().await.expect("migrate SQLite");
     let raw = SqlitePool::connect(&url).await.unwrap();
-    let mut out = vec![Db {
+    Db {
         backend: Backend {
             name: "sqlite",
             store: sqlite,
@@ -61,36 +61,38 @@ pub async fn databases() -> Vec<Db> {
         raw: Raw::Sqlite(raw),
         url,
         schema: None,
-    }];
-    if let Some(url) = crate::common::database_url() {
-        let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-        let admin = PgPool::connect(&url)
-            .await
-            .unwrap_or_else(|e| panic!("BRIEFCAST_TEST_DATABASE_URL is set but PostgreSQL is unreachable: {e}"));
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-            .execute(&admin)
-            .await
-            .unwrap();
-        admin.close().await;
-        let pg: Arc<dyn Store> = Arc::new(PgStore::connect_in_schema(&url, &schema).await.unwrap());
-        pg.migrate().await.expect("migrate PostgreSQL");
-        let options: PgConnectOptions = url
-            .parse::<PgConnectOptions>()
-            .unwrap()
-            .options([("search_path", schema.as_str())]);
-        let raw = PgPool::connect_with(options).await.unwrap();
-        out.push(Db {
-            backend: Backend {
-                name: "postgres",
-                store: pg,
-                dir: tempfile::tempdir().unwrap(),
-            },
-            raw: Raw::Postgres(raw),
-            url,
-            schema: Some(schema),
-        });
     }
-    out
+}
+
+/// A fresh, migrated PostgreSQL schema, with a direct line to it, when one is configured.
+pub async fn postgres_database() -> Option<Db> {
+    let url = crate::common::database_url()?;
+    let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let admin = PgPool::connect(&url)
+        .await
+        .unwrap_or_else(|e| panic!("BRIEFCAST_TEST_DATABASE_URL is set but PostgreSQL is unreachable: {e}"));
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+    let pg: Arc<dyn Store> = Arc::new(PgStore::connect_in_schema(&url, &schema).await.unwrap());
+    pg.migrate().await.expect("migrate PostgreSQL");
+    let options: PgConnectOptions = url
+        .parse::<PgConnectOptions>()
+        .unwrap()
+        .options([("search_path", schema.as_str())]);
+    let raw = PgPool::connect_with(options).await.unwrap();
+    Some(Db {
+        backend: Backend {
+            name: "postgres",
+            store: pg,
+            dir: tempfile::tempdir().unwrap(),
+        },
+        raw: Raw::Postgres(raw),
+        url,
+        schema: Some(schema),
+    })
 }
 
 pub fn at(text: &str) -> DateTime<Utc> {

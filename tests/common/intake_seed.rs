@@ -44,14 +44,6 @@ pub struct Seeded {
     pub delivery: DeliveryId,
 }
 
-/// Fresh, migrated stores with the sample roster imported: SQLite, and PostgreSQL when
-/// `BRIEFCAST_TEST_DATABASE_URL` is set.
-pub async fn backends() -> Vec<Seedable> {
-    let mut out = vec![sqlite_seedable().await];
-    out.extend(postgres_seedable().await);
-    out
-}
-
 /// A fresh SQLite store with the sample roster imported.
 pub async fn sqlite_seedable() -> Seedable {
     let dir = tempfile::tempdir().unwrap();

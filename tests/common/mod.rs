@@ -76,13 +76,6 @@ pub fn actor() -> Actor {
     Actor("test:coordinator".into())
 }
 
-/// A fresh, migrated store per backend: SQLite always, PostgreSQL when one is configured.
-pub async fn backends() -> Vec<Backend> {
-    let mut out = vec![sqlite_backend().await];
-    out.extend(postgres_backend().await);
-    out
-}
-
 /// A fresh, migrated SQLite store in a folder of its own.
 pub async fn sqlite_backend() -> Backend {
     let dir = tempfile::tempdir().unwrap();
@@ -122,24 +115,27 @@ pub async fn postgres_backend() -> Option<Backend> {
 /// Declares a test once and runs it on each backend, as two tests: `NAME::sqlite` and
 /// `NAME::postgres` (which passes at once, saying so, when no PostgreSQL is configured outside
 /// CI). The body gets its fresh `Backend` as the name in the brackets; after `seeded`, a
-/// `Seedable` with the sample roster imported (see `intake_seed`).
+/// `Seedable` with the sample roster imported (see `intake_seed`); after `with_sql`, a
+/// `dispatch_support::Db`, which has a direct line to the database. After `multi_thread`, the
+/// tests run on a runtime of four worker threads, for those that drive a daemon and a peer.
 #[allow(unused_macros)]
 macro_rules! each_backend {
-    (seeded $( $(#[$meta:meta])* async fn $name:ident($b:ident) $body:block )+) => { $(
+    (@with [$sqlite:path] [$postgres:path] [$test:meta]
+        $( $(#[$meta:meta])* async fn $name:ident($b:ident) $body:block )+) => { $(
         $(#[$meta])*
         mod $name {
             #[allow(unused_imports)]
             use super::*;
 
-            #[tokio::test]
+            #[$test]
             async fn sqlite() {
-                let $b = crate::common::intake_seed::sqlite_seedable().await;
+                let $b = $sqlite().await;
                 $body
             }
 
-            #[tokio::test]
+            #[$test]
             async fn postgres() {
-                let Some($b) = crate::common::intake_seed::postgres_seedable().await else {
+                let Some($b) = $postgres().await else {
                     eprintln!("BRIEFCAST_TEST_DATABASE_URL is not set: skipped");
                     return;
                 };
@@ -147,28 +143,41 @@ macro_rules! each_backend {
             }
         }
     )+ };
-    ($( $(#[$meta:meta])* async fn $name:ident($b:ident) $body:block )+) => { $(
-        $(#[$meta])*
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            #[tokio::test]
-            async fn sqlite() {
-                let $b = crate::common::sqlite_backend().await;
-                $body
-            }
-
-            #[tokio::test]
-            async fn postgres() {
-                let Some($b) = crate::common::postgres_backend().await else {
-                    eprintln!("BRIEFCAST_TEST_DATABASE_URL is not set: skipped");
-                    return;
-                };
-                $body
-            }
-        }
-    )+ };
+    (seeded $($rest:tt)+) => {
+        each_backend!(@with
+            [crate::common::intake_seed::sqlite_seedable]
+            [crate::common::intake_seed::postgres_seedable]
+            [tokio::test]
+            $($rest)+);
+    };
+    (with_sql multi_thread $($rest:tt)+) => {
+        each_backend!(@with
+            [crate::common::dispatch_support::sqlite_database]
+            [crate::common::dispatch_support::postgres_database]
+            [tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            $($rest)+);
+    };
+    (with_sql $($rest:tt)+) => {
+        each_backend!(@with
+            [crate::common::dispatch_support::sqlite_database]
+            [crate::common::dispatch_support::postgres_database]
+            [tokio::test]
+            $($rest)+);
+    };
+    (multi_thread $($rest:tt)+) => {
+        each_backend!(@with
+            [crate::common::sqlite_backend]
+            [crate::common::postgres_backend]
+            [tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            $($rest)+);
+    };
+    ($($rest:tt)+) => {
+        each_backend!(@with
+            [crate::common::sqlite_backend]
+            [crate::common::postgres_backend]
+            [tokio::test]
+            $($rest)+);
+    };
 }
 
 async fn create_schema(url: &str, schema: &str) {

@@ -11,7 +11,7 @@ use briefcast::edition::{BriefId, DeliveryStatus, EditionId, EditionKind, Outcom
 use briefcast::edition::{ClaimedDelivery, EditionBrief, NewEdition, Recipients, Recorded, ResendTarget};
 use briefcast::store::{DeliveryQuery, Store, StoreError, SuppressionReason};
 use chrono::{DateTime, TimeDelta, Utc};
-use dispatch_support::{Db, NewBrief, actor, at, brief, databases, email, generated_roster, set_brief_status};
+use dispatch_support::{Db, NewBrief, actor, at, brief, email, generated_roster, set_brief_status};
 
 const LEASE: TimeDelta = TimeDelta::minutes(5);
 
@@ -65,9 +65,10 @@ async fn one_of(
         .unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn two_claimers_never_claim_the_same_delivery() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    multi_thread
+    async fn two_claimers_never_claim_the_same_delivery(db) {
         generated_roster(&db, 240).await;
         let b = brief(&db, NewBrief::approved("storm", "weekly")).await;
         let edition = edition(&db, &[b]).await;
@@ -123,9 +124,9 @@ async fn claim_until_empty(store: Arc<dyn Store>, worker: String) -> Vec<i64> {
     }
 }
 
-#[tokio::test]
-async fn a_claim_carries_what_the_message_needs() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    async fn a_claim_carries_what_the_message_needs(db) {
         generated_roster(&db, 3).await;
         let storm = brief(&db, NewBrief::approved("storm", "weekly")).await;
         let heat = brief(&db, NewBrief::approved("heat", "weekly")).await;
@@ -148,9 +149,9 @@ async fn a_claim_carries_what_the_message_needs() {
     }
 }
 
-#[tokio::test]
-async fn a_lease_that_runs_out_leaves_the_delivery_uncertain_until_ops_resend_it() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    async fn a_lease_that_runs_out_leaves_the_delivery_uncertain_until_ops_resend_it(db) {
         let store = db.store();
         generated_roster(&db, 2).await;
         let b = brief(&db, NewBrief::approved("storm", "weekly")).await;
@@ -233,9 +234,9 @@ async fn a_lease_that_runs_out_leaves_the_delivery_uncertain_until_ops_resend_it
     }
 }
 
-#[tokio::test]
-async fn an_outcome_is_refused_once_the_lease_has_moved_on() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    async fn an_outcome_is_refused_once_the_lease_has_moved_on(db) {
         let store = db.store();
         generated_roster(&db, 1).await;
         let b = brief(&db, NewBrief::approved("storm", "weekly")).await;
@@ -285,9 +286,9 @@ async fn an_outcome_is_refused_once_the_lease_has_moved_on() {
     }
 }
 
-#[tokio::test]
-async fn a_late_report_from_the_uncertain_attempt_settles_it() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    async fn a_late_report_from_the_uncertain_attempt_settles_it(db) {
         let store = db.store();
         generated_roster(&db, 1).await;
         let b = brief(&db, NewBrief::approved("storm", "weekly")).await;
@@ -317,9 +318,9 @@ async fn a_late_report_from_the_uncertain_attempt_settles_it() {
     }
 }
 
-#[tokio::test]
-async fn deferred_deliveries_wait_for_their_next_attempt() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    async fn deferred_deliveries_wait_for_their_next_attempt(db) {
         let store = db.store();
         generated_roster(&db, 1).await;
         let b = brief(&db, NewBrief::approved("storm", "weekly")).await;
@@ -353,9 +354,9 @@ async fn deferred_deliveries_wait_for_their_next_attempt() {
     }
 }
 
-#[tokio::test]
-async fn suppressed_erased_and_outdated_deliveries_are_never_sent() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    async fn suppressed_erased_and_outdated_deliveries_are_never_sent(db) {
         let store = db.store();
         generated_roster(&db, 4).await;
         let b = brief(&db, NewBrief::approved("storm", "weekly")).await;
@@ -416,9 +417,9 @@ async fn edition_with(db: &Db, b: BriefId) -> EditionId {
     edition(db, &[b]).await
 }
 
-#[tokio::test]
-async fn a_bounce_suppresses_the_address() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    async fn a_bounce_suppresses_the_address(db) {
         let store = db.store();
         generated_roster(&db, 1).await;
         let b = brief(&db, NewBrief::approved("storm", "weekly")).await;
@@ -442,9 +443,9 @@ async fn a_bounce_suppresses_the_address() {
     }
 }
 
-#[tokio::test]
-async fn a_batch_of_outcomes_is_recorded_at_once_each_fenced_by_its_own_lease() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    async fn a_batch_of_outcomes_is_recorded_at_once_each_fenced_by_its_own_lease(db) {
         let store = db.store();
         generated_roster(&db, 3).await;
         let b = brief(&db, NewBrief::approved("storm", "weekly")).await;
@@ -501,11 +502,11 @@ async fn a_batch_of_outcomes_is_recorded_at_once_each_fenced_by_its_own_lease() 
     }
 }
 
-/// An urgent brief's flash edition overtakes an edition already under way: its readers do not
-/// wait behind a national weekly.
-#[tokio::test]
-async fn a_flash_edition_is_claimed_before_an_older_edition_still_sending() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    /// An urgent brief's flash edition overtakes an edition already under way: its readers do not
+    /// wait behind a national weekly.
+    async fn a_flash_edition_is_claimed_before_an_older_edition_still_sending(db) {
         generated_roster(&db, 6).await;
         let weekly = brief(&db, NewBrief::approved("weekly", "weekly")).await;
         let storm = brief(&db, NewBrief::approved("storm", "weekly")).await;
@@ -542,11 +543,11 @@ async fn a_flash_edition_is_claimed_before_an_older_edition_still_sending() {
     }
 }
 
-/// A daemon that stops beating (killed) has its claims turn uncertain once it has been silent
-/// long enough, long before their lease runs out; a daemon that keeps beating keeps its claims.
-#[tokio::test]
-async fn the_claims_of_a_silent_daemon_turn_uncertain_and_those_of_a_beating_one_stay() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    /// A daemon that stops beating (killed) has its claims turn uncertain once it has been silent
+    /// long enough, long before their lease runs out; a daemon that keeps beating keeps its claims.
+    async fn the_claims_of_a_silent_daemon_turn_uncertain_and_those_of_a_beating_one_stay(db) {
         let store = db.store();
         generated_roster(&db, 4).await;
         let b = brief(&db, NewBrief::approved("storm", "weekly")).await;
@@ -609,12 +610,12 @@ impl briefcast::dispatch::transport::Transport for PanickingTransport {
     }
 }
 
-/// A lane that fails stops the whole daemon at once (never half-alive), and its batch waits for
-/// ops as uncertain, as a crashed daemon's would.
-#[tokio::test]
-async fn a_failed_lane_stops_the_daemon_and_its_claims_turn_uncertain() {
-    use briefcast::dispatch::dispatcher::{Dispatcher, EditionCache, Pace};
-    for db in databases().await {
+each_backend! {
+    with_sql
+    /// A lane that fails stops the whole daemon at once (never half-alive), and its batch waits for
+    /// ops as uncertain, as a crashed daemon's would.
+    async fn a_failed_lane_stops_the_daemon_and_its_claims_turn_uncertain(db) {
+        use briefcast::dispatch::dispatcher::{Dispatcher, EditionCache, Pace};
         generated_roster(&db, 3).await;
         let b = brief(&db, NewBrief::approved("storm", "weekly")).await;
         let edition = edition(&db, &[b]).await;

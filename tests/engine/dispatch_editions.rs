@@ -9,7 +9,7 @@ use briefcast::edition::{DeliveryStatus, EditionAction, EditionKind, EditionStat
 use briefcast::edition::{EditionBrief, NewEdition, Recipients};
 use briefcast::store::{DeliveryQuery, StoreError, SuppressionReason};
 use chrono::TimeDelta;
-use dispatch_support::{NewBrief, actor, at, brief, databases, duplicate_delivery, email, roster, segment};
+use dispatch_support::{NewBrief, actor, at, brief, duplicate_delivery, email, roster, segment};
 
 fn edition_for(filter: SegmentFilter, briefs: &[briefcast::edition::BriefId]) -> NewEdition {
     NewEdition {
@@ -37,9 +37,9 @@ fn all(edition: briefcast::edition::EditionId) -> DeliveryQuery {
     }
 }
 
-#[tokio::test]
-async fn an_edition_reaches_each_segment_member_once_in_their_own_language() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    async fn an_edition_reaches_each_segment_member_once_in_their_own_language(db) {
         let store = db.store();
         let now = at("2026-11-21T08:00:00Z");
         roster(
@@ -117,9 +117,9 @@ async fn an_edition_reaches_each_segment_member_once_in_their_own_language() {
     }
 }
 
-#[tokio::test]
-async fn the_database_refuses_a_second_delivery_for_one_person_in_one_edition() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    async fn the_database_refuses_a_second_delivery_for_one_person_in_one_edition(db) {
         let store = db.store();
         roster(&db, &[("aino@example.fi", "fi", "instagram", "weekly")]).await;
         let b = brief(&db, NewBrief::approved("storm", "weekly")).await;
@@ -142,9 +142,9 @@ async fn the_database_refuses_a_second_delivery_for_one_person_in_one_edition() 
     }
 }
 
-#[tokio::test]
-async fn a_flash_edition_reaches_everyone_who_has_not_had_the_brief() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    async fn a_flash_edition_reaches_everyone_who_has_not_had_the_brief(db) {
         let store = db.store();
         let now = at("2026-11-21T08:00:00Z");
         roster(
@@ -205,9 +205,9 @@ async fn a_flash_edition_reaches_everyone_who_has_not_had_the_brief() {
     }
 }
 
-#[tokio::test]
-async fn a_flash_edition_is_refused_for_a_brief_that_may_not_go_out() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    async fn a_flash_edition_is_refused_for_a_brief_that_may_not_go_out(db) {
         let store = db.store();
         let now = at("2026-11-21T08:00:00Z");
         let routine = brief(&db, NewBrief::approved("routine", "daily")).await;
@@ -258,9 +258,9 @@ async fn a_flash_edition_is_refused_for_a_brief_that_may_not_go_out() {
     }
 }
 
-#[tokio::test]
-async fn pausing_holds_an_edition_and_cancelling_ends_it() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    async fn pausing_holds_an_edition_and_cancelling_ends_it(db) {
         let store = db.store();
         let now = at("2026-11-21T08:00:00Z");
         dispatch_support::generated_roster(&db, 6).await;

@@ -14,7 +14,7 @@ use briefcast::inbound::ReplyClass;
 use briefcast::inbound::imap::MailboxUrl;
 use briefcast::intake;
 use briefcast::store::{QuestionQuery, Store, SuppressionReason};
-use intake_seed::{backends, fixture, fixture_tokens};
+use intake_seed::{fixture, fixture_tokens};
 use tokio::net::TcpStream;
 use tokio_util::sync::CancellationToken;
 
@@ -96,13 +96,13 @@ where
     }
 }
 
-#[tokio::test]
-async fn messages_appended_over_imap_are_ingested_once_across_a_restart_mid_poll() {
-    let Some(raw_url) = common::service("BRIEFCAST_TEST_IMAP_URL") else {
-        return;
-    };
-    let base = url::Url::parse(&raw_url).expect("BRIEFCAST_TEST_IMAP_URL is a URL");
-    for db in backends().await {
+each_backend! {
+    seeded
+    async fn messages_appended_over_imap_are_ingested_once_across_a_restart_mid_poll(db) {
+        let Some(raw_url) = common::service("BRIEFCAST_TEST_IMAP_URL") else {
+            return;
+        };
+        let base = url::Url::parse(&raw_url).expect("BRIEFCAST_TEST_IMAP_URL is a URL");
         let seeded = db.seed_edition().await;
         let (url, mut admin) = fresh_mailbox(&base).await;
         let all = messages();
@@ -192,15 +192,15 @@ async fn messages_appended_over_imap_are_ingested_once_across_a_restart_mid_poll
     }
 }
 
-/// `serve` with `imap_url` set polls the mailbox, and stops polling when the daemon stops.
-#[tokio::test]
-async fn the_daemon_polls_the_configured_mailbox() {
-    let Ok(raw_url) = std::env::var("BRIEFCAST_TEST_IMAP_URL") else {
-        eprintln!("BRIEFCAST_TEST_IMAP_URL is not set: skipping the IMAP daemon test");
-        return;
-    };
-    let base = url::Url::parse(&raw_url).expect("BRIEFCAST_TEST_IMAP_URL is a URL");
-    for db in backends().await {
+each_backend! {
+    seeded
+    /// `serve` with `imap_url` set polls the mailbox, and stops polling when the daemon stops.
+    async fn the_daemon_polls_the_configured_mailbox(db) {
+        let Ok(raw_url) = std::env::var("BRIEFCAST_TEST_IMAP_URL") else {
+            eprintln!("BRIEFCAST_TEST_IMAP_URL is not set: skipping the IMAP daemon test");
+            return;
+        };
+        let base = url::Url::parse(&raw_url).expect("BRIEFCAST_TEST_IMAP_URL is a URL");
         db.seed_edition().await;
         let (url, mut admin) = fresh_mailbox(&base).await;
         admin

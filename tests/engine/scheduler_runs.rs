@@ -11,7 +11,7 @@ use briefcast::schedule::{Grace, NewSchedule, Schedule};
 use briefcast::scheduler::{self, RunResult};
 use briefcast::store::StoreError;
 use chrono::{DateTime, TimeDelta, Utc};
-use dispatch_support::{Db, NewBrief, actor, at, brief, databases, runs, segment, subscribers};
+use dispatch_support::{Db, NewBrief, actor, at, brief, runs, segment, subscribers};
 
 async fn schedule(db: &Db, name: &str, cron: &str, cadence: Cadence, created: DateTime<Utc>) -> StoredSchedule {
     let schedule = Schedule::new(NewSchedule {
@@ -62,9 +62,9 @@ async fn tick_through(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<(D
     fired
 }
 
-#[tokio::test]
-async fn a_0330_edition_fires_once_on_the_spring_forward_day() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    async fn a_0330_edition_fires_once_on_the_spring_forward_day(db) {
         setup(&db).await;
         schedule(&db, "night", "30 3 * * *", Cadence::Daily, at("2026-03-27T12:00:00Z")).await;
         for day in ["2026-03-28T00:00:00Z", "2026-03-29T00:00:00Z", "2026-03-30T00:00:00Z"] {
@@ -87,9 +87,9 @@ async fn a_0330_edition_fires_once_on_the_spring_forward_day() {
     }
 }
 
-#[tokio::test]
-async fn a_0330_edition_fires_once_on_the_fall_back_day() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    async fn a_0330_edition_fires_once_on_the_fall_back_day(db) {
         setup(&db).await;
         let night = schedule(&db, "night", "30 3 * * *", Cadence::Daily, at("2026-10-23T12:00:00Z")).await;
         for day in ["2026-10-24T00:00:00Z", "2026-10-25T00:00:00Z", "2026-10-26T00:00:00Z"] {
@@ -122,9 +122,9 @@ async fn a_0330_edition_fires_once_on_the_fall_back_day() {
     }
 }
 
-#[tokio::test]
-async fn two_daemons_ticking_at_the_same_moment_make_one_edition() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    async fn two_daemons_ticking_at_the_same_moment_make_one_edition(db) {
         setup(&db).await;
         schedule(&db, "morning", "0 9 * * *", Cadence::Daily, at("2026-11-20T00:00:00Z")).await;
         brief(&db, NewBrief::approved("storm", "daily")).await;
@@ -151,9 +151,9 @@ async fn two_daemons_ticking_at_the_same_moment_make_one_edition() {
     }
 }
 
-#[tokio::test]
-async fn after_downtime_older_runs_are_missed_and_only_the_latest_may_fire() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    async fn after_downtime_older_runs_are_missed_and_only_the_latest_may_fire(db) {
         setup(&db).await;
         let morning = schedule(&db, "morning", "0 9 * * *", Cadence::Daily, at("2026-11-01T12:00:00Z")).await;
         brief(&db, NewBrief::approved("storm", "daily")).await;
@@ -175,9 +175,9 @@ async fn after_downtime_older_runs_are_missed_and_only_the_latest_may_fire() {
     }
 }
 
-#[tokio::test]
-async fn a_run_past_the_grace_window_is_recorded_as_missed() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    async fn a_run_past_the_grace_window_is_recorded_as_missed(db) {
         setup(&db).await;
         let strict = schedule(&db, "strict", "0 9 * * *", Cadence::Daily, at("2026-11-01T12:00:00Z")).await;
         brief(&db, NewBrief::approved("storm", "daily")).await;
@@ -200,9 +200,9 @@ async fn a_run_past_the_grace_window_is_recorded_as_missed() {
     }
 }
 
-#[tokio::test]
-async fn a_run_with_nothing_new_to_carry_is_recorded_empty() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    async fn a_run_with_nothing_new_to_carry_is_recorded_empty(db) {
         setup(&db).await;
         let weekly = schedule(&db, "weekly", "0 9 * * 1", Cadence::Weekly, at("2026-11-01T00:00:00Z")).await;
         // Mondays at 09:00 in Helsinki: 2026-11-02, 2026-11-09, 2026-11-16.
@@ -239,9 +239,9 @@ async fn a_run_with_nothing_new_to_carry_is_recorded_empty() {
     }
 }
 
-#[tokio::test]
-async fn only_live_briefs_of_the_cadence_not_yet_carried_are_due() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    async fn only_live_briefs_of_the_cadence_not_yet_carried_are_due(db) {
         setup(&db).await;
         let weekly = schedule(&db, "weekly", "0 9 * * 1", Cadence::Weekly, at("2026-11-01T00:00:00Z")).await;
         let now = at("2026-11-09T07:00:00Z");
@@ -322,9 +322,9 @@ async fn only_live_briefs_of_the_cadence_not_yet_carried_are_due() {
     }
 }
 
-#[tokio::test]
-async fn schedules_are_stored_for_existing_segments_under_unique_names() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    async fn schedules_are_stored_for_existing_segments_under_unique_names(db) {
         setup(&db).await;
         let created = at("2026-11-01T00:00:00Z");
         let stored = schedule(&db, "weekly", "0 9 * * 1", Cadence::Weekly, created).await;
@@ -368,9 +368,9 @@ async fn schedules_are_stored_for_existing_segments_under_unique_names() {
     }
 }
 
-#[tokio::test]
-async fn one_daemon_leads_the_scheduler_at_a_time() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    async fn one_daemon_leads_the_scheduler_at_a_time(db) {
         let first = db.store().try_lead().await.unwrap();
         assert!(first.is_some(), "{}", db.name());
         let other = db.second_daemon().await;
@@ -395,9 +395,9 @@ async fn one_daemon_leads_the_scheduler_at_a_time() {
     }
 }
 
-#[tokio::test]
-async fn a_broken_schedule_does_not_silence_the_others() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    async fn a_broken_schedule_does_not_silence_the_others(db) {
         setup(&db).await;
         segment(&db, "damaged", SegmentFilter::default()).await;
         let created = at("2026-11-20T12:00:00Z");
@@ -433,9 +433,9 @@ async fn a_broken_schedule_does_not_silence_the_others() {
     }
 }
 
-#[tokio::test]
-async fn a_schedule_sent_by_hand_carries_each_brief_once_however_many_press_at_once() {
-    for db in databases().await {
+each_backend! {
+    with_sql
+    async fn a_schedule_sent_by_hand_carries_each_brief_once_however_many_press_at_once(db) {
         setup(&db).await;
         let morning = schedule(&db, "morning", "0 9 * * *", Cadence::Daily, at("2026-11-20T12:00:00Z")).await;
         let storm = brief(&db, NewBrief::approved("storm", "daily")).await;
