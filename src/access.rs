@@ -1,6 +1,5 @@
 //! API tokens and the roles they carry.
 
-use crate::ids::TokenId;
 use std::fmt;
 use std::str::FromStr;
 
@@ -8,6 +7,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+
+use crate::ids::TokenId;
 
 /// What a token may do. Approvers can do everything coordinators can, and approve briefs;
 /// ops see deliveries and editions but not the roster's personal data.

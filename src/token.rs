@@ -18,11 +18,12 @@
 //! §4.5.4.1 suggests retrying for 4–5 days). What a token can do is bounded by the one delivery it
 //! names; rotating `BRIEFCAST_SECRET` invalidates all of them at once.
 
-use crate::ids::DeliveryId;
 use std::fmt;
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+
+use crate::ids::DeliveryId;
 
 type HmacSha256 = Hmac<Sha256>;
 
