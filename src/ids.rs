@@ -82,3 +82,8 @@ id_type!(
     TokenId,
     "a token"
 );
+id_type!(
+    /// A person's account (console sign-in).
+    AccountId,
+    "an account"
+);

@@ -33,6 +33,8 @@ pub mod questions;
 pub mod service;
 // Who acts with which role; API tokens.
 pub mod access;
+// People who sign in: accounts, their names and their passwords' rules and hashes.
+pub mod account;
 // The command line: parses, calls a use case, prints.
 pub mod cli;
 // The JSON API, the reader's page, health and metrics: parses, calls a use case, renders.

@@ -12,6 +12,7 @@ mod deliveries;
 mod editions;
 mod questions;
 mod schedules;
+mod users;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -66,6 +67,9 @@ enum Command {
     /// API tokens: create, list, revoke
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Accounts for the console: add, list, disable, reset-password
+    #[command(subcommand)]
+    Users(users::UserCommand),
     /// Briefs: add, list, show, edit, approve, withdraw, correct, preview
     #[command(subcommand)]
     Brief(briefs::BriefCommand),
@@ -221,9 +225,6 @@ impl Cli {
                 if out.json {
                     outln!("{}", json!(tokens));
                 } else {
-                    let when = |t: Option<chrono::DateTime<chrono::Utc>>| {
-                        t.map_or_else(|| "-".to_string(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string())
-                    };
                     outln!(
                         "{:<5} {:<24} {:<12} {:<21} {:<21} revoked",
                         "id",
@@ -256,6 +257,7 @@ impl Cli {
                 );
                 Ok(())
             }
+            Command::Users(command) => users::run(&config, out, command).await,
             Command::Brief(command) => briefs::run(&config, out, command).await,
             Command::Influencers(command) => influencers(&config, out, command).await,
             Command::Segments(command) => segments(&config, out, command).await,
@@ -326,6 +328,11 @@ impl Output {
             outln!("{text}");
         }
     }
+}
+
+/// A moment as listings show it, or `-` when it has not happened.
+fn when(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    t.map_or_else(|| "-".to_string(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string())
 }
 
 async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {

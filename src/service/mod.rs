@@ -3,6 +3,7 @@
 //! here with the `Caller` who asks, and render what it returns; the role checks are made here,
 //! and the rules themselves live in the domain modules (`brief`, `edition`, `audience`, …).
 
+pub mod accounts;
 pub mod audience;
 pub mod audit;
 pub mod briefs;

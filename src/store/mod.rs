@@ -2,6 +2,7 @@
 //! SQLite and a PostgreSQL implementation of them all, from one text of SQL (see `dialect.rs`);
 //! and one conformance suite (`tests/engine/`) run against both.
 
+mod accounts;
 mod answers;
 mod briefs;
 mod deliveries;
@@ -30,6 +31,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+pub use accounts::{AccountStore, StoredAccount};
 pub use answers::{AnswerStore, YouAsked};
 pub use briefs::{BriefStore, StoredBrief};
 pub use deliveries::{DeliveryQuery, DeliveryStore};
@@ -113,6 +115,7 @@ pub struct AuditEntry {
 #[async_trait]
 pub trait Store:
     TokenStore
+    + AccountStore
     + RosterStore
     + SuppressionStore
     + SegmentStore

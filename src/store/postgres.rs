@@ -134,6 +134,8 @@ async fn advisory_xact_lock(tx: &mut Transaction<'static, Db>, key: i64) -> sqlx
 }
 
 // The SQL, one module per aggregate, shared with `sqlite.rs` (see `dialect.rs`).
+#[path = "sql/accounts.rs"]
+mod accounts;
 #[path = "sql/answers.rs"]
 mod answers;
 #[path = "sql/base.rs"]

@@ -108,6 +108,8 @@ impl Dialect for Sqlite {
 }
 
 // The SQL, one module per aggregate, shared with `postgres.rs` (see `dialect.rs`).
+#[path = "sql/accounts.rs"]
+mod accounts;
 #[path = "sql/answers.rs"]
 mod answers;
 #[path = "sql/base.rs"]

@@ -20,3 +20,4 @@ mod questions_api;
 mod questions_cli;
 mod readme;
 mod scheduler_loop;
+mod users_cli;

@@ -7,6 +7,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod accounts;
 mod brief_lifecycle;
 mod dispatch_claims;
 mod dispatch_editions;

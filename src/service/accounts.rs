@@ -1,0 +1,94 @@
+//! Accounts of the people who use the console: made, listed, disabled and given new passwords
+//! by approvers (and at the command line, which acts as one).
+
+use chrono::{DateTime, Utc};
+
+use crate::access::{Caller, Denied, Role};
+use crate::account::{AccountSummary, HashError, NameRejected, NewAccount, Password, PasswordRejected, check_name};
+use crate::audience::{EmailAddress, InvalidEmail};
+use crate::ids::AccountId;
+use crate::language::Language;
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    #[error("email: {0}")]
+    Email(#[from] InvalidEmail),
+    #[error("name: {0}")]
+    Name(#[from] NameRejected),
+    #[error("password: {0}")]
+    Password(#[from] PasswordRejected),
+    #[error(transparent)]
+    Hash(#[from] HashError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What an approver fills in to give someone an account.
+#[derive(Debug)]
+pub struct AccountRequest<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub role: Role,
+    pub language: Language,
+    pub password: &'a str,
+}
+
+pub async fn add(
+    store: &dyn Store,
+    caller: &Caller,
+    request: AccountRequest<'_>,
+    now: DateTime<Utc>,
+) -> Result<(AccountId, AccountSummary), AccountError> {
+    caller.must_approve()?;
+    let account = NewAccount {
+        email: EmailAddress::parse(request.email)?,
+        name: check_name(request.name)?,
+        role: request.role,
+        language: request.language,
+    };
+    let hash = Password::new(request.password)?.hash()?;
+    let id = store.create_account(&account, &hash, &caller.actor, now).await?;
+    let summary = store
+        .account(&account.email)
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            what: format!("account {}", account.email),
+        })?
+        .summary;
+    Ok((id, summary))
+}
+
+/// Every account, never a password hash.
+pub async fn list(store: &dyn Store, caller: &Caller) -> Result<Vec<AccountSummary>, AccountError> {
+    caller.must_approve()?;
+    Ok(store.accounts().await?)
+}
+
+/// Disables an account at once; its audit entries keep its name.
+pub async fn disable(
+    store: &dyn Store,
+    caller: &Caller,
+    email: &str,
+    now: DateTime<Utc>,
+) -> Result<AccountSummary, AccountError> {
+    caller.must_approve()?;
+    let email = EmailAddress::parse(email)?;
+    Ok(store.disable_account(&email, &caller.actor, now).await?)
+}
+
+/// Sets a new password, checked by the same rules as a first one.
+pub async fn reset_password(
+    store: &dyn Store,
+    caller: &Caller,
+    email: &str,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<AccountSummary, AccountError> {
+    caller.must_approve()?;
+    let email = EmailAddress::parse(email)?;
+    let hash = Password::new(password)?.hash()?;
+    Ok(store.set_password(&email, &hash, &caller.actor, now).await?)
+}

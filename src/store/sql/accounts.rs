@@ -1,0 +1,159 @@
+//! Accounts: made, listed without their hashes, disabled, given a new password; each audited.
+//!
+//! Compiled once per backend; see `store/dialect.rs` for `D`, `Db` and `ThisStore`.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use sqlx::Row;
+
+use super::common::{DbRow, Tx, audit};
+use super::{D, ThisStore};
+use crate::access::Actor;
+use crate::account::{AccountSummary, NewAccount};
+use crate::audience::EmailAddress;
+use crate::ids::AccountId;
+use crate::store::dialect::Dialect;
+use crate::store::{AccountStore, StoreError, StoreResult, StoredAccount};
+
+const ACCOUNT_COLUMNS: &str =
+    "id, email, name, role, ui_language, password_hash, password_changed_at, created_at, disabled_at";
+
+#[async_trait]
+impl AccountStore for ThisStore {
+    async fn create_account(
+        &self,
+        account: &NewAccount,
+        password_hash: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<AccountId> {
+        let mut tx = D::begin_write(&self.pool).await?;
+        let taken: Option<AccountId> = sqlx::query_scalar("SELECT id FROM accounts WHERE email = $1")
+            .bind(account.email.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_some() {
+            return Err(StoreError::Conflict {
+                field: "email",
+                message: format!("an account for {} already exists", account.email),
+            });
+        }
+        let id: AccountId = sqlx::query_scalar(
+            "INSERT INTO accounts (email, name, role, ui_language, password_hash, password_changed_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+        )
+        .bind(account.email.as_str())
+        .bind(&account.name)
+        .bind(account.role.as_str())
+        .bind(account.language.code())
+        .bind(password_hash)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let detail = json!({ "name": account.name, "role": account.role, "language": account.language });
+        audit(&mut tx, actor, "account.create", &subject(&account.email), detail, now).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn account(&self, email: &EmailAddress) -> StoreResult<Option<StoredAccount>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE email = $1"
+        )))
+        .bind(email.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(StoredAccount {
+                summary: account_summary(&row)?,
+                password_hash: row.try_get("password_hash")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn accounts(&self) -> StoreResult<Vec<AccountSummary>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY id"
+        )))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(account_summary).collect()
+    }
+
+    async fn disable_account(
+        &self,
+        email: &EmailAddress,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<AccountSummary> {
+        let mut tx = D::begin_write(&self.pool).await?;
+        let disabled = sqlx::query("UPDATE accounts SET disabled_at = $1 WHERE email = $2 AND disabled_at IS NULL")
+            .bind(now)
+            .bind(email.as_str())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let summary = summary_in(&mut tx, email).await?;
+        if disabled > 0 {
+            let detail = json!({ "name": summary.name, "role": summary.role });
+            audit(&mut tx, actor, "account.disable", &subject(email), detail, now).await?;
+        }
+        tx.commit().await?;
+        Ok(summary)
+    }
+
+    async fn set_password(
+        &self,
+        email: &EmailAddress,
+        password_hash: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<AccountSummary> {
+        let mut tx = D::begin_write(&self.pool).await?;
+        sqlx::query("UPDATE accounts SET password_hash = $1, password_changed_at = $2 WHERE email = $3")
+            .bind(password_hash)
+            .bind(now)
+            .bind(email.as_str())
+            .execute(&mut *tx)
+            .await?;
+        let summary = summary_in(&mut tx, email).await?;
+        let detail = json!({ "name": summary.name });
+        audit(&mut tx, actor, "account.password", &subject(email), detail, now).await?;
+        tx.commit().await?;
+        Ok(summary)
+    }
+}
+
+fn subject(email: &EmailAddress) -> String {
+    format!("account:{email}")
+}
+
+async fn summary_in(tx: &mut Tx, email: &EmailAddress) -> StoreResult<AccountSummary> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE email = $1"
+    )))
+    .bind(email.as_str())
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| StoreError::NotFound {
+        what: format!("account {email}"),
+    })?;
+    account_summary(&row)
+}
+
+fn account_summary(row: &DbRow) -> StoreResult<AccountSummary> {
+    let role: String = row.try_get("role")?;
+    let language: String = row.try_get("ui_language")?;
+    Ok(AccountSummary {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        name: row.try_get("name")?,
+        role: role.parse().map_err(StoreError::Corrupt)?,
+        language: language.parse().map_err(|e| StoreError::Corrupt(format!("{e}")))?,
+        created_at: row.try_get("created_at")?,
+        password_changed_at: row.try_get("password_changed_at")?,
+        disabled_at: row.try_get("disabled_at")?,
+    })
+}
