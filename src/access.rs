@@ -74,6 +74,11 @@ impl Actor {
         Actor(format!("cli:{user}"))
     }
 
+    /// A person signed in to the console, by name and address, as the audit log shows them.
+    pub fn person(name: &str, email: &str) -> Self {
+        Actor(format!("{name} <{email}>"))
+    }
+
     pub fn token(label: &str, id: TokenId) -> Self {
         Actor(format!("token:{id}:{label}"))
     }

@@ -106,11 +106,17 @@ impl Password {
             .map_err(|e| HashError(e.to_string()))
     }
 
-    /// Whether this is the password `stored` was made from. A stored value that is not a hash
-    /// matches nothing.
+    /// Whether this is the password `stored` was made from.
     pub fn matches(&self, stored: &str) -> bool {
-        PasswordHash::new(stored).is_ok_and(|hash| Argon2::default().verify_password(self.0.as_bytes(), &hash).is_ok())
+        typed_matches(&self.0, stored)
     }
+}
+
+/// Whether a password typed at sign-in is the one `stored` was made from. The typed password is
+/// not held to the rules for new ones: it is only compared. A stored value that is not a hash
+/// matches nothing.
+pub fn typed_matches(typed: &str, stored: &str) -> bool {
+    PasswordHash::new(stored).is_ok_and(|hash| Argon2::default().verify_password(typed.as_bytes(), &hash).is_ok())
 }
 
 #[derive(Debug, thiserror::Error)]

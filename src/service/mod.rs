@@ -12,5 +12,6 @@ pub mod editions;
 pub mod inbound;
 pub mod questions;
 pub mod schedules;
+pub mod sessions;
 pub mod subscription;
 pub mod tokens;

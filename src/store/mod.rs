@@ -20,6 +20,7 @@ mod replies;
 mod roster;
 mod schedules;
 mod segments;
+mod sessions;
 #[allow(clippy::duplicate_mod)]
 mod sqlite;
 mod suppressions;
@@ -48,6 +49,7 @@ pub use replies::{
 pub use roster::{InfluencerQuery, PersonalData, RosterStore};
 pub use schedules::ScheduleStore;
 pub use segments::{SegmentStore, SegmentSummary};
+pub use sessions::{NewSession, RecentFailures, SessionStore, StoredSession};
 pub use sqlite::SqliteStore;
 pub use suppressions::{SuppressionReason, SuppressionStore};
 pub use tokens::{TokenRecord, TokenStore, TokenSummary};
@@ -116,6 +118,7 @@ pub struct AuditEntry {
 pub trait Store:
     TokenStore
     + AccountStore
+    + SessionStore
     + RosterStore
     + SuppressionStore
     + SegmentStore

@@ -142,6 +142,8 @@ mod roster;
 mod schedules;
 #[path = "sql/segments.rs"]
 mod segments;
+#[path = "sql/sessions.rs"]
+mod sessions;
 #[path = "sql/suppressions.rs"]
 mod suppressions;
 #[path = "sql/tokens.rs"]

@@ -18,6 +18,7 @@ mod rate;
 mod roster;
 mod schedule_due;
 mod scheduler_runs;
+mod sessions;
 mod transport_http;
 mod transport_outbox;
 mod transport_smtp;

@@ -16,7 +16,7 @@ use crate::ids::AccountId;
 use crate::store::dialect::Dialect;
 use crate::store::{AccountStore, StoreError, StoreResult, StoredAccount};
 
-const ACCOUNT_COLUMNS: &str =
+pub(super) const ACCOUNT_COLUMNS: &str =
     "id, email, name, role, ui_language, password_hash, password_changed_at, created_at, disabled_at";
 
 #[async_trait]
@@ -96,6 +96,7 @@ impl AccountStore for ThisStore {
             .await?
             .rows_affected();
         let summary = summary_in(&mut tx, email).await?;
+        end_sessions(&mut tx, summary.id, now).await?;
         if disabled > 0 {
             let detail = json!({ "name": summary.name, "role": summary.role });
             audit(&mut tx, actor, "account.disable", &subject(email), detail, now).await?;
@@ -119,11 +120,24 @@ impl AccountStore for ThisStore {
             .execute(&mut *tx)
             .await?;
         let summary = summary_in(&mut tx, email).await?;
-        let detail = json!({ "name": summary.name });
+        let ended = end_sessions(&mut tx, summary.id, now).await?;
+        let detail = json!({ "name": summary.name, "sessions_ended": ended });
         audit(&mut tx, actor, "account.password", &subject(email), detail, now).await?;
         tx.commit().await?;
         Ok(summary)
     }
+}
+
+/// A new password or a disabled account signs the person out everywhere at once.
+async fn end_sessions(tx: &mut Tx, account: AccountId, now: DateTime<Utc>) -> StoreResult<u64> {
+    Ok(
+        sqlx::query("UPDATE sessions SET ended_at = $1 WHERE account_id = $2 AND ended_at IS NULL")
+            .bind(now)
+            .bind(account)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected(),
+    )
 }
 
 fn subject(email: &EmailAddress) -> String {
@@ -143,7 +157,7 @@ async fn summary_in(tx: &mut Tx, email: &EmailAddress) -> StoreResult<AccountSum
     account_summary(&row)
 }
 
-fn account_summary(row: &DbRow) -> StoreResult<AccountSummary> {
+pub(super) fn account_summary(row: &DbRow) -> StoreResult<AccountSummary> {
     let role: String = row.try_get("role")?;
     let language: String = row.try_get("ui_language")?;
     Ok(AccountSummary {

@@ -1,0 +1,161 @@
+//! Sessions and failed sign-ins.
+//!
+//! Compiled once per backend; see `store/dialect.rs` for `D`, `Db` and `ThisStore`.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use sqlx::Row;
+
+use super::accounts::{ACCOUNT_COLUMNS, account_summary};
+use super::common::{Tx, audit};
+use super::{D, ThisStore};
+use crate::access::Actor;
+use crate::ids::AccountId;
+use crate::store::dialect::Dialect;
+use crate::store::{NewSession, RecentFailures, SessionStore, StoreResult, StoredSession};
+
+#[async_trait]
+impl SessionStore for ThisStore {
+    async fn record_sign_in_failure(&self, email: &str, address: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        let mut tx = D::begin_write(&self.pool).await?;
+        sqlx::query("INSERT INTO sign_in_failures (email, address, at) VALUES ($1, $2, $3)")
+            .bind(email)
+            .bind(address)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        let actor = Actor(format!("anonymous at {address}"));
+        audit(
+            &mut tx,
+            &actor,
+            "session.refused",
+            &format!("account:{email}"),
+            json!({}),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn recent_sign_in_failures(
+        &self,
+        email: &str,
+        address: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<RecentFailures> {
+        let count = |column: &'static str, value: &str| {
+            let sql = format!("SELECT COUNT(*) FROM sign_in_failures WHERE {column} = $1 AND at >= $2");
+            let value = value.to_string();
+            let pool = self.pool.clone();
+            async move {
+                let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                    .bind(value)
+                    .bind(since)
+                    .fetch_one(&pool)
+                    .await?;
+                StoreResult::Ok(u64::try_from(n).unwrap_or(0))
+            }
+        };
+        Ok(RecentFailures {
+            for_email: count("email", email).await?,
+            from_address: count("address", address).await?,
+        })
+    }
+
+    async fn start_session(&self, session: &NewSession<'_>, actor: &Actor, now: DateTime<Utc>) -> StoreResult<()> {
+        let mut tx = D::begin_write(&self.pool).await?;
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, account_id, csrf_token, address, created_at, last_seen_at) \
+             VALUES ($1, $2, $3, $4, $5, $5)",
+        )
+        .bind(session.id_hash)
+        .bind(session.account)
+        .bind(session.csrf_token)
+        .bind(session.address)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let email = email_of(&mut tx, session.account).await?;
+        let detail = json!({ "address": session.address });
+        audit(
+            &mut tx,
+            actor,
+            "session.start",
+            &format!("account:{email}"),
+            detail,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn session(&self, id_hash: &str) -> StoreResult<Option<StoredSession>> {
+        let columns = ACCOUNT_COLUMNS
+            .split(", ")
+            .map(|c| format!("a.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT {columns}, s.csrf_token, s.created_at AS session_created_at, s.last_seen_at, s.ended_at \
+             FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = $1"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| {
+            Ok(StoredSession {
+                account: account_summary(&row)?,
+                csrf_token: row.try_get("csrf_token")?,
+                created_at: row.try_get("session_created_at")?,
+                last_seen_at: row.try_get("last_seen_at")?,
+                ended_at: row.try_get("ended_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn touch_session(&self, id_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2 AND ended_at IS NULL")
+            .bind(now)
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn end_session(&self, id_hash: &str, actor: &Actor, why: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+        let mut tx = D::begin_write(&self.pool).await?;
+        let account: Option<AccountId> = sqlx::query_scalar(
+            "UPDATE sessions SET ended_at = $1 WHERE id_hash = $2 AND ended_at IS NULL RETURNING account_id",
+        )
+        .bind(now)
+        .bind(id_hash)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(account) = account {
+            let email = email_of(&mut tx, account).await?;
+            audit(
+                &mut tx,
+                actor,
+                "session.end",
+                &format!("account:{email}"),
+                json!({ "why": why }),
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(account.is_some())
+    }
+}
+
+async fn email_of(tx: &mut Tx, account: AccountId) -> StoreResult<String> {
+    Ok(sqlx::query_scalar("SELECT email FROM accounts WHERE id = $1")
+        .bind(account)
+        .fetch_one(&mut **tx)
+        .await?)
+}
