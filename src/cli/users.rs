@@ -61,7 +61,7 @@ pub(super) async fn run(config: &Config, out: Output, command: UserCommand) -> a
                 language,
                 password: &password,
             };
-            let (_, account) = accounts::add(store, &caller, request, now).await?;
+            let account = accounts::add(store, &caller, request, now).await?;
             out.line(
                 json!(account),
                 &format!(

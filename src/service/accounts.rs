@@ -6,7 +6,6 @@ use chrono::{DateTime, Utc};
 use crate::access::{Caller, Denied, Role};
 use crate::account::{AccountSummary, HashError, NameRejected, NewAccount, Password, PasswordRejected, check_name};
 use crate::audience::{EmailAddress, InvalidEmail};
-use crate::ids::AccountId;
 use crate::language::Language;
 use crate::store::{Store, StoreError};
 
@@ -41,7 +40,7 @@ pub async fn add(
     caller: &Caller,
     request: AccountRequest<'_>,
     now: DateTime<Utc>,
-) -> Result<(AccountId, AccountSummary), AccountError> {
+) -> Result<AccountSummary, AccountError> {
     caller.must_approve()?;
     let account = NewAccount {
         email: EmailAddress::parse(request.email)?,
@@ -50,15 +49,7 @@ pub async fn add(
         language: request.language,
     };
     let hash = Password::new(request.password)?.hash()?;
-    let id = store.create_account(&account, &hash, &caller.actor, now).await?;
-    let summary = store
-        .account(&account.email)
-        .await?
-        .ok_or_else(|| StoreError::NotFound {
-            what: format!("account {}", account.email),
-        })?
-        .summary;
-    Ok((id, summary))
+    Ok(store.create_account(&account, &hash, &caller.actor, now).await?)
 }
 
 /// Every account, never a password hash.

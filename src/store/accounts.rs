@@ -6,7 +6,6 @@ use chrono::{DateTime, Utc};
 use crate::access::Actor;
 use crate::account::{AccountSummary, NewAccount};
 use crate::audience::EmailAddress;
-use crate::ids::AccountId;
 use crate::store::StoreResult;
 
 /// An account with what signing in checks.
@@ -18,7 +17,7 @@ pub struct StoredAccount {
 
 #[async_trait]
 pub trait AccountStore: Send + Sync {
-    /// Creates an account, audited. Conflict on `email` when someone already has that address
+    /// Creates an account, audited, and returns it as stored. Conflict on `email` when someone already has that address
     /// (a disabled account keeps its address: the audit log's names must stay unambiguous).
     async fn create_account(
         &self,
@@ -26,7 +25,7 @@ pub trait AccountStore: Send + Sync {
         password_hash: &str,
         actor: &Actor,
         now: DateTime<Utc>,
-    ) -> StoreResult<AccountId>;
+    ) -> StoreResult<AccountSummary>;
 
     /// The account with this address, enabled or not.
     async fn account(&self, email: &EmailAddress) -> StoreResult<Option<StoredAccount>>;

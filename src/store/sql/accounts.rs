@@ -16,8 +16,41 @@ use crate::ids::AccountId;
 use crate::store::dialect::Dialect;
 use crate::store::{AccountStore, StoreError, StoreResult, StoredAccount};
 
-pub(super) const ACCOUNT_COLUMNS: &str =
-    "id, email, name, role, ui_language, password_hash, password_changed_at, created_at, disabled_at";
+/// An account's columns, with a table prefix, as a literal, so every query is a constant.
+macro_rules! account_columns {
+    ($p:literal) => {
+        concat!(
+            $p,
+            "id, ",
+            $p,
+            "email, ",
+            $p,
+            "name, ",
+            $p,
+            "role, ",
+            $p,
+            "ui_language, ",
+            $p,
+            "password_hash, ",
+            $p,
+            "password_changed_at, ",
+            $p,
+            "created_at, ",
+            $p,
+            "disabled_at"
+        )
+    };
+}
+
+const ACCOUNT_BY_EMAIL: &str = concat!("SELECT ", account_columns!(""), " FROM accounts WHERE email = $1");
+
+/// A session with its account as it is now (see `sql/sessions.rs`).
+pub(super) const SESSION_BY_HASH: &str = concat!(
+    "SELECT ",
+    account_columns!("a."),
+    ", s.csrf_token, s.created_at AS session_created_at, s.last_seen_at, s.ended_at \
+     FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = $1"
+);
 
 #[async_trait]
 impl AccountStore for ThisStore {
@@ -27,7 +60,7 @@ impl AccountStore for ThisStore {
         password_hash: &str,
         actor: &Actor,
         now: DateTime<Utc>,
-    ) -> StoreResult<AccountId> {
+    ) -> StoreResult<AccountSummary> {
         let mut tx = D::begin_write(&self.pool).await?;
         let taken: Option<AccountId> = sqlx::query_scalar("SELECT id FROM accounts WHERE email = $1")
             .bind(account.email.as_str())
@@ -39,9 +72,9 @@ impl AccountStore for ThisStore {
                 message: format!("an account for {} already exists", account.email),
             });
         }
-        let id: AccountId = sqlx::query_scalar(
+        sqlx::query(
             "INSERT INTO accounts (email, name, role, ui_language, password_hash, password_changed_at, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $6)",
         )
         .bind(account.email.as_str())
         .bind(&account.name)
@@ -49,21 +82,20 @@ impl AccountStore for ThisStore {
         .bind(account.language.code())
         .bind(password_hash)
         .bind(now)
-        .fetch_one(&mut *tx)
+        .execute(&mut *tx)
         .await?;
+        let summary = summary_in(&mut tx, &account.email).await?;
         let detail = json!({ "name": account.name, "role": account.role, "language": account.language });
         audit(&mut tx, actor, "account.create", &subject(&account.email), detail, now).await?;
         tx.commit().await?;
-        Ok(id)
+        Ok(summary)
     }
 
     async fn account(&self, email: &EmailAddress) -> StoreResult<Option<StoredAccount>> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE email = $1"
-        )))
-        .bind(email.as_str())
-        .fetch_optional(&self.pool)
-        .await?;
+        let row = sqlx::query(ACCOUNT_BY_EMAIL)
+            .bind(email.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
         row.map(|row| {
             Ok(StoredAccount {
                 summary: account_summary(&row)?,
@@ -74,11 +106,9 @@ impl AccountStore for ThisStore {
     }
 
     async fn accounts(&self) -> StoreResult<Vec<AccountSummary>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY id"
-        )))
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query(concat!("SELECT ", account_columns!(""), " FROM accounts ORDER BY id"))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(account_summary).collect()
     }
 
@@ -145,15 +175,13 @@ fn subject(email: &EmailAddress) -> String {
 }
 
 async fn summary_in(tx: &mut Tx, email: &EmailAddress) -> StoreResult<AccountSummary> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE email = $1"
-    )))
-    .bind(email.as_str())
-    .fetch_optional(&mut **tx)
-    .await?
-    .ok_or_else(|| StoreError::NotFound {
-        what: format!("account {email}"),
-    })?;
+    let row = sqlx::query(ACCOUNT_BY_EMAIL)
+        .bind(email.as_str())
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            what: format!("account {email}"),
+        })?;
     account_summary(&row)
 }
 

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::Row;
 
-use super::accounts::{ACCOUNT_COLUMNS, account_summary};
+use super::accounts::{SESSION_BY_HASH, account_summary};
 use super::common::{Tx, audit};
 use super::{D, ThisStore};
 use crate::access::Actor;
@@ -45,22 +45,19 @@ impl SessionStore for ThisStore {
         address: &str,
         since: DateTime<Utc>,
     ) -> StoreResult<RecentFailures> {
-        let count = |column: &'static str, value: &str| {
-            let sql = format!("SELECT COUNT(*) FROM sign_in_failures WHERE {column} = $1 AND at >= $2");
-            let value = value.to_string();
-            let pool = self.pool.clone();
-            async move {
-                let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-                    .bind(value)
-                    .bind(since)
-                    .fetch_one(&pool)
-                    .await?;
-                StoreResult::Ok(u64::try_from(n).unwrap_or(0))
-            }
-        };
+        let (for_email, from_address): (i64, i64) = sqlx::query_as(
+            "SELECT COALESCE(SUM(CASE WHEN email = $1 THEN 1 ELSE 0 END), 0), \
+                    COALESCE(SUM(CASE WHEN address = $2 THEN 1 ELSE 0 END), 0) \
+             FROM sign_in_failures WHERE at >= $3 AND (email = $1 OR address = $2)",
+        )
+        .bind(email)
+        .bind(address)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?;
         Ok(RecentFailures {
-            for_email: count("email", email).await?,
-            from_address: count("address", address).await?,
+            for_email: u64::try_from(for_email).unwrap_or(0),
+            from_address: u64::try_from(from_address).unwrap_or(0),
         })
     }
 
@@ -93,16 +90,7 @@ impl SessionStore for ThisStore {
     }
 
     async fn session(&self, id_hash: &str) -> StoreResult<Option<StoredSession>> {
-        let columns = ACCOUNT_COLUMNS
-            .split(", ")
-            .map(|c| format!("a.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
-            "SELECT {columns}, s.csrf_token, s.created_at AS session_created_at, s.last_seen_at, s.ended_at \
-             FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = $1"
-        );
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        let row = sqlx::query(SESSION_BY_HASH)
             .bind(id_hash)
             .fetch_optional(&self.pool)
             .await?;
