@@ -11,6 +11,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use tokio_util::sync::CancellationToken;
 
 use crate::access::{Actor, Caller, Role};
+use crate::audience::EmailAddress;
 use crate::audience::{Segment, SegmentFilter};
 use crate::brief::Brief;
 use crate::cadence::Cadence;
@@ -18,9 +19,11 @@ use crate::clock::Clock;
 use crate::edition::DeliveryStatus;
 use crate::ids::DeliveryId;
 use crate::intake::{self, ReplyTokens};
+use crate::language::Language;
 use crate::pack::Content;
 use crate::schedule::Fired;
 use crate::schedule::{NewSchedule, Schedule};
+use crate::service::accounts::{self as accounts_service, AccountRequest};
 use crate::service::briefs;
 use crate::store::{DeliveryQuery, InfluencerQuery, Store};
 use crate::token::{Purpose, TokenKey};
@@ -128,6 +131,74 @@ pub async fn seed(store: &dyn Store, content: &Content, now: DateTime<Utc>) -> a
         }
     }
     Ok(true)
+}
+
+/// A console account the demo makes, with the password it was given this time.
+pub struct DemoAccount {
+    pub email: &'static str,
+    pub name: &'static str,
+    pub role: Role,
+    pub password: String,
+}
+
+/// One coordinator and one approver, so that a newcomer can take a brief through the two-person
+/// rule in the console. Each start gives them new passwords, printed once: a demo left running
+/// keeps no password that was shown on an earlier day.
+pub async fn accounts(store: &dyn Store, now: DateTime<Utc>) -> anyhow::Result<Vec<DemoAccount>> {
+    let people = [
+        (
+            "coordinator@example.fi",
+            "Kaisa Koordinaattori",
+            Role::Coordinator,
+            Language::En,
+        ),
+        ("approver@example.fi", "Hanna Hyväksyjä", Role::Approver, Language::Fi),
+    ];
+    let caller = Caller {
+        actor: Actor("demo".into()),
+        role: Role::Approver,
+    };
+    let mut made = Vec::new();
+    for (email, name, role, language) in people {
+        let password = demo_password();
+        let exists = store.account(&EmailAddress::parse(email)?).await?.is_some();
+        if exists {
+            accounts_service::reset_password(store, &caller, email, &password, now).await?;
+        } else {
+            let request = AccountRequest {
+                email,
+                name,
+                role,
+                language,
+                password: &password,
+            };
+            accounts_service::add(store, &caller, request, now).await?;
+        }
+        made.push(DemoAccount {
+            email,
+            name,
+            role,
+            password,
+        });
+    }
+    Ok(made)
+}
+
+/// Sixteen letters and digits in groups of four, none that reads as another (no i, l, o, 0, 1):
+/// easy to copy or type, about 79 bits of chance.
+fn demo_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut bytes = [0u8; 16];
+    rand::fill(&mut bytes);
+    let chars: Vec<char> = bytes
+        .iter()
+        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
+        .collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// Once the demo editions are out, feeds the sample replies through the inbound path as if

@@ -26,6 +26,16 @@ impl Language {
         }
     }
 
+    /// The language's name in itself, so that a reader finds their own whatever the page's
+    /// language.
+    pub fn own_name(self) -> &'static str {
+        match self {
+            Language::Fi => "suomi",
+            Language::Sv => "svenska",
+            Language::En => "English",
+        }
+    }
+
     /// The locale whose conventions (dates, numbers, plurals) readers of this language expect.
     pub fn locale(self) -> &'static str {
         match self {

@@ -347,6 +347,22 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     tokio::spawn(crate::shutdown::cancel_on_signal(shutdown.clone()));
     if demo {
         let state = app.state.clone();
+        let people = crate::demo::accounts(state.store.as_ref(), state.clock.now())
+            .await
+            .context("making the demo's console accounts")?;
+        outln!(
+            "The console is at {}/ ; sign in as",
+            state.config.public_url.trim_end_matches('/')
+        );
+        for person in &people {
+            outln!(
+                "  {:<12} {:<24} password {}   ({})",
+                person.role.as_str(),
+                person.email,
+                person.password,
+                person.name
+            );
+        }
         let seeded = crate::demo::seed(state.store.as_ref(), &state.content, state.clock.now())
             .await
             .context("seeding the demo")?;

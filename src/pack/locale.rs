@@ -14,12 +14,13 @@ use super::ContentError;
 use crate::brief::group_digits;
 use crate::language::Language;
 
-const EMBEDDED: [(Language, [(&str, &str); 2]); 3] = [
+const EMBEDDED: [(Language, [(&str, &str); 3]); 3] = [
     (
         Language::Fi,
         [
             ("pack.ftl", include_str!("../../locales/fi/pack.ftl")),
             ("pages.ftl", include_str!("../../locales/fi/pages.ftl")),
+            ("console.ftl", include_str!("../../locales/fi/console.ftl")),
         ],
     ),
     (
@@ -27,6 +28,7 @@ const EMBEDDED: [(Language, [(&str, &str); 2]); 3] = [
         [
             ("pack.ftl", include_str!("../../locales/sv/pack.ftl")),
             ("pages.ftl", include_str!("../../locales/sv/pages.ftl")),
+            ("console.ftl", include_str!("../../locales/sv/console.ftl")),
         ],
     ),
     (
@@ -34,6 +36,7 @@ const EMBEDDED: [(Language, [(&str, &str); 2]); 3] = [
         [
             ("pack.ftl", include_str!("../../locales/en/pack.ftl")),
             ("pages.ftl", include_str!("../../locales/en/pages.ftl")),
+            ("console.ftl", include_str!("../../locales/en/console.ftl")),
         ],
     ),
 ];
@@ -72,6 +75,87 @@ pub const MESSAGE_IDS: &[&str] = &[
     "footer-why",
     "unsubscribe",
     "preferences",
+];
+
+/// Every message id the console asks for; checked on loading as [`MESSAGE_IDS`] are.
+pub const CONSOLE_IDS: &[&str] = &[
+    "console-name",
+    "console-skip",
+    "console-nav-label",
+    "console-nav-briefs",
+    "console-signed-in-as",
+    "console-sign-out",
+    "console-language-label",
+    "role-coordinator",
+    "role-approver",
+    "role-ops",
+    "sign-in-title",
+    "sign-in-intro",
+    "sign-in-email",
+    "sign-in-password",
+    "sign-in-button",
+    "sign-in-refused",
+    "sign-in-ended",
+    "sign-in-signed-out",
+    "sign-in-missing",
+    "console-cross-site",
+    "console-not-found",
+    "console-unavailable",
+    "console-forbidden",
+    "console-needs-coordinator",
+    "console-needs-approver",
+    "briefs-title",
+    "briefs-filter-label",
+    "briefs-filter-all",
+    "briefs-new",
+    "briefs-empty",
+    "briefs-col-title",
+    "briefs-col-status",
+    "briefs-col-author",
+    "briefs-col-updated",
+    "briefs-urgent",
+    "briefs-problems",
+    "status-draft",
+    "status-approved",
+    "status-queued",
+    "status-sent",
+    "status-withdrawn",
+    "status-expired",
+    "brief-version",
+    "brief-author",
+    "brief-approved-by",
+    "brief-supersedes",
+    "brief-problems-heading",
+    "brief-no-problems",
+    "brief-problem-all-languages",
+    "brief-actions-heading",
+    "brief-approve",
+    "brief-approve-hint",
+    "brief-withdraw",
+    "brief-withdraw-hint",
+    "brief-own",
+    "brief-not-approver",
+    "brief-approved-notice",
+    "brief-withdrawn-notice",
+    "brief-added-notice",
+    "brief-stale",
+    "brief-cannot",
+    "brief-preview-heading",
+    "brief-preview-held",
+    "brief-preview-subject",
+    "brief-preview-open",
+    "brief-preview-texts",
+    "brief-copy",
+    "brief-copied",
+    "brief-characters",
+    "new-brief-title",
+    "new-brief-intro",
+    "new-brief-text",
+    "new-brief-file",
+    "new-brief-format",
+    "new-brief-save",
+    "new-brief-empty",
+    "new-brief-unreadable",
 ];
 
 /// The messages without arguments: templates get them as labels.
@@ -187,6 +271,15 @@ impl Strings {
         self.format(language, id, Some(&fluent_args))
     }
 
+    /// A message that may not exist: for templates, which can be overridden and may name an
+    /// id the code never checked.
+    pub fn lookup(&self, language: Language, id: &str, args: &FluentArgs) -> Option<String> {
+        let bundle = &self.locales[index(language)].bundle;
+        let pattern = bundle.get_message(id)?.value()?;
+        let mut errors = Vec::new();
+        Some(bundle.format_pattern(pattern, Some(args), &mut errors).into_owned())
+    }
+
     fn format(&self, language: Language, id: &str, args: Option<&FluentArgs>) -> String {
         let bundle = &self.locales[index(language)].bundle;
         // Loading checked every id in MESSAGE_IDS, so a miss is a programming error.
@@ -201,7 +294,7 @@ impl Strings {
     }
 }
 
-fn built_in(language: Language, files: [(&str, &str); 2]) -> Vec<(String, String)> {
+fn built_in(language: Language, files: [(&str, &str); 3]) -> Vec<(String, String)> {
     files
         .iter()
         .map(|(name, text)| (format!("(built-in) locales/{language}/{name}"), text.to_string()))
@@ -242,7 +335,7 @@ fn build_locale(language: Language, files: Vec<(String, String)>) -> Result<Loca
             message: errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
         })?;
     }
-    if let Some(missing) = MESSAGE_IDS.iter().find(|id| !ids.contains(**id)) {
+    if let Some(missing) = MESSAGE_IDS.iter().chain(CONSOLE_IDS).find(|id| !ids.contains(**id)) {
         return Err(ContentError::MissingMessage {
             language,
             path: first_file,

@@ -16,14 +16,14 @@ use std::path::Path;
 use crate::brief::{LimitsError, PlatformLimits};
 use crate::language::Language;
 
-pub use locale::{MESSAGE_IDS, Strings, format_date, format_datetime, format_number};
+pub use locale::{CONSOLE_IDS, MESSAGE_IDS, Strings, format_date, format_datetime, format_number};
 pub use newsletter::{
     Asked, ComposedEdition, Edition, Held, HeldReason, LanguagePolicy, Placement, compose, compose_all,
 };
 pub use personalise::{EncodedMessage, Message, Recipient};
 pub use preview::{Preview, preview, write_preview};
 pub use snippets::Snippets;
-pub use templates::{TEMPLATE_NAMES, Templates};
+pub use templates::{Templates, template_names};
 
 /// The templates, strings and limits packs are made from: loaded once at start, from the
 /// content and locales folders, with built-in copies for whatever those folders lack.

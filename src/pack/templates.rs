@@ -1,4 +1,5 @@
-//! The minijinja templates of the email, compiled all at once when loaded.
+//! The minijinja templates of the email, the reader's page and the console, compiled all at
+//! once when loaded.
 
 use std::path::Path;
 
@@ -7,8 +8,9 @@ use minijinja::{Environment, UndefinedBehavior, Value};
 
 use super::{ContentError, RenderError};
 
-/// Every template a pack uses, with its built-in copy.
-const BUILT_IN: [(&str, &str); 5] = [
+/// Every template briefcast renders (the email, the reader's page, the console), with its
+/// built-in copy.
+const BUILT_IN: &[(&str, &str)] = &[
     ("edition.html", include_str!("../../content/templates/edition.html")),
     ("edition.txt", include_str!("../../content/templates/edition.txt")),
     ("brief.html", include_str!("../../content/templates/brief.html")),
@@ -17,15 +19,36 @@ const BUILT_IN: [(&str, &str); 5] = [
         "subscription.html",
         include_str!("../../content/templates/subscription.html"),
     ),
+    (
+        "console/layout.html",
+        include_str!("../../content/templates/console/layout.html"),
+    ),
+    (
+        "console/sign_in.html",
+        include_str!("../../content/templates/console/sign_in.html"),
+    ),
+    (
+        "console/briefs.html",
+        include_str!("../../content/templates/console/briefs.html"),
+    ),
+    (
+        "console/brief.html",
+        include_str!("../../content/templates/console/brief.html"),
+    ),
+    (
+        "console/new_brief.html",
+        include_str!("../../content/templates/console/new_brief.html"),
+    ),
+    (
+        "console/message.html",
+        include_str!("../../content/templates/console/message.html"),
+    ),
 ];
 
-pub const TEMPLATE_NAMES: [&str; 5] = [
-    "edition.html",
-    "edition.txt",
-    "brief.html",
-    "brief.txt",
-    "subscription.html",
-];
+/// The names of the templates that `content/templates/` may override.
+pub fn template_names() -> impl Iterator<Item = &'static str> {
+    BUILT_IN.iter().map(|(name, _)| *name)
+}
 
 pub struct Templates {
     env: Environment<'static>,
@@ -33,7 +56,10 @@ pub struct Templates {
 
 impl Templates {
     pub fn embedded() -> Templates {
-        let sources = BUILT_IN.map(|(name, text)| (name, format!("(built-in) {name}"), text.to_string()));
+        let sources = BUILT_IN
+            .iter()
+            .map(|(name, text)| (*name, format!("(built-in) {name}"), text.to_string()))
+            .collect();
         Self::compile(sources).expect("the built-in templates compile")
     }
 
@@ -41,7 +67,7 @@ impl Templates {
     /// the first that does not compile is reported with its file and line.
     pub fn load(dir: &Path) -> Result<Templates, ContentError> {
         let mut sources = Vec::new();
-        for (name, built_in) in BUILT_IN {
+        for &(name, built_in) in BUILT_IN {
             let path = dir.join(name);
             match std::fs::read_to_string(&path) {
                 Ok(text) => sources.push((name, path.display().to_string(), text)),
@@ -56,13 +82,10 @@ impl Templates {
                 }
             }
         }
-        let sources: [(&str, String, String); 5] = sources
-            .try_into()
-            .unwrap_or_else(|_| unreachable!("one entry per template"));
         Self::compile(sources)
     }
 
-    fn compile(sources: [(&'static str, String, String); 5]) -> Result<Templates, ContentError> {
+    fn compile(sources: Vec<(&'static str, String, String)>) -> Result<Templates, ContentError> {
         let mut env = Environment::new();
         // A misspelt variable must fail the render, not leave a hole in an email to thousands.
         env.set_undefined_behavior(UndefinedBehavior::Strict);

@@ -2,9 +2,11 @@
 
 mod auth;
 mod briefs;
+mod console;
 mod deliveries;
 mod editions;
 mod error;
+mod form;
 mod inbound;
 mod influencers;
 mod questions;
@@ -97,6 +99,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(system::metrics))
         .route("/u/{token}", get(subscription::show).post(subscription::post))
         .nest("/api/v1", api)
+        .merge(console::routes())
         .fallback(|| async { ApiError::not_found("route") })
         .layer(middleware::map_response(security_headers))
         .layer(middleware::from_fn_with_state(state.clone(), count_requests))
@@ -110,21 +113,28 @@ pub async fn run_until_stopped(
     state: AppState,
     shutdown: CancellationToken,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    // The client's address reaches handlers for throttling sign-ins and for the audit log.
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown.cancelled_owned())
         .await
 }
 
-/// Headers on every response. No page has a script, a remote asset or a reason to be framed:
-/// the unsubscribe button must not be clickable through someone else's page.
+/// Headers on every response. No page has a remote asset or a reason to be framed: the
+/// unsubscribe button must not be clickable through someone else's page. The console sets its
+/// own, stricter policy (no inline styles, its own script); every other page gets this one.
 async fn security_headers(mut response: Response) -> Response {
     let headers = response.headers_mut();
-    for (name, value) in [
-        (
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
             header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; \
-             frame-ancestors 'none'; base-uri 'none'",
-        ),
+            HeaderValue::from_static(
+                "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; \
+                 frame-ancestors 'none'; base-uri 'none'",
+            ),
+        );
+    }
+    for (name, value) in [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "no-referrer"),
         (header::X_FRAME_OPTIONS, "DENY"),

@@ -10,8 +10,8 @@ use axum::response::{Html, IntoResponse, Response};
 use minijinja::Value;
 use serde::Serialize;
 
-use super::AppState;
 use super::error::RETRY_AFTER_SECONDS;
+use super::{AppState, form};
 use crate::cadence::Cadence;
 use crate::language::Language;
 use crate::service::subscription::{self, Reader, reader};
@@ -68,7 +68,7 @@ enum Request {
 
 impl Request {
     fn read(headers: &HeaderMap, body: &[u8]) -> Request {
-        let fields = form_fields(headers, body);
+        let fields = form::fields(headers, body);
         let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim());
         let language = field("language");
         let cadence = field("cadence");
@@ -85,43 +85,6 @@ impl Request {
             _ => Request::Invalid,
         }
     }
-}
-
-/// The fields of a form body, URL-encoded or `multipart/form-data` (RFC 8058 allows both).
-fn form_fields(headers: &HeaderMap, body: &[u8]) -> Vec<(String, String)> {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let boundary = content_type
-        .split(';')
-        .map(str::trim)
-        .find_map(|p| p.strip_prefix("boundary="))
-        .map(|b| b.trim_matches('"'));
-    match boundary {
-        Some(boundary) if content_type.to_ascii_lowercase().starts_with("multipart/form-data") => {
-            multipart_fields(&String::from_utf8_lossy(body), boundary)
-        }
-        _ => url::form_urlencoded::parse(body).into_owned().collect(),
-    }
-}
-
-/// Text fields of a multipart/form-data body (RFC 7578): each part's name and value.
-fn multipart_fields(body: &str, boundary: &str) -> Vec<(String, String)> {
-    let delimiter = format!("--{boundary}");
-    body.split(delimiter.as_str())
-        .filter_map(|part| {
-            let (head, value) = part.split_once("\r\n\r\n").or_else(|| part.split_once("\n\n"))?;
-            let name = head
-                .split(';')
-                .map(str::trim)
-                .find_map(|p| p.strip_prefix("name="))?
-                .lines()
-                .next()?
-                .trim_matches('"');
-            Some((name.to_string(), value.trim_end_matches(['\r', '\n']).to_string()))
-        })
-        .collect()
 }
 
 fn render(state: &AppState, status: StatusCode, page: &Page) -> Response {
@@ -162,19 +125,14 @@ fn page(
             unsubscribe_intro: t("page-unsubscribe-intro"),
             unsubscribe_button: t("page-unsubscribe-button"),
         },
-        // Each language is named in itself, so a reader finds their own whatever the page's language.
-        languages: [
-            (Language::Fi, "suomi"),
-            (Language::Sv, "svenska"),
-            (Language::En, "English"),
-        ]
-        .into_iter()
-        .map(|(l, name)| Choice {
-            code: l.code(),
-            name: name.into(),
-            checked: l == language,
-        })
-        .collect(),
+        languages: Language::ALL
+            .into_iter()
+            .map(|l| Choice {
+                code: l.code(),
+                name: l.own_name().into(),
+                checked: l == language,
+            })
+            .collect(),
         cadences: Cadence::ALL
             .into_iter()
             .map(|c| Choice {

@@ -10,6 +10,7 @@ mod common;
 mod api;
 mod briefs;
 mod cli;
+mod console;
 mod dispatch_api;
 mod dispatch_cli;
 mod dispatch_crash;

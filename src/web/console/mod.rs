@@ -1,0 +1,356 @@
+//! The console: server-rendered pages for coordinators, approvers and ops, on the same use cases
+//! as the API and the command line. Every page works without script; the one small script
+//! served here only adds conveniences (copy buttons).
+//!
+//! Who is signed in comes from a session cookie that the store knows only by its hash. Every
+//! state change is a POST that must carry the session's CSRF token and come from the console's
+//! own origin; see [`Signed`] and [`Posted`].
+
+mod briefs;
+mod sign_in;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use fluent_bundle::{FluentArgs, FluentValue};
+use minijinja::Value;
+use minijinja::value::Kwargs;
+use serde::Serialize;
+
+use super::{AppState, form};
+use crate::access::Denied;
+use crate::language::Language;
+use crate::pack::Content;
+use crate::service::sessions::{self, Session};
+
+/// The session cookie's name. One name whatever the scheme, so that a deployment moving to
+/// https keeps working; the `Secure` flag follows `public_url`.
+const COOKIE: &str = "briefcast_session";
+
+/// The console's policy: nothing from anywhere but the daemon itself, no inline script or style.
+const CONSOLE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                           connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/briefs") }))
+        .route("/sign-in", get(sign_in::page).post(sign_in::submit))
+        .route("/sign-out", post(sign_in::sign_out))
+        .route("/briefs", get(briefs::list))
+        .route("/briefs/new", get(briefs::new_page).post(briefs::add))
+        .route("/briefs/{id}", get(briefs::show))
+        .route("/briefs/{id}/approve", post(briefs::approve))
+        .route("/briefs/{id}/withdraw", post(briefs::withdraw))
+        .route("/briefs/{id}/preview/{lang}", get(briefs::email_preview))
+        .route("/console/assets/{name}", get(asset))
+}
+
+async fn asset(Path(name): Path<String>) -> Response {
+    let (body, kind) = match name.as_str() {
+        "console.css" => (
+            include_str!("../../../content/console/console.css"),
+            "text/css; charset=utf-8",
+        ),
+        "console.js" => (
+            include_str!("../../../content/console/console.js"),
+            "text/javascript; charset=utf-8",
+        ),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    ([(header::CONTENT_TYPE, kind)], body).into_response()
+}
+
+/// A signed-in person on a console page. A request without a live session is sent to sign in,
+/// and back to where it was going afterwards.
+pub struct Signed {
+    pub session: Session,
+    pub cookie: String,
+}
+
+impl Signed {
+    pub fn language(&self) -> Language {
+        self.session.account.language
+    }
+}
+
+fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// Where to come back to after signing in: the page asked for, or for a form sent after the
+/// session ended, the page the form was on.
+fn return_path(parts: &Parts) -> String {
+    let path = parts.uri.path();
+    if parts.method == Method::GET {
+        return parts.uri.path_and_query().map_or(path, |p| p.as_str()).to_string();
+    }
+    match path.rsplit_once('/') {
+        Some((parent, _)) if !parent.is_empty() => parent.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+impl FromRequestParts<AppState> for Signed {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let to_sign_in = |ended: bool| {
+            let next = return_path(parts);
+            let mut to = format!("/sign-in?next={}", encode(&next));
+            if ended {
+                to.push_str("&ended=1");
+            }
+            Redirect::to(&to).into_response()
+        };
+        let Some(cookie) = session_cookie(&parts.headers) else {
+            return Err(to_sign_in(false));
+        };
+        match sessions::resume(state.store.as_ref(), &cookie, state.clock.now()).await {
+            Ok(Some(session)) => Ok(Signed { session, cookie }),
+            Ok(None) => Err(to_sign_in(true)),
+            Err(error) => {
+                tracing::error!(%error, "the console could not reach the database");
+                Err(unavailable(state, Language::Fi))
+            }
+        }
+    }
+}
+
+fn encode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// Whether a state-changing request comes from the console's own pages. Browsers send `Origin`
+/// on every POST; it must name this server (as the browser addressed it, or as `public_url`
+/// says). Without `Origin`, a `Sec-Fetch-Site` that is not same-origin is refused too.
+pub(super) fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
+    let header_text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    match header_text(header::ORIGIN.as_str()) {
+        Some(origin) => {
+            let public = url::Url::parse(public_url)
+                .ok()
+                .map(|u| u.origin().ascii_serialization());
+            if public.as_deref() == Some(origin) {
+                return true;
+            }
+            let host = header_text(header::HOST.as_str());
+            let origin_host = url::Url::parse(origin).ok().and_then(|u| {
+                let host = u.host_str()?.to_string();
+                Some(match u.port() {
+                    Some(port) => format!("{host}:{port}"),
+                    None => host,
+                })
+            });
+            matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
+        }
+        None => header_text("sec-fetch-site").is_none_or(|site| matches!(site, "same-origin" | "none")),
+    }
+}
+
+/// Constant-time comparison, so that the token cannot be guessed a byte at a time.
+fn tokens_match(given: &str, expected: &str) -> bool {
+    let (given, expected) = (given.as_bytes(), expected.as_bytes());
+    given.len() == expected.len() && given.iter().zip(expected).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+}
+
+/// A form sent by a signed-in person from a console page: same origin, with the session's CSRF
+/// token. Anything else is refused before the handler runs.
+pub struct Posted {
+    pub signed: Signed,
+    pub fields: Vec<(String, String)>,
+}
+
+impl Posted {
+    pub fn field(&self, name: &str) -> Option<&str> {
+        form::field(&self.fields, name)
+    }
+}
+
+impl FromRequest<AppState> for Posted {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = request.into_parts();
+        let signed = Signed::from_request_parts(&mut parts, state).await?;
+        let language = signed.language();
+        if !same_origin(&parts.headers, &state.config.public_url) {
+            return Err(cross_site(state, language));
+        }
+        let body = Bytes::from_request(Request::from_parts(parts.clone(), body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let fields = form::fields(&parts.headers, &body);
+        let token_right = form::field(&fields, "csrf").is_some_and(|t| tokens_match(t, &signed.session.csrf_token));
+        if !token_right {
+            return Err(cross_site(state, language));
+        }
+        Ok(Posted { signed, fields })
+    }
+}
+
+fn cross_site(state: &AppState, language: Language) -> Response {
+    tracing::warn!("console: a state change without this console's origin or CSRF token was refused");
+    message(state, language, StatusCode::FORBIDDEN, "console-cross-site")
+}
+
+/// The person shown in the header.
+#[derive(Serialize)]
+struct Me {
+    name: String,
+    role: String,
+}
+
+/// What every page template gets, beside its own fields.
+#[derive(Clone)]
+pub struct Page<'a> {
+    pub state: &'a AppState,
+    pub language: Language,
+    pub signed: Option<&'a Signed>,
+    pub section: &'static str,
+    pub title: String,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+}
+
+impl<'a> Page<'a> {
+    pub fn new(state: &'a AppState, signed: &'a Signed, section: &'static str, title_id: &str) -> Page<'a> {
+        let language = signed.language();
+        Page {
+            state,
+            language,
+            signed: Some(signed),
+            section,
+            title: state.content.strings.get(language, title_id),
+            notice: None,
+            error: None,
+        }
+    }
+
+    pub fn t(&self, id: &str) -> String {
+        self.state.content.strings.get(self.language, id)
+    }
+
+    /// Renders `template` with the page's own fields merged over the common ones.
+    pub fn render(&self, status: StatusCode, template: &str, fields: impl Serialize) -> Response {
+        let me = self.signed.map(|s| Me {
+            name: s.session.account.name.clone(),
+            role: self.t(&format!("role-{}", s.session.account.role)),
+        });
+        let common = minijinja::context! {
+            lang => self.language.code(),
+            t => translator(self.state.content.clone(), self.language),
+            me => Value::from(minijinja::value::Serde(&me)),
+            csrf => self.signed.map(|s| s.session.csrf_token.clone()),
+            section => self.section,
+            title => &self.title,
+            notice => &self.notice,
+            error => &self.error,
+        };
+        let context = minijinja::context! { ..Value::from(minijinja::value::Serde(fields)), ..common };
+        match self.state.content.templates.render(template, &context) {
+            Ok(html) => html_response(status, html),
+            Err(error) => {
+                tracing::error!(%error, template, "rendering a console page failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, "the page could not be rendered").into_response()
+            }
+        }
+    }
+}
+
+fn html_response(status: StatusCode, html: String) -> Response {
+    let mut response = (status, Html(html)).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONSOLE_CSP));
+    response
+}
+
+/// `t("id", name=value, …)` in templates: the Fluent message in the page's language. An id that
+/// does not exist is an error of the template, reported when it renders.
+fn translator(content: Arc<Content>, language: Language) -> Value {
+    Value::from_function(move |id: &str, kwargs: Kwargs| {
+        let mut args = FluentArgs::new();
+        for name in kwargs.args() {
+            let value: Value = kwargs.get(name)?;
+            let value = match value.as_i64() {
+                Some(n) => FluentValue::from(n),
+                None => FluentValue::from(value.to_string()),
+            };
+            args.set(name.to_string(), value);
+        }
+        content.strings.lookup(language, id, &args).ok_or_else(|| {
+            minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                format!("no message `{id}` in the {language} strings"),
+            )
+        })
+    })
+}
+
+/// A page with one message and nothing else: not found, refused, unavailable.
+fn message(state: &AppState, language: Language, status: StatusCode, id: &str) -> Response {
+    let page = Page {
+        state,
+        language,
+        signed: None,
+        section: "",
+        title: state.content.strings.get(language, id),
+        notice: None,
+        error: None,
+    };
+    page.render(
+        status,
+        "console/message.html",
+        serde_json::json!({ "back": "/", "back_label": page.t("console-nav-briefs") }),
+    )
+}
+
+fn unavailable(state: &AppState, language: Language) -> Response {
+    message(state, language, StatusCode::SERVICE_UNAVAILABLE, "console-unavailable")
+}
+
+fn not_found(state: &AppState, language: Language) -> Response {
+    message(state, language, StatusCode::NOT_FOUND, "console-not-found")
+}
+
+/// A use case refused for the person's role: what they hold and what it needs, in their words.
+fn forbidden(page: &Page, needed: &str) -> Response {
+    let role = page
+        .signed
+        .map_or(String::new(), |s| page.t(&format!("role-{}", s.session.account.role)));
+    let text = page.state.content.strings.get_with(
+        page.language,
+        "console-forbidden",
+        &[("role", role.into()), ("needed", page.t(needed).into())],
+    );
+    let mut page = page.clone();
+    page.title = text;
+    page.render(
+        StatusCode::FORBIDDEN,
+        "console/message.html",
+        serde_json::json!({ "back": "/briefs", "back_label": page.t("console-nav-briefs") }),
+    )
+}
+
+/// Which refusal a [`Denied`] is: the use cases name the role they need.
+fn needed_for(denied: &Denied) -> &'static str {
+    if denied.0.contains("approver") && !denied.0.contains("coordinator") {
+        "console-needs-approver"
+    } else {
+        "console-needs-coordinator"
+    }
+}

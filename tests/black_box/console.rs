@@ -1,0 +1,371 @@
+//! The console over HTTP, as a browser meets it: signing in, the cookie it gets, forms that
+//! must come from the console itself, the two-person rule between named people, and pages in
+//! each person's language. (The same flows in a real browser are in `.ci/run`.)
+
+use briefcast::access::{Caller, Role};
+use briefcast::language::Language;
+use briefcast::service::accounts::{self, AccountRequest};
+use chrono::TimeDelta;
+use reqwest::StatusCode;
+use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, ORIGIN, SET_COOKIE};
+use scraper::{Html, Selector};
+
+use crate::common::{self, TestApp, spawn_app, spawn_app_with};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+async fn add_person(app: &TestApp, email: &str, name: &str, role: Role, language: Language) {
+    let request = AccountRequest {
+        email,
+        name,
+        role,
+        language,
+        password: PASSWORD,
+    };
+    accounts::add(app.store.as_ref(), &Caller::cli(), request, common::now())
+        .await
+        .unwrap();
+}
+
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// What a browser would hold for one person: their cookie, sent back on every request.
+struct Browser<'a> {
+    app: &'a TestApp,
+    client: reqwest::Client,
+    cookie: Option<String>,
+}
+
+struct Answer {
+    status: StatusCode,
+    location: Option<String>,
+    set_cookie: Option<String>,
+    html: String,
+}
+
+impl<'a> Browser<'a> {
+    fn new(app: &'a TestApp) -> Self {
+        Browser {
+            app,
+            client: no_redirects(),
+            cookie: None,
+        }
+    }
+
+    async fn answer(response: reqwest::Response) -> Answer {
+        let header = |name| {
+            response
+                .headers()
+                .get(name)
+                .map(|v: &reqwest::header::HeaderValue| v.to_str().unwrap().to_string())
+        };
+        let (status, location, set_cookie) = (response.status(), header(LOCATION), header(SET_COOKIE));
+        Answer {
+            status,
+            location,
+            set_cookie,
+            html: response.text().await.unwrap(),
+        }
+    }
+
+    async fn get(&self, path: &str) -> Answer {
+        let mut request = self.client.get(self.app.url(path));
+        if let Some(cookie) = &self.cookie {
+            request = request.header(COOKIE, cookie);
+        }
+        Self::answer(request.send().await.unwrap()).await
+    }
+
+    /// A form sent from a page at `origin`.
+    async fn post_from(&self, origin: &str, path: &str, fields: &[(&str, &str)]) -> Answer {
+        let mut request = self
+            .client
+            .post(self.app.url(path))
+            .header(ORIGIN, origin)
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(
+                url::form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(fields)
+                    .finish(),
+            );
+        if let Some(cookie) = &self.cookie {
+            request = request.header(COOKIE, cookie);
+        }
+        Self::answer(request.send().await.unwrap()).await
+    }
+
+    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Answer {
+        let origin = format!("http://{}", self.app.addr);
+        self.post_from(&origin, path, fields).await
+    }
+
+    async fn sign_in(&mut self, email: &str, password: &str) -> Answer {
+        let answer = self
+            .post(
+                "/sign-in",
+                &[("email", email), ("password", password), ("next", ""), ("lang", "en")],
+            )
+            .await;
+        if let Some(set) = &answer.set_cookie {
+            self.cookie = set.split(';').next().map(str::to_string);
+        }
+        answer
+    }
+
+    /// The CSRF token and the brief's change stamp from a brief page's approve form.
+    async fn form_of(&self, path: &str) -> (String, String) {
+        let page = self.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+        (
+            value_of(&page.html, "input[name=csrf]").expect("a CSRF field"),
+            value_of(&page.html, "input[name=updated]").unwrap_or_default(),
+        )
+    }
+}
+
+fn value_of(html: &str, selector: &str) -> Option<String> {
+    let document = Html::parse_document(html);
+    let selector = Selector::parse(selector).unwrap();
+    document
+        .select(&selector)
+        .next()
+        .and_then(|e| e.value().attr("value"))
+        .map(str::to_string)
+}
+
+fn text_of(html: &str) -> String {
+    Html::parse_document(html)
+        .root_element()
+        .text()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+const REFUSED: &str =
+    "Signing in failed: the email address or the password is not right, or there were too many attempts.";
+
+each_backend! {
+    async fn signing_in_gives_a_strict_cookie_and_a_refusal_says_nothing_about_who_exists(b) {
+        let app = spawn_app(&b).await;
+        add_person(&app, "kaisa@example.fi", "Kaisa Koordinaattori", Role::Coordinator, Language::En).await;
+        let mut browser = Browser::new(&app);
+
+        let first = browser.get("/briefs?status=draft").await;
+        assert_eq!(first.status, StatusCode::SEE_OTHER);
+        assert_eq!(first.location.as_deref(), Some("/sign-in?next=%2Fbriefs%3Fstatus%3Ddraft"));
+
+        let wrong = browser.sign_in("kaisa@example.fi", "not the password at all").await;
+        let nobody = browser.sign_in("nobody@example.fi", PASSWORD).await;
+        for refused in [&wrong, &nobody] {
+            assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+            assert!(refused.set_cookie.is_none());
+            assert!(text_of(&refused.html).contains(REFUSED), "{}", refused.html);
+        }
+        assert_eq!(
+            value_of(&wrong.html, "input[name=email]").as_deref(),
+            Some("kaisa@example.fi"),
+            "what was typed is kept"
+        );
+
+        let signed = browser.sign_in("KAISA@example.fi", PASSWORD).await;
+        assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.html);
+        assert_eq!(signed.location.as_deref(), Some("/briefs"));
+        let cookie = signed.set_cookie.unwrap();
+        for flag in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+            assert!(cookie.contains(flag), "{cookie}");
+        }
+        assert!(!cookie.contains("Secure"), "plain http: {cookie}");
+
+        let page = browser.get("/briefs").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(text_of(&page.html).contains("Signed in as Kaisa Koordinaattori (coordinator)"));
+        let entries = app.store.audit_log(20).await.unwrap();
+        let actions: Vec<_> = entries.iter().map(|e| (e.action.as_str(), e.actor.as_str())).collect();
+        assert!(actions.contains(&("session.start", "Kaisa Koordinaattori <kaisa@example.fi>")), "{actions:?}");
+        assert!(actions.iter().filter(|(a, _)| *a == "session.refused").count() == 2, "{actions:?}");
+    }
+}
+
+each_backend! {
+    async fn the_sixth_wrong_password_in_a_row_is_throttled_even_when_the_next_one_is_right(b) {
+        let app = spawn_app(&b).await;
+        add_person(&app, "hanna@example.fi", "Hanna Hyväksyjä", Role::Approver, Language::Fi).await;
+        let mut browser = Browser::new(&app);
+        for _ in 0..5 {
+            let refused = browser.sign_in("hanna@example.fi", "a wrong password, again").await;
+            assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+        }
+        let throttled = browser.sign_in("hanna@example.fi", PASSWORD).await;
+        assert_eq!(throttled.status, StatusCode::UNAUTHORIZED);
+        assert!(text_of(&throttled.html).contains(REFUSED), "the same words as any refusal");
+        app.clock.advance(TimeDelta::minutes(16));
+        let later = browser.sign_in("hanna@example.fi", PASSWORD).await;
+        assert_eq!(later.status, StatusCode::SEE_OTHER, "after the window the right password works");
+    }
+}
+
+/// A brief that validates, pasted into the console by whoever is signed in there.
+async fn paste_brief(browser: &Browser<'_>) -> String {
+    let (csrf, _) = browser.form_of("/briefs").await;
+    let toml = common::brief_valid_at(include_str!("../fixtures/briefs/storm-72h.toml"), common::now());
+    let added = browser
+        .post("/briefs/new", &[("csrf", &csrf), ("format", "toml"), ("text", &toml)])
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.html);
+    let location = added.location.unwrap();
+    assert!(location.ends_with("?notice=added"), "{location}");
+    location.trim_end_matches("?notice=added").to_string()
+}
+
+each_backend! {
+    async fn the_author_cannot_approve_and_the_page_says_why_and_another_approver_can(b) {
+        let app = spawn_app(&b).await;
+        add_person(&app, "hanna@example.fi", "Hanna Hyväksyjä", Role::Approver, Language::Fi).await;
+        add_person(&app, "bo@example.fi", "Bo Godkännare", Role::Approver, Language::Sv).await;
+        let mut author = Browser::new(&app);
+        author.sign_in("hanna@example.fi", PASSWORD).await;
+        let brief = paste_brief(&author).await;
+
+        let own = author.get(&brief).await;
+        let own_text = text_of(&own.html);
+        assert!(own_text.contains("Kirjoitit tämän tiedotteen. Kahden henkilön säännön mukaan"), "{own_text}");
+        assert!(own_text.contains("Luonnos"), "status in Finnish: {own_text}");
+        assert!(value_of(&own.html, "form[action$=approve] input[name=updated]").is_none(), "no approve button for the author");
+
+        // Sent anyway (an old tab, a crafted request): refused by the use case, explained.
+        let (csrf, updated) = author.form_of(&brief).await;
+        let updated = if updated.is_empty() {
+            value_of(&own.html, "input[name=updated]").unwrap()
+        } else {
+            updated
+        };
+        let refused = author
+            .post(&format!("{brief}/approve"), &[("csrf", &csrf), ("updated", &updated)])
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        assert!(text_of(&refused.html).contains("Kirjoitit tämän tiedotteen"));
+
+        let mut other = Browser::new(&app);
+        other.sign_in("bo@example.fi", PASSWORD).await;
+        let (csrf, updated) = other.form_of(&brief).await;
+        let approved = other
+            .post(&format!("{brief}/approve"), &[("csrf", &csrf), ("updated", &updated)])
+            .await;
+        assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.html);
+        let page = other.get(approved.location.as_deref().unwrap()).await;
+        let text = text_of(&page.html);
+        assert!(text.contains("Meddelandet är godkänt."), "{text}");
+        assert!(text.contains("Godkänt av Bo Godkännare <bo@example.fi>"), "{text}");
+        assert!(text.contains("Skrivet av Hanna Hyväksyjä <hanna@example.fi>"), "{text}");
+    }
+}
+
+each_backend! {
+    async fn a_cross_site_post_or_one_without_the_token_changes_nothing(b) {
+        let app = spawn_app(&b).await;
+        add_person(&app, "hanna@example.fi", "Hanna Hyväksyjä", Role::Approver, Language::En).await;
+        add_person(&app, "bo@example.fi", "Bo Godkännare", Role::Approver, Language::En).await;
+        let mut author = Browser::new(&app);
+        author.sign_in("hanna@example.fi", PASSWORD).await;
+        let brief = paste_brief(&author).await;
+        let mut other = Browser::new(&app);
+        other.sign_in("bo@example.fi", PASSWORD).await;
+        let (csrf, updated) = other.form_of(&brief).await;
+        let action = format!("{brief}/approve");
+
+        let cross = other
+            .post_from("https://evil.example", &action, &[("csrf", &csrf), ("updated", &updated)])
+            .await;
+        assert_eq!(cross.status, StatusCode::FORBIDDEN);
+        assert!(text_of(&cross.html).contains("did not come from the console's own page"));
+        let tokenless = other.post(&action, &[("updated", &updated)]).await;
+        assert_eq!(tokenless.status, StatusCode::FORBIDDEN);
+        let forged = other.post(&action, &[("csrf", "bc_guessed"), ("updated", &updated)]).await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN);
+        let cross_sign_in = Browser::new(&app)
+            .post_from("https://evil.example", "/sign-in", &[("email", "bo@example.fi"), ("password", PASSWORD)])
+            .await;
+        assert_eq!(cross_sign_in.status, StatusCode::FORBIDDEN);
+        assert!(cross_sign_in.set_cookie.is_none());
+
+        let page = other.get(&brief).await;
+        assert!(text_of(&page.html).contains("Draft"), "still a draft");
+
+        // A form from before the brief changed is refused with its state now.
+        let withdrawn = author
+            .post(&format!("{brief}/withdraw"), &[("csrf", &author.form_of(&brief).await.0), ("updated", &updated)])
+            .await;
+        assert_eq!(withdrawn.status, StatusCode::SEE_OTHER, "{}", withdrawn.html);
+        let stale = other.post(&action, &[("csrf", &csrf), ("updated", &updated)]).await;
+        assert_eq!(stale.status, StatusCode::CONFLICT);
+        assert!(
+            text_of(&stale.html).contains("This brief changed while you were looking at it: it is now withdrawn."),
+            "{}",
+            text_of(&stale.html)
+        );
+    }
+}
+
+each_backend! {
+    async fn a_session_ends_on_sign_out_and_when_idle_and_brings_the_person_back(b) {
+        let app = spawn_app(&b).await;
+        add_person(&app, "kaisa@example.fi", "Kaisa Koordinaattori", Role::Coordinator, Language::Sv).await;
+        let mut browser = Browser::new(&app);
+        browser.sign_in("kaisa@example.fi", PASSWORD).await;
+        let (csrf, _) = browser.form_of("/briefs").await;
+        let out = browser.post("/sign-out", &[("csrf", &csrf)]).await;
+        assert_eq!(out.status, StatusCode::SEE_OTHER);
+        assert!(out.set_cookie.unwrap().contains("Max-Age=0"));
+        let after = browser.get("/briefs").await;
+        assert_eq!(after.status, StatusCode::SEE_OTHER, "the old cookie is worth nothing");
+
+        browser.sign_in("kaisa@example.fi", PASSWORD).await;
+        assert_eq!(browser.get("/briefs").await.status, StatusCode::OK);
+        app.clock.advance(TimeDelta::minutes(31));
+        let idle = browser.get("/briefs?status=sent").await;
+        assert_eq!(idle.status, StatusCode::SEE_OTHER);
+        let to = idle.location.unwrap();
+        assert_eq!(to, "/sign-in?next=%2Fbriefs%3Fstatus%3Dsent&ended=1");
+        let sign_in_page = Browser::new(&app).get(&format!("{to}&lang=sv")).await;
+        assert!(text_of(&sign_in_page.html).contains("Din session har tagit slut."));
+        assert_eq!(value_of(&sign_in_page.html, "input[name=next]").as_deref(), Some("/briefs?status=sent"));
+        let back = browser
+            .post("/sign-in", &[("email", "kaisa@example.fi"), ("password", PASSWORD), ("next", "/briefs?status=sent")])
+            .await;
+        assert_eq!(back.location.as_deref(), Some("/briefs?status=sent"));
+        let elsewhere = browser
+            .post("/sign-in", &[("email", "kaisa@example.fi"), ("password", PASSWORD), ("next", "//evil.example/")])
+            .await;
+        assert_eq!(elsewhere.location.as_deref(), Some("/briefs"), "never sent to another site");
+    }
+}
+
+each_backend! {
+    async fn under_https_the_cookie_is_secure_and_pages_have_a_strict_policy(b) {
+        let app = spawn_app_with(&b, &[("BRIEFCAST_PUBLIC_URL", "https://briefcast.example.fi")]).await;
+        add_person(&app, "kaisa@example.fi", "Kaisa Koordinaattori", Role::Coordinator, Language::En).await;
+        let browser = Browser::new(&app);
+        let signed = browser
+            .post_from(
+                "https://briefcast.example.fi",
+                "/sign-in",
+                &[("email", "kaisa@example.fi"), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(signed.status, StatusCode::SEE_OTHER);
+        assert!(signed.set_cookie.unwrap().contains("; Secure"));
+        let page = no_redirects().get(app.url("/sign-in")).send().await.unwrap();
+        let csp = page.headers()["content-security-policy"].to_str().unwrap().to_string();
+        assert!(csp.contains("script-src 'self'") && csp.contains("style-src 'self'"), "{csp}");
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        assert_eq!(page.headers()["x-frame-options"], "DENY");
+    }
+}
