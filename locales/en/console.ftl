@@ -76,6 +76,11 @@ brief-copy = Copy
 brief-copied = Copied
 brief-characters = { $count } characters
 
+brief-edit-heading = Change the text
+brief-edit-intro = The brief as TOML. Saving checks it again and makes it a draft, to be approved anew.
+brief-edit-save = Save changes
+brief-edited-notice = The changes are saved. The brief is a draft again and needs approval.
+
 new-brief-title = New brief
 new-brief-intro = Paste a brief in TOML or JSON, or upload its file. It is saved as a draft, and every problem found in it is listed so you can fix it before approval.
 new-brief-text = Brief text

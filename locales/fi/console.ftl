@@ -76,6 +76,11 @@ brief-copy = Kopioi
 brief-copied = Kopioitu
 brief-characters = { $count } merkkiä
 
+brief-edit-heading = Muuta tekstiä
+brief-edit-intro = Tiedote TOML-muodossa. Tallennus tarkistaa sen uudelleen ja palauttaa sen luonnokseksi, joka on hyväksyttävä uudestaan.
+brief-edit-save = Tallenna muutokset
+brief-edited-notice = Muutokset on tallennettu. Tiedote on taas luonnos ja tarvitsee hyväksynnän.
+
 new-brief-title = Uusi tiedote
 new-brief-intro = Liitä tiedote TOML- tai JSON-muodossa tai lataa sen tiedosto. Se tallennetaan luonnokseksi, ja kaikki siitä löytyvät ongelmat luetellaan, jotta voit korjata ne ennen hyväksyntää.
 new-brief-text = Tiedotteen teksti

@@ -76,6 +76,11 @@ brief-copy = Kopiera
 brief-copied = Kopierat
 brief-characters = { $count } tecken
 
+brief-edit-heading = Ändra texten
+brief-edit-intro = Meddelandet som TOML. När du sparar kontrolleras det på nytt och blir ett utkast som måste godkännas igen.
+brief-edit-save = Spara ändringarna
+brief-edited-notice = Ändringarna är sparade. Meddelandet är ett utkast igen och behöver godkännas.
+
 new-brief-title = Nytt meddelande
 new-brief-intro = Klistra in ett meddelande i TOML eller JSON, eller ladda upp filen. Det sparas som utkast, och alla problem som hittas i det listas så att du kan åtgärda dem före godkännandet.
 new-brief-text = Meddelandets text

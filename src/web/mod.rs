@@ -122,21 +122,25 @@ pub async fn run_until_stopped(
 
 /// Headers on every response. No page has a remote asset or a reason to be framed: the
 /// unsubscribe button must not be clickable through someone else's page. The console sets its
-/// own, stricter policy (no inline styles, its own script); every other page gets this one.
+/// own content policy (no inline styles, its own script) and referrer policy (browsers send
+/// `Origin: null` on a form posted from a `no-referrer` page, which would defeat its origin
+/// check); every other response gets these.
 async fn security_headers(mut response: Response) -> Response {
     let headers = response.headers_mut();
-    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-        headers.insert(
+    for (name, value) in [
+        (
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; \
-                 frame-ancestors 'none'; base-uri 'none'",
-            ),
-        );
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; \
+             frame-ancestors 'none'; base-uri 'none'",
+        ),
+        (header::REFERRER_POLICY, "no-referrer"),
+    ] {
+        if !headers.contains_key(&name) {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
     }
     for (name, value) in [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "no-referrer"),
         (header::X_FRAME_OPTIONS, "DENY"),
         // Reader pages and API answers hold personal data: no shared cache keeps them.
         (header::CACHE_CONTROL, "no-store"),

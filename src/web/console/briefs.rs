@@ -133,6 +133,7 @@ fn notice_id(name: &str) -> Option<&'static str> {
         "approved" => Some("brief-approved-notice"),
         "withdrawn" => Some("brief-withdrawn-notice"),
         "added" => Some("brief-added-notice"),
+        "edited" => Some("brief-edited-notice"),
         _ => None,
     }
 }
@@ -180,10 +181,13 @@ struct PackView {
 struct Actions {
     approve: bool,
     withdraw: bool,
+    edit: bool,
 }
 
 fn snippet(label: String, text: String, characters: usize) -> SnippetView {
-    let rows = text.lines().count().clamp(2, 12) + 1;
+    // About forty characters a line in the narrowest column, so that the whole text shows.
+    let lines: usize = text.lines().map(|l| l.chars().count() / 40 + 1).sum();
+    let rows = lines.clamp(2, 14);
     SnippetView {
         label,
         text,
@@ -249,16 +253,17 @@ fn approval_block(state: &AppState, signed: &Signed, stored: &StoredBrief) -> Op
     }
 }
 
-/// The brief page, with `error` (already in the person's language) above it when an action on
-/// it was refused.
-async fn brief_page(
-    state: &AppState,
-    signed: &Signed,
-    id: BriefId,
-    status: StatusCode,
+/// How a brief page is shown: after a refusal its status and message (already in the person's
+/// language), after a rejected edit the text as typed with what is wrong with it.
+#[derive(Default)]
+struct Shown {
+    status: Option<StatusCode>,
     notice: Option<String>,
     error: Option<String>,
-) -> Response {
+    typed: Option<(String, String)>,
+}
+
+async fn brief_page(state: &AppState, signed: &Signed, id: BriefId, shown: Shown) -> Response {
     let mut page = Page::new(state, signed, "briefs", "briefs-title");
     let (store, caller, now) = (state.store.as_ref(), &signed.session.caller, state.clock.now());
     let checked = match service::show(store, &state.content, caller, id, now).await {
@@ -278,12 +283,15 @@ async fn brief_page(
     let blocked = (stored.status == BriefStatus::Draft)
         .then(|| approval_block(state, signed, stored))
         .flatten();
+    let coordinates = caller.role.coordinates();
     let actions = Actions {
         approve: stored.status == BriefStatus::Draft && blocked.is_none() && checked.problems.is_empty(),
-        withdraw: matches!(
-            stored.status,
-            BriefStatus::Draft | BriefStatus::Approved | BriefStatus::Queued
-        ) && caller.role.coordinates(),
+        withdraw: coordinates && stored.status.withdraw().is_ok(),
+        edit: coordinates && stored.status.edit().is_ok(),
+    };
+    let (source, field_error) = match shown.typed {
+        Some((text, error)) => (text, Some(error)),
+        None => (toml::to_string(&stored.brief).unwrap_or_default(), None),
     };
     let all_languages = page.t("brief-problem-all-languages");
     let problems: Vec<ProblemView> = checked
@@ -309,12 +317,20 @@ async fn brief_page(
         stamp: stamp(stored.updated_at),
     };
     page.title = view.title.clone();
-    page.notice = notice;
-    page.error = error;
+    page.notice = shown.notice;
+    page.error = shown.error;
     page.render(
-        status,
+        shown.status.unwrap_or(StatusCode::OK),
         "console/brief.html",
-        serde_json::json!({ "brief": view, "problems": problems, "previews": previews, "actions": actions, "blocked": blocked.map(|id| page.t(id)) }),
+        serde_json::json!({
+            "brief": view,
+            "problems": problems,
+            "previews": previews,
+            "actions": actions,
+            "blocked": blocked.map(|id| page.t(id)),
+            "source": source,
+            "field_error": field_error,
+        }),
     )
 }
 
@@ -332,7 +348,16 @@ pub async fn show(
         .as_deref()
         .and_then(notice_id)
         .map(|n| state.content.strings.get(signed.language(), n));
-    brief_page(&state, &signed, id, StatusCode::OK, notice, None).await
+    brief_page(
+        &state,
+        &signed,
+        id,
+        Shown {
+            notice,
+            ..Shown::default()
+        },
+    )
+    .await
 }
 
 /// A lifecycle refusal in the person's words.
@@ -374,6 +399,7 @@ fn refusal(state: &AppState, language: Language, error: &BriefError) -> String {
 enum Action {
     Approve,
     Withdraw,
+    Edit,
 }
 
 async fn act(state: AppState, posted: Posted, id: String, action: Action) -> Response {
@@ -399,13 +425,29 @@ async fn act(state: AppState, posted: Posted, id: String, action: Action) -> Res
             .content
             .strings
             .get_with(language, "brief-stale", &[("status", status.into())]);
-        return brief_page(&state, signed, id, StatusCode::CONFLICT, None, Some(error)).await;
+        let shown = Shown {
+            status: Some(StatusCode::CONFLICT),
+            error: Some(error),
+            ..Shown::default()
+        };
+        return brief_page(&state, signed, id, shown).await;
     }
     let done = match action {
         Action::Approve => service::approve(store, &state.content, id, caller, state.config.two_person_rule, now)
             .await
             .map(|_| "approved"),
         Action::Withdraw => service::withdraw(store, id, caller, now).await.map(|_| "withdrawn"),
+        Action::Edit => {
+            let text = posted.field("text").unwrap_or("");
+            let format = if text.trim_start().starts_with('{') {
+                BriefFormat::Json
+            } else {
+                BriefFormat::Toml
+            };
+            service::edit(store, &state.content, id, text, format, caller, now)
+                .await
+                .map(|_| "edited")
+        }
     };
     match done {
         // After a change, a fresh GET: reloading the page must not send the form again.
@@ -419,10 +461,32 @@ async fn act(state: AppState, posted: Posted, id: String, action: Action) -> Res
                 } => StatusCode::FORBIDDEN,
                 _ => StatusCode::CONFLICT,
             };
-            brief_page(&state, signed, id, status, None, Some(text)).await
+            let shown = Shown {
+                status: Some(status),
+                error: Some(text),
+                ..Shown::default()
+            };
+            brief_page(&state, signed, id, shown).await
+        }
+        Err(BriefError::Parse(error)) => {
+            let message = state.content.strings.get_with(
+                language,
+                "new-brief-unreadable",
+                &[("reason", error.to_string().into())],
+            );
+            let shown = Shown {
+                status: Some(StatusCode::UNPROCESSABLE_ENTITY),
+                typed: Some((posted.field("text").unwrap_or("").to_string(), message)),
+                ..Shown::default()
+            };
+            brief_page(&state, signed, id, shown).await
         }
         Err(error) => failed(&Page::new(&state, signed, "briefs", "briefs-title"), error),
     }
+}
+
+pub async fn edit(State(state): State<AppState>, Path(id): Path<String>, posted: Posted) -> Response {
+    act(state, posted, id, Action::Edit).await
 }
 
 pub async fn approve(State(state): State<AppState>, Path(id): Path<String>, posted: Posted) -> Response {

@@ -47,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         .route("/briefs/{id}", get(briefs::show))
         .route("/briefs/{id}/approve", post(briefs::approve))
         .route("/briefs/{id}/withdraw", post(briefs::withdraw))
+        .route("/briefs/{id}/edit", post(briefs::edit))
         .route("/briefs/{id}/preview/{lang}", get(briefs::email_preview))
         .route("/console/assets/{name}", get(asset))
 }
@@ -273,9 +274,10 @@ impl<'a> Page<'a> {
 
 fn html_response(status: StatusCode, html: String) -> Response {
     let mut response = (status, Html(html)).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONSOLE_CSP));
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONSOLE_CSP));
+    // The referrer stays on this server, and forms carry a real `Origin` for the check.
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     response
 }
 

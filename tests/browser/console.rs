@@ -1,0 +1,316 @@
+//! Coordinators and approvers in Chromium: signing in, a brief from a pasted text with a problem
+//! to approved by a second person, a form sent from another origin, and throttled guessing.
+
+use std::time::{Duration, Instant};
+
+use briefcast::access::{Caller, Role};
+use briefcast::language::Language;
+use briefcast::service::accounts::{self, AccountRequest};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+use crate::common::{self, TestApp, spawn_app};
+
+const PASSWORD: &str = "correct horse battery staple";
+const STORM: &str = include_str!("../fixtures/briefs/storm-72h.toml");
+const EN_TITLE: &str = "title = \"Get ready for the storm: manage at home for 72 hours\"";
+
+/// Chromium and axe-core, when this run has them.
+struct Tools {
+    webdriver: String,
+    axe: String,
+}
+
+fn tools() -> Option<Tools> {
+    let webdriver = common::service("BRIEFCAST_TEST_WEBDRIVER_URL")?;
+    let axe_path = common::service("BRIEFCAST_TEST_AXE_JS")?;
+    let axe = std::fs::read_to_string(&axe_path).unwrap_or_else(|e| panic!("reading axe-core at {axe_path}: {e}"));
+    Some(Tools { webdriver, axe })
+}
+
+async fn browser(tools: &Tools) -> Client {
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        json!({ "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900", "--lang=en"] }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let client = ClientBuilder::new(connector)
+        .capabilities(capabilities)
+        .connect(&tools.webdriver)
+        .await
+        .expect("a WebDriver session with Chromium");
+    client.set_window_size(1280, 900).await.unwrap();
+    client
+}
+
+async fn add_person(app: &TestApp, email: &str, name: &str, role: Role, language: Language) {
+    let request = AccountRequest {
+        email,
+        name,
+        role,
+        language,
+        password: PASSWORD,
+    };
+    accounts::add(app.store.as_ref(), &Caller::cli(), request, common::now())
+        .await
+        .unwrap();
+}
+
+/// The page's visible text, once `css` holds `expected`; fails after a deadline.
+async fn wait_for_text(client: &Client, css: &str, expected: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        if let Ok(element) = client.find(Locator::Css(css)).await
+            && let Ok(text) = element.text().await
+            && text.contains(expected)
+        {
+            return client.find(Locator::Css("body")).await.unwrap().text().await.unwrap();
+        }
+        let url = client.current_url().await.map(|u| u.to_string()).unwrap_or_default();
+        assert!(
+            Instant::now() < deadline,
+            "`{css}` never showed `{expected}` (at {url}): {}",
+            client.source().await.unwrap_or_default()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// axe-core on the page as it is now: no serious or critical violation of WCAG 2.1 A or AA.
+async fn accessible(client: &Client, tools: &Tools, page: &str) {
+    client.execute(&tools.axe, vec![]).await.expect("axe-core loads");
+    let script = "const done = arguments[arguments.length - 1];
+        axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+          .then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.map(n => n.target.join(' ')).join(', '))))
+          .catch(e => done(['axe failed: ' + e]));";
+    let found = client.execute_async(script, vec![]).await.expect("axe-core runs");
+    let violations: Vec<String> = serde_json::from_value(found).unwrap_or_default();
+    assert!(violations.is_empty(), "{page}: {violations:#?}");
+}
+
+/// The page at phone and laptop width into `BRIEFCAST_SCREENSHOTS`, when that is set.
+async fn screenshots(client: &Client, name: &str) {
+    let Ok(dir) = std::env::var("BRIEFCAST_SCREENSHOTS") else {
+        return;
+    };
+    std::fs::create_dir_all(&dir).unwrap();
+    for (width, label) in [(390, "phone"), (1280, "laptop")] {
+        client.set_window_size(width, 900).await.unwrap();
+        // A full-page picture: the window as tall as the page.
+        let height = client
+            .execute("return document.documentElement.scrollHeight", vec![])
+            .await
+            .ok()
+            .and_then(|v| v.as_u64())
+            .unwrap_or(900)
+            .clamp(600, 4000);
+        client.set_window_size(width, height as u32).await.unwrap();
+        let png = client.screenshot().await.unwrap();
+        std::fs::write(format!("{dir}/{name}-{label}.png"), png).unwrap();
+    }
+    client.set_window_size(1280, 900).await.unwrap();
+}
+
+async fn sign_in(client: &Client, app: &TestApp, email: &str, password: &str) {
+    client.goto(&app.url("/sign-in?lang=en")).await.unwrap();
+    client
+        .find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .send_keys(email)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(password)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("form[action='/sign-in'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn click(client: &Client, css: &str) {
+    client.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+}
+
+/// Replaces a text area's content, as pasting does.
+async fn paste(client: &Client, id: &str, text: &str) {
+    client
+        .execute(
+            "document.getElementById(arguments[0]).value = arguments[1];",
+            vec![Value::from(id), Value::from(text)],
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_brief_goes_from_a_pasted_text_with_a_problem_to_approved_by_a_second_person() {
+    let Some(tools) = tools() else { return };
+    let backend = common::sqlite_backend().await;
+    let app = spawn_app(&backend).await;
+    add_person(
+        &app,
+        "kaisa@example.fi",
+        "Kaisa Koordinaattori",
+        Role::Coordinator,
+        Language::En,
+    )
+    .await;
+    add_person(
+        &app,
+        "hanna@example.fi",
+        "Hanna Hyväksyjä",
+        Role::Approver,
+        Language::Fi,
+    )
+    .await;
+    let client = browser(&tools).await;
+
+    // Any console page first asks who you are, then takes you there.
+    client.goto(&app.url("/briefs/new")).await.unwrap();
+    wait_for_text(&client, "h1", "Sign in").await;
+    accessible(&client, &tools, "sign-in").await;
+    screenshots(&client, "sign-in").await;
+    client
+        .find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .send_keys("kaisa@example.fi")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    click(&client, "form[action='/sign-in'] button").await;
+    wait_for_text(&client, "h1", "New brief").await;
+    let cookies = client.get_all_cookies().await.unwrap();
+    let session = cookies
+        .iter()
+        .find(|c| c.name() == "briefcast_session")
+        .expect("a session cookie");
+    assert_eq!(session.http_only(), Some(true));
+    assert_eq!(session.same_site().map(|s| s.to_string()).as_deref(), Some("Strict"));
+    accessible(&client, &tools, "new brief").await;
+
+    let with_problem = common::brief_valid_at(STORM, common::now()).replacen(EN_TITLE, "title = \"\"", 1);
+    assert_ne!(
+        with_problem,
+        common::brief_valid_at(STORM, common::now()),
+        "the fixture has the English title"
+    );
+    paste(&client, "text", &with_problem).await;
+    click(&client, "form[action='/briefs/new'] button[type=submit]").await;
+    let page = wait_for_text(&client, "p.notice", "The brief is saved as a draft.").await;
+    assert!(page.contains("Problems to fix before approval"), "{page}");
+    assert!(
+        page.contains("en · title"),
+        "the problem names its language and field: {page}"
+    );
+    assert!(page.contains("Only an approver can approve briefs."), "{page}");
+    accessible(&client, &tools, "brief with a problem").await;
+
+    paste(&client, "text", &common::brief_valid_at(STORM, common::now())).await;
+    click(&client, "form[action$='/edit'] button").await;
+    let page = wait_for_text(&client, "p.notice", "The changes are saved.").await;
+    assert!(page.contains("No problems: this brief can be approved."), "{page}");
+    screenshots(&client, "brief").await;
+    client.goto(&app.url("/briefs")).await.unwrap();
+    wait_for_text(&client, "h1", "Briefs").await;
+    accessible(&client, &tools, "briefs").await;
+    screenshots(&client, "briefs").await;
+    click(&client, "form[action='/sign-out'] button").await;
+    wait_for_text(&client, "p.notice", "You are signed out.").await;
+
+    sign_in(&client, &app, "hanna@example.fi", PASSWORD).await;
+    wait_for_text(&client, "h1", "Tiedotteet").await;
+    click(&client, "tbody a").await;
+    wait_for_text(&client, "#actions-heading", "Päätä").await;
+    accessible(&client, &tools, "brief for the approver").await;
+    click(&client, "form[action$='/approve'] button").await;
+    let page = wait_for_text(&client, "p.notice", "Tiedote on hyväksytty.").await;
+    assert!(page.contains("Hyväksyjä: Hanna Hyväksyjä <hanna@example.fi>"), "{page}");
+    assert!(
+        page.contains("Kirjoittaja: Kaisa Koordinaattori <kaisa@example.fi>"),
+        "{page}"
+    );
+    let briefs = app.store.briefs(None).await.unwrap();
+    assert_eq!(
+        briefs[0].approved_by.as_deref(),
+        Some("Hanna Hyväksyjä <hanna@example.fi>")
+    );
+    client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_form_from_another_origin_and_the_sixth_wrong_password_are_refused() {
+    let Some(tools) = tools() else { return };
+    let backend = common::sqlite_backend().await;
+    let app = spawn_app(&backend).await;
+    add_person(&app, "bo@example.fi", "Bo Godkännare", Role::Approver, Language::Sv).await;
+    let brief = briefcast::service::briefs::submit(
+        app.store.as_ref(),
+        &briefcast::pack::Content::embedded(),
+        &common::brief_valid_at(STORM, common::now()),
+        briefcast::brief::BriefFormat::Toml,
+        &Caller::cli(),
+        common::now(),
+    )
+    .await
+    .unwrap();
+    let id = brief.stored.id;
+
+    // Another origin on the same machine (same site, so the strict cookie still goes along):
+    // a page whose button posts to the console.
+    let target = app.url(&format!("/briefs/{id}/withdraw"));
+    let evil = axum::Router::new().route(
+        "/",
+        axum::routing::get(move || {
+            let target = target.clone();
+            async move {
+                axum::response::Html(format!(
+                    "<!DOCTYPE html><html lang=en><title>prize</title><form method=post action='{target}'>\
+                     <input type=hidden name=csrf value=guess><button>Claim your prize</button></form></html>"
+                ))
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let evil_addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, evil).await });
+
+    let client = browser(&tools).await;
+    sign_in(&client, &app, "bo@example.fi", PASSWORD).await;
+    wait_for_text(&client, "h1", "Meddelanden").await;
+    client.goto(&format!("http://{evil_addr}/")).await.unwrap();
+    click(&client, "button").await;
+    let page = wait_for_text(&client, "h1", "Begäran kom inte från konsolens egen sida").await;
+    assert!(!page.contains("återkallat"), "{page}");
+    let stored = app.store.brief(id).await.unwrap().unwrap();
+    assert_eq!(stored.status.as_str(), "draft", "nothing changed");
+
+    let other = browser(&tools).await;
+    for _ in 0..5 {
+        sign_in(&other, &app, "bo@example.fi", "not the password, sorry").await;
+        wait_for_text(&other, "div.error", "Signing in failed").await;
+    }
+    sign_in(&other, &app, "bo@example.fi", PASSWORD).await;
+    let page = wait_for_text(&other, "div.error", "Signing in failed").await;
+    assert!(page.contains("wait 15 minutes"), "{page}");
+    accessible(&other, &tools, "sign-in refused").await;
+    client.close().await.unwrap();
+    other.close().await.unwrap();
+}
