@@ -12,3 +12,25 @@ document.querySelectorAll("button.copy[data-copy]").forEach(function (button) {
     });
   });
 });
+
+// An upload shows how far it has got; the answer replaces the page, as a plain submit would.
+document.querySelectorAll("form[data-progress]").forEach(function (form) {
+  var box = document.getElementById(form.dataset.progress);
+  if (!box || !window.XMLHttpRequest || !window.FormData) { return; }
+  var bar = box.querySelector("progress");
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var request = new XMLHttpRequest();
+    request.open("POST", form.action);
+    request.upload.addEventListener("progress", function (e) {
+      if (e.lengthComputable) { bar.value = Math.round(100 * e.loaded / e.total); }
+    });
+    request.addEventListener("load", function () {
+      document.open();
+      document.write(request.responseText);
+      document.close();
+    });
+    box.hidden = false;
+    request.send(new FormData(form));
+  });
+});

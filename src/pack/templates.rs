@@ -40,6 +40,18 @@ const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../content/templates/console/new_brief.html"),
     ),
     (
+        "console/roster.html",
+        include_str!("../../content/templates/console/roster.html"),
+    ),
+    (
+        "console/import.html",
+        include_str!("../../content/templates/console/import.html"),
+    ),
+    (
+        "console/person.html",
+        include_str!("../../content/templates/console/person.html"),
+    ),
+    (
         "console/message.html",
         include_str!("../../content/templates/console/message.html"),
     ),

@@ -22,6 +22,28 @@ use crate::service::audience::{self as service, AudienceError, RosterFilter};
 /// arrives and never held whole, so the limit bounds one transaction, not memory; past it, 413.
 pub const MAX_ROSTER_BYTES: u64 = 1024 * 1024 * 1024;
 
+/// A roster arriving as a stream of chunks, as a blocking reader for the CSV parser, and a flag
+/// that says whether it was cut off at [`MAX_ROSTER_BYTES`].
+pub(super) fn capped_reader<S, E>(stream: S) -> (impl std::io::Read + Send + 'static, Arc<AtomicBool>)
+where
+    S: futures::Stream<Item = Result<axum::body::Bytes, E>> + Send + Unpin + 'static,
+    E: std::error::Error + Send + Sync + 'static,
+{
+    let over_limit = Arc::new(AtomicBool::new(false));
+    let flag = over_limit.clone();
+    let mut seen: u64 = 0;
+    let stream = stream.map(move |chunk| {
+        let chunk = chunk.map_err(std::io::Error::other)?;
+        seen += chunk.len() as u64;
+        if seen > MAX_ROSTER_BYTES {
+            flag.store(true, Ordering::Relaxed);
+            return Err(std::io::Error::other("the roster is over the route's limit"));
+        }
+        Ok(chunk)
+    });
+    (SyncIoBridge::new(StreamReader::new(stream)), over_limit)
+}
+
 /// The CSV is the request body, as a file upload would send it, read as it streams in.
 pub async fn import(
     State(state): State<AppState>,
@@ -46,19 +68,7 @@ pub async fn import(
     if declared.is_some_and(|n| n > MAX_ROSTER_BYTES) {
         return Err(too_large());
     }
-    let over_limit = Arc::new(AtomicBool::new(false));
-    let flag = over_limit.clone();
-    let mut seen: u64 = 0;
-    let stream = body.into_data_stream().map(move |chunk| {
-        let chunk = chunk.map_err(std::io::Error::other)?;
-        seen += chunk.len() as u64;
-        if seen > MAX_ROSTER_BYTES {
-            flag.store(true, Ordering::Relaxed);
-            return Err(std::io::Error::other("the roster is over the route's limit"));
-        }
-        Ok(chunk)
-    });
-    let source = SyncIoBridge::new(StreamReader::new(stream));
+    let (source, over_limit) = capped_reader(body.into_data_stream());
     let now = state.clock.now();
     match service::import(state.store.as_ref(), &caller, source, now).await {
         Ok(report) => {

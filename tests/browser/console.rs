@@ -314,3 +314,88 @@ async fn a_form_from_another_origin_and_the_sixth_wrong_password_are_refused() {
     client.close().await.unwrap();
     other.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_roster_is_imported_with_its_report_filtered_and_a_person_erased() {
+    let Some(tools) = tools() else { return };
+    let backend = common::sqlite_backend().await;
+    let app = spawn_app(&backend).await;
+    add_person(
+        &app,
+        "kaisa@example.fi",
+        "Kaisa Koordinaattori",
+        Role::Coordinator,
+        Language::En,
+    )
+    .await;
+    let client = browser(&tools).await;
+    sign_in(&client, &app, "kaisa@example.fi", PASSWORD).await;
+    wait_for_text(&client, "h1", "Briefs").await;
+    click(&client, "a[href='/roster']").await;
+    wait_for_text(&client, "main", "Nobody matches these choices.").await;
+    click(&client, "a[href='/roster/import']").await;
+    wait_for_text(&client, "h1", "Import a roster").await;
+    accessible(&client, &tools, "import").await;
+
+    let sample = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/rosters/influencers-sample.csv"
+    );
+    client
+        .find(Locator::Id("file"))
+        .await
+        .unwrap()
+        .send_keys(sample)
+        .await
+        .unwrap();
+    click(&client, "form[action='/roster/import'] button").await;
+    let page = wait_for_text(&client, "#report-heading", "What was imported").await;
+    assert!(page.contains("17 new, 0 updated, 0 unchanged, 4 rejected."), "{page}");
+    assert!(page.contains("language `de` is not offered"), "{page}");
+    let download = client
+        .find(Locator::Css("a[download='rejected-rows.csv']"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(download.starts_with("data:text/csv"), "{download}");
+    assert!(
+        download.contains("not-an-email"),
+        "the rows are in the download: {download}"
+    );
+    accessible(&client, &tools, "import report").await;
+    screenshots(&client, "import").await;
+
+    client.goto(&app.url("/roster?language=sv")).await.unwrap();
+    let page = wait_for_text(&client, "main", "People 1–").await;
+    assert!(page.contains("svenska"), "{page}");
+    accessible(&client, &tools, "roster").await;
+    screenshots(&client, "roster").await;
+    let swedish = app
+        .store
+        .list_influencers(&Default::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.influencer.language == Language::Sv)
+        .count();
+    let rows = client.find_all(Locator::Css("tbody tr")).await.unwrap().len();
+    assert_eq!(rows, swedish, "the filter shows every Swedish reader and nobody else");
+
+    client.goto(&app.url("/roster/sara.oberg%40example.com")).await.unwrap();
+    wait_for_text(&client, "#erase-heading", "Erase this person").await;
+    accessible(&client, &tools, "person").await;
+    let page = client.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("Erasing removes"),
+        "the confirmation names what goes: {page}"
+    );
+    click(&client, "form[action$='/erase'] input[name=confirm]").await;
+    click(&client, "form[action$='/erase'] button").await;
+    wait_for_text(&client, "p.notice", "The person is erased.").await;
+    let gone = briefcast::audience::EmailAddress::parse("sara.oberg@example.com").unwrap();
+    assert!(app.store.influencer(&gone).await.unwrap().is_none());
+    client.close().await.unwrap();
+}

@@ -7,6 +7,7 @@
 //! own origin; see [`Signed`] and [`Posted`].
 
 mod briefs;
+mod roster;
 mod sign_in;
 
 use std::sync::Arc;
@@ -49,6 +50,16 @@ pub fn routes() -> Router<AppState> {
         .route("/briefs/{id}/withdraw", post(briefs::withdraw))
         .route("/briefs/{id}/edit", post(briefs::edit))
         .route("/briefs/{id}/preview/{lang}", get(briefs::email_preview))
+        .route("/roster", get(roster::list))
+        .route(
+            "/roster/import",
+            get(roster::import_page)
+                .post(roster::import)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/roster/{email}", get(roster::person))
+        .route("/roster/{email}/export", get(roster::export))
+        .route("/roster/{email}/erase", post(roster::erase))
         .route("/console/assets/{name}", get(asset))
 }
 
