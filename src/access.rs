@@ -99,10 +99,14 @@ pub struct Caller {
     pub role: Role,
 }
 
-/// A use case refused for the caller's role; the message names what was needed.
+/// A use case refused for the caller's role: the least role that would have done, and a
+/// message that names it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct Denied(pub String);
+#[error("{message}")]
+pub struct Denied {
+    pub needs: Role,
+    pub message: String,
+}
 
 impl Caller {
     /// The command line. Whoever runs it on the server holds the database and the secret
@@ -119,10 +123,10 @@ impl Caller {
         if self.role == Role::Approver {
             Ok(())
         } else {
-            Err(Denied(format!(
-                "this needs the approver role; the token has the {} role",
-                self.role
-            )))
+            Err(Denied {
+                needs: Role::Approver,
+                message: format!("this needs the approver role; the token has the {} role", self.role),
+            })
         }
     }
 
@@ -131,10 +135,13 @@ impl Caller {
         if self.role.coordinates() {
             Ok(())
         } else {
-            Err(Denied(format!(
-                "this needs the coordinator or approver role; the token has the {} role",
-                self.role
-            )))
+            Err(Denied {
+                needs: Role::Coordinator,
+                message: format!(
+                    "this needs the coordinator or approver role; the token has the {} role",
+                    self.role
+                ),
+            })
         }
     }
 
@@ -144,10 +151,13 @@ impl Caller {
         if self.role == Role::Ops {
             Ok(())
         } else {
-            Err(Denied(format!(
-                "posting inbound mail needs an ops token; this token has the {} role",
-                self.role
-            )))
+            Err(Denied {
+                needs: Role::Ops,
+                message: format!(
+                    "posting inbound mail needs an ops token; this token has the {} role",
+                    self.role
+                ),
+            })
         }
     }
 

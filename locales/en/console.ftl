@@ -26,6 +26,7 @@ console-unavailable = The service is not answering right now. Please try again i
 console-forbidden = Your role ({ $role }) cannot do this. { $needed }
 console-needs-coordinator = It needs a coordinator or an approver.
 console-needs-approver = It needs an approver.
+console-needs-ops = It needs an ops account.
 
 briefs-title = Briefs
 briefs-filter-label = Show

@@ -26,6 +26,7 @@ console-unavailable = Palvelu ei juuri nyt vastaa. Yritä hetken kuluttua uudell
 console-forbidden = Roolisi ({ $role }) ei voi tehdä tätä. { $needed }
 console-needs-coordinator = Siihen tarvitaan koordinaattori tai hyväksyjä.
 console-needs-approver = Siihen tarvitaan hyväksyjä.
+console-needs-ops = Siihen tarvitaan ylläpidon tili.
 
 briefs-title = Tiedotteet
 briefs-filter-label = Näytä

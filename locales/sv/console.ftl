@@ -26,6 +26,7 @@ console-unavailable = Tjänsten svarar inte just nu. Försök igen om en stund.
 console-forbidden = Din roll ({ $role }) kan inte göra detta. { $needed }
 console-needs-coordinator = Det kräver en koordinator eller en godkännare.
 console-needs-approver = Det kräver en godkännare.
+console-needs-ops = Det kräver ett driftkonto.
 
 briefs-title = Meddelanden
 briefs-filter-label = Visa

@@ -104,6 +104,7 @@ pub const CONSOLE_IDS: &[&str] = &[
     "console-forbidden",
     "console-needs-coordinator",
     "console-needs-approver",
+    "console-needs-ops",
     "briefs-title",
     "briefs-filter-label",
     "briefs-filter-all",
@@ -335,23 +336,20 @@ impl Strings {
     /// A message that may not exist: for templates, which can be overridden and may name an
     /// id the code never checked.
     pub fn lookup(&self, language: Language, id: &str, args: &FluentArgs) -> Option<String> {
+        self.try_format(language, id, Some(args))
+    }
+
+    fn try_format(&self, language: Language, id: &str, args: Option<&FluentArgs>) -> Option<String> {
         let bundle = &self.locales[index(language)].bundle;
         let pattern = bundle.get_message(id)?.value()?;
         let mut errors = Vec::new();
-        Some(bundle.format_pattern(pattern, Some(args), &mut errors).into_owned())
+        Some(bundle.format_pattern(pattern, args, &mut errors).into_owned())
     }
 
     fn format(&self, language: Language, id: &str, args: Option<&FluentArgs>) -> String {
-        let bundle = &self.locales[index(language)].bundle;
-        // Loading checked every id in MESSAGE_IDS, so a miss is a programming error.
-        let message = bundle
-            .get_message(id)
-            .unwrap_or_else(|| panic!("message `{id}` missing in {language}"));
-        let pattern = message
-            .value()
-            .unwrap_or_else(|| panic!("message `{id}` has no value in {language}"));
-        let mut errors = Vec::new();
-        bundle.format_pattern(pattern, args, &mut errors).into_owned()
+        // Loading checked every id the code asks for, so a miss is a programming error.
+        self.try_format(language, id, args)
+            .unwrap_or_else(|| panic!("message `{id}` missing or without a value in {language}"))
     }
 }
 

@@ -229,20 +229,44 @@ pub async fn preview(
 ) -> Result<Preview, BriefError> {
     caller.must_coordinate()?;
     let stored = stored_brief(store, id).await?;
-    let sample = Recipient {
-        name: String::new(),
-        unsubscribe_url: "#unsubscribe".into(),
-        preferences_url: "#preferences".into(),
-        reply_address: "questions+PREVIEW@localhost".into(),
-    };
     Ok(crate::pack::preview(
         content,
         &stored.brief,
         language,
         policy,
-        &sample,
+        &sample_reader(),
         now,
     )?)
+}
+
+/// A brief with its problems and what readers of each language would receive, from one read:
+/// the page a coordinator or approver decides on.
+pub async fn review(
+    store: &dyn Store,
+    content: &Content,
+    caller: &Caller,
+    id: BriefId,
+    policy: LanguagePolicy,
+    now: DateTime<Utc>,
+) -> Result<(Checked, Vec<Preview>), BriefError> {
+    caller.must_coordinate()?;
+    let stored = stored_brief(store, id).await?;
+    let sample = sample_reader();
+    let previews = Language::ALL
+        .into_iter()
+        .map(|language| crate::pack::preview(content, &stored.brief, language, policy, &sample, now))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((checked(content, stored, now), previews))
+}
+
+/// The reader a preview is personalised for: nobody in particular, with links that go nowhere.
+fn sample_reader() -> Recipient {
+    Recipient {
+        name: String::new(),
+        unsubscribe_url: "#unsubscribe".into(),
+        preferences_url: "#preferences".into(),
+        reply_address: "questions+PREVIEW@localhost".into(),
+    }
 }
 
 async fn stored_brief(store: &dyn Store, id: BriefId) -> Result<StoredBrief, BriefError> {

@@ -70,7 +70,7 @@ impl ApiError {
 
 impl From<crate::access::Denied> for ApiError {
     fn from(e: crate::access::Denied) -> Self {
-        ApiError::forbidden(e.0)
+        ApiError::forbidden(e.message)
     }
 }
 

@@ -5,13 +5,11 @@ use std::time::{Duration, Instant};
 
 use briefcast::access::{Caller, Role};
 use briefcast::language::Language;
-use briefcast::service::accounts::{self, AccountRequest};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
-use crate::common::{self, TestApp, spawn_app};
+use crate::common::{self, PASSWORD, TestApp, add_person, spawn_app};
 
-const PASSWORD: &str = "correct horse battery staple";
 const STORM: &str = include_str!("../fixtures/briefs/storm-72h.toml");
 const EN_TITLE: &str = "title = \"Get ready for the storm: manage at home for 72 hours\"";
 
@@ -42,19 +40,6 @@ async fn browser(tools: &Tools) -> Client {
         .expect("a WebDriver session with Chromium");
     client.set_window_size(1280, 900).await.unwrap();
     client
-}
-
-async fn add_person(app: &TestApp, email: &str, name: &str, role: Role, language: Language) {
-    let request = AccountRequest {
-        email,
-        name,
-        role,
-        language,
-        password: PASSWORD,
-    };
-    accounts::add(app.store.as_ref(), &Caller::cli(), request, common::now())
-        .await
-        .unwrap();
 }
 
 /// The page's visible text, once `css` holds `expected`; fails after a deadline.
@@ -90,9 +75,9 @@ async fn accessible(client: &Client, tools: &Tools, page: &str) {
     assert!(violations.is_empty(), "{page}: {violations:#?}");
 }
 
-/// The page at phone and laptop width into `BRIEFCAST_SCREENSHOTS`, when that is set.
+/// The page at phone and laptop width into `BRIEFCAST_TEST_SCREENSHOTS`, when that is set.
 async fn screenshots(client: &Client, name: &str) {
-    let Ok(dir) = std::env::var("BRIEFCAST_SCREENSHOTS") else {
+    let Ok(dir) = std::env::var("BRIEFCAST_TEST_SCREENSHOTS") else {
         return;
     };
     std::fs::create_dir_all(&dir).unwrap();
@@ -115,6 +100,11 @@ async fn screenshots(client: &Client, name: &str) {
 
 async fn sign_in(client: &Client, app: &TestApp, email: &str, password: &str) {
     client.goto(&app.url("/sign-in?lang=en")).await.unwrap();
+    fill_sign_in(client, email, password).await;
+}
+
+/// Types into the sign-in form on the page and sends it.
+async fn fill_sign_in(client: &Client, email: &str, password: &str) {
     client
         .find(Locator::Id("email"))
         .await
@@ -181,21 +171,7 @@ async fn a_brief_goes_from_a_pasted_text_with_a_problem_to_approved_by_a_second_
     wait_for_text(&client, "h1", "Sign in").await;
     accessible(&client, &tools, "sign-in").await;
     screenshots(&client, "sign-in").await;
-    client
-        .find(Locator::Id("email"))
-        .await
-        .unwrap()
-        .send_keys("kaisa@example.fi")
-        .await
-        .unwrap();
-    client
-        .find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    click(&client, "form[action='/sign-in'] button").await;
+    fill_sign_in(&client, "kaisa@example.fi", PASSWORD).await;
     wait_for_text(&client, "h1", "New brief").await;
     let cookies = client.get_all_cookies().await.unwrap();
     let session = cookies
@@ -205,6 +181,7 @@ async fn a_brief_goes_from_a_pasted_text_with_a_problem_to_approved_by_a_second_
     assert_eq!(session.http_only(), Some(true));
     assert_eq!(session.same_site().map(|s| s.to_string()).as_deref(), Some("Strict"));
     accessible(&client, &tools, "new brief").await;
+    screenshots(&client, "new-brief").await;
 
     let with_problem = common::brief_valid_at(STORM, common::now()).replacen(EN_TITLE, "title = \"\"", 1);
     assert_ne!(
@@ -298,6 +275,7 @@ async fn a_form_from_another_origin_and_the_sixth_wrong_password_are_refused() {
     client.goto(&format!("http://{evil_addr}/")).await.unwrap();
     click(&client, "button").await;
     let page = wait_for_text(&client, "h1", "Begäran kom inte från konsolens egen sida").await;
+    screenshots(&client, "refused").await;
     assert!(!page.contains("återkallat"), "{page}");
     let stored = app.store.brief(id).await.unwrap().unwrap();
     assert_eq!(stored.status.as_str(), "draft", "nothing changed");
@@ -311,6 +289,7 @@ async fn a_form_from_another_origin_and_the_sixth_wrong_password_are_refused() {
     let page = wait_for_text(&other, "div.error", "Signing in failed").await;
     assert!(page.contains("wait 15 minutes"), "{page}");
     accessible(&other, &tools, "sign-in refused").await;
+    screenshots(&other, "sign-in-refused").await;
     client.close().await.unwrap();
     other.close().await.unwrap();
 }
@@ -387,6 +366,7 @@ async fn a_roster_is_imported_with_its_report_filtered_and_a_person_erased() {
     client.goto(&app.url("/roster/sara.oberg%40example.com")).await.unwrap();
     wait_for_text(&client, "#erase-heading", "Erase this person").await;
     accessible(&client, &tools, "person").await;
+    screenshots(&client, "person").await;
     let page = client.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
     assert!(
         page.contains("Erasing removes"),

@@ -4,7 +4,7 @@
 //! violations. `.ci/run` installs and starts both; without them these tests skip, and under
 //! `CI=true` they fail instead.
 //!
-//! With `BRIEFCAST_SCREENSHOTS` set to a folder, the main pages are saved there at phone
+//! With `BRIEFCAST_TEST_SCREENSHOTS` set to a folder, the main pages are saved there at phone
 //! (390 px) and laptop (1280 px) width, for people to look at.
 
 #[macro_use]

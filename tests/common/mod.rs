@@ -246,6 +246,23 @@ impl TestApp {
     }
 }
 
+/// The password every test person signs in to the console with.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A console account, made as an approver at the server's command line would.
+pub async fn add_person(app: &TestApp, email: &str, name: &str, role: Role, language: briefcast::language::Language) {
+    let request = briefcast::service::accounts::AccountRequest {
+        email,
+        name,
+        role,
+        language,
+        password: PASSWORD,
+    };
+    briefcast::service::accounts::add(app.store.as_ref(), &briefcast::access::Caller::cli(), request, now())
+        .await
+        .unwrap();
+}
+
 /// A response's status and JSON body.
 pub async fn json_of(response: reqwest::Response) -> (reqwest::StatusCode, serde_json::Value) {
     let status = response.status();

@@ -266,20 +266,14 @@ struct Shown {
 async fn brief_page(state: &AppState, signed: &Signed, id: BriefId, shown: Shown) -> Response {
     let mut page = Page::new(state, signed, "briefs", "briefs-title");
     let (store, caller, now) = (state.store.as_ref(), &signed.session.caller, state.clock.now());
-    let checked = match service::show(store, &state.content, caller, id, now).await {
-        Ok(checked) => checked,
+    let policy = LanguagePolicy::from_config(&state.config);
+    let (checked, previews) = match service::review(store, &state.content, caller, id, policy, now).await {
+        Ok(reviewed) => reviewed,
         Err(error) => return failed(&page, error),
     };
+    let previews: Vec<PackView> = previews.into_iter().map(|p| pack_view(state, p)).collect();
     let language = page.language;
     let stored = &checked.stored;
-    let policy = LanguagePolicy::from_config(&state.config);
-    let mut previews = Vec::new();
-    for reader_language in Language::ALL {
-        match service::preview(store, &state.content, caller, id, reader_language, policy, now).await {
-            Ok(preview) => previews.push(pack_view(state, preview)),
-            Err(error) => return failed(&page, error),
-        }
-    }
     let blocked = (stored.status == BriefStatus::Draft)
         .then(|| approval_block(state, signed, stored))
         .flatten();
@@ -378,7 +372,7 @@ fn refusal(state: &AppState, language: Language, error: &BriefError) -> String {
             ..
         } => strings.get_with(language, "brief-stale", &[("status", status_label(*status).into())]),
         BriefError::Lifecycle {
-            error: LifecycleError::Expired(at) | LifecycleError::Embargoed(at),
+            error: LifecycleError::Expired(at),
             ..
         } => {
             let reason = format!(
@@ -393,6 +387,16 @@ fn refusal(state: &AppState, language: Language, error: &BriefError) -> String {
             strings.get_with(language, "brief-cannot", &[("reason", count.into())])
         }
         other => strings.get_with(language, "brief-cannot", &[("reason", other.to_string().into())]),
+    }
+}
+
+/// JSON when the person chose it or the text is plainly JSON (a TOML brief never starts with
+/// `{`), else TOML.
+fn format_of(text: &str, chose_json: bool) -> BriefFormat {
+    if chose_json || text.trim_start().starts_with('{') {
+        BriefFormat::Json
+    } else {
+        BriefFormat::Toml
     }
 }
 
@@ -439,11 +443,7 @@ async fn act(state: AppState, posted: Posted, id: String, action: Action) -> Res
         Action::Withdraw => service::withdraw(store, id, caller, now).await.map(|_| "withdrawn"),
         Action::Edit => {
             let text = posted.field("text").unwrap_or("");
-            let format = if text.trim_start().starts_with('{') {
-                BriefFormat::Json
-            } else {
-                BriefFormat::Toml
-            };
+            let format = format_of(text, false);
             service::edit(store, &state.content, id, text, format, caller, now)
                 .await
                 .map(|_| "edited")
@@ -553,11 +553,7 @@ pub async fn add(State(state): State<AppState>, posted: Posted) -> Response {
     // An uploaded file wins over the box; its name is not needed, the format choice is.
     let text = if uploaded.is_empty() { pasted } else { uploaded };
     let format_name = posted.field("format").unwrap_or("toml");
-    let format = if format_name == "json" || text.starts_with('{') {
-        BriefFormat::Json
-    } else {
-        BriefFormat::Toml
-    };
+    let format = format_of(text, format_name == "json");
     if text.is_empty() {
         let error = page.t("new-brief-empty");
         return new_brief_form(

@@ -25,7 +25,7 @@ use minijinja::value::Kwargs;
 use serde::Serialize;
 
 use super::{AppState, form};
-use crate::access::Denied;
+use crate::access::{Denied, Role};
 use crate::language::Language;
 use crate::pack::Content;
 use crate::service::sessions::{self, Session};
@@ -88,6 +88,17 @@ pub struct Signed {
 impl Signed {
     pub fn language(&self) -> Language {
         self.session.account.language
+    }
+
+    /// The refusal for a state change that does not come from the console's own pages (see
+    /// [`same_origin`]); `None` when it does.
+    fn origin_refusal(&self, parts: &Parts, state: &AppState) -> Option<Response> {
+        (!same_origin(&parts.headers, &state.config.public_url)).then(|| cross_site(state, self.language()))
+    }
+
+    /// The refusal for a form without this session's CSRF token (compared in constant time).
+    fn csrf_refusal(&self, given: Option<&str>, state: &AppState) -> Option<Response> {
+        (!given.is_some_and(|t| tokens_match(t, &self.session.csrf_token))).then(|| cross_site(state, self.language()))
     }
 }
 
@@ -198,17 +209,15 @@ impl FromRequest<AppState> for Posted {
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = request.into_parts();
         let signed = Signed::from_request_parts(&mut parts, state).await?;
-        let language = signed.language();
-        if !same_origin(&parts.headers, &state.config.public_url) {
-            return Err(cross_site(state, language));
+        if let Some(refused) = signed.origin_refusal(&parts, state) {
+            return Err(refused);
         }
         let body = Bytes::from_request(Request::from_parts(parts.clone(), body), state)
             .await
             .map_err(IntoResponse::into_response)?;
         let fields = form::fields(&parts.headers, &body);
-        let token_right = form::field(&fields, "csrf").is_some_and(|t| tokens_match(t, &signed.session.csrf_token));
-        if !token_right {
-            return Err(cross_site(state, language));
+        if let Some(refused) = signed.csrf_refusal(form::field(&fields, "csrf"), state) {
+            return Err(refused);
         }
         Ok(Posted { signed, fields })
     }
@@ -359,11 +368,11 @@ fn forbidden(page: &Page, needed: &str) -> Response {
     )
 }
 
-/// Which refusal a [`Denied`] is: the use cases name the role they need.
+/// The words for the role a refused use case needed.
 fn needed_for(denied: &Denied) -> &'static str {
-    if denied.0.contains("approver") && !denied.0.contains("coordinator") {
-        "console-needs-approver"
-    } else {
-        "console-needs-coordinator"
+    match denied.needs {
+        Role::Approver => "console-needs-approver",
+        Role::Coordinator => "console-needs-coordinator",
+        Role::Ops => "console-needs-ops",
     }
 }

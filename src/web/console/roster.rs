@@ -9,9 +9,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Page, Posted, Signed, cross_site, encode, forbidden, needed_for, not_found, same_origin, tokens_match, unavailable,
-};
+use super::{Page, Posted, Signed, cross_site, encode, forbidden, needed_for, not_found, unavailable};
 use crate::audience::{EmailAddress, ImportReport};
 use crate::cadence::Cadence;
 use crate::language::Language;
@@ -212,10 +210,10 @@ pub async fn import(State(state): State<AppState>, request: Request) -> Response
         Ok(signed) => signed,
         Err(to_sign_in) => return to_sign_in,
     };
-    let language = signed.language();
-    if !same_origin(&parts.headers, &state.config.public_url) {
-        return cross_site(&state, language);
+    if let Some(refused) = signed.origin_refusal(&parts, &state) {
+        return refused;
     }
+    let language = signed.language();
     let mut page = Page::new(&state, &signed, "roster", "import-title");
     let boundary = parts
         .headers
@@ -227,11 +225,11 @@ pub async fn import(State(state): State<AppState>, request: Request) -> Response
     };
     let mut form = multer::Multipart::new(Body::into_data_stream(body), boundary);
     let csrf = match form.next_field().await {
-        Ok(Some(field)) if field.name() == Some("csrf") => field.text().await.unwrap_or_default(),
-        _ => String::new(),
+        Ok(Some(field)) if field.name() == Some("csrf") => field.text().await.ok(),
+        _ => None,
     };
-    if !tokens_match(&csrf, &signed.session.csrf_token) {
-        return cross_site(&state, language);
+    if let Some(refused) = signed.csrf_refusal(csrf.as_deref(), &state) {
+        return refused;
     }
     let file = match form.next_field().await {
         Ok(Some(field)) if field.name() == Some("file") && field.file_name().is_some_and(|n| !n.is_empty()) => field,
