@@ -23,7 +23,7 @@ use briefcast::config::Config;
 use briefcast::edition::{DeliveryStatus, EditionId, EditionKind, EditionStatus};
 use briefcast::edition::{EditionBrief, NewEdition, Recipients};
 use briefcast::store::{DeliveryQuery, PgStore, Store};
-use common::spawn_smtp_peer;
+use common::spawn_gated_smtp_pair;
 use dispatch_support::{Db, NewBrief, Raw, actor, at, brief, generated_roster};
 use tokio_util::sync::CancellationToken;
 
@@ -109,7 +109,10 @@ each_backend! {
     with_sql
     multi_thread
     async fn two_daemons_share_an_edition_each_recipient_once_and_one_leads_the_scheduler(db) {
-        let (smtp_url, received) = spawn_smtp_peer();
+        // Each daemon its own peer, each holding its first message until the other daemon has
+        // begun one: both take part however fast the machine (on SQLite under CI the first daemon
+        // up once sent all 1,000 before the second made its first claim).
+        let ([smtp_a, smtp_b], received) = spawn_gated_smtp_pair();
         generated_roster(&db, READERS).await;
         let storm = brief(&db, NewBrief::approved("storm", "weekly")).await;
 
@@ -149,8 +152,8 @@ each_backend! {
                 Some((other, store, leads))
             }
         };
-        let a = build(&db, first, &smtp_url).await;
-        let b = build(&db, second, &smtp_url).await;
+        let a = build(&db, first, &smtp_a).await;
+        let b = build(&db, second, &smtp_b).await;
         let edition: EditionId = db
             .store()
             .create_edition(

@@ -345,10 +345,35 @@ pub struct Received {
 struct Peer {
     received: Arc<std::sync::Mutex<Vec<Received>>>,
     current: Option<Received>,
+    gate: Option<Gate>,
+}
+
+/// Two peers that each hold their first message until the other has begun one: a test of two
+/// senders then knows both took part, whatever the machine's speed.
+#[derive(Clone)]
+struct Gate {
+    me: usize,
+    started: Arc<(std::sync::Mutex<[bool; 2]>, std::sync::Condvar)>,
+}
+
+impl Gate {
+    fn pass(&self) {
+        let (lock, turned) = &*self.started;
+        let mut started = lock.lock().unwrap();
+        started[self.me] = true;
+        turned.notify_all();
+        // Bounded, so that a test whose other sender never comes fails on its assertions.
+        let _ = turned
+            .wait_timeout_while(started, std::time::Duration::from_secs(30), |s| !s[1 - self.me])
+            .unwrap();
+    }
 }
 
 impl mailin_embedded::Handler for Peer {
     fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, to: &[String]) -> mailin_embedded::Response {
+        if let Some(gate) = &self.gate {
+            gate.pass();
+        }
         self.current = Some(Received {
             rcpt_to: to.to_vec(),
             bytes: Vec::new(),
@@ -375,6 +400,28 @@ impl mailin_embedded::Handler for Peer {
 pub fn spawn_smtp_peer() -> (String, Arc<std::sync::Mutex<Vec<Received>>>) {
     let peer = Peer::default();
     let received = peer.received.clone();
+    (serve_peer(peer), received)
+}
+
+/// Two in-process SMTP servers, one per sender, that record into one list and hold their first
+/// message until the other server has begun one (see [`Gate`]); their URLs and what they got.
+pub fn spawn_gated_smtp_pair() -> ([String; 2], Arc<std::sync::Mutex<Vec<Received>>>) {
+    let received = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let started = Arc::new((std::sync::Mutex::new([false; 2]), std::sync::Condvar::new()));
+    let urls = [0, 1].map(|me| {
+        serve_peer(Peer {
+            received: received.clone(),
+            current: None,
+            gate: Some(Gate {
+                me,
+                started: started.clone(),
+            }),
+        })
+    });
+    (urls, received)
+}
+
+fn serve_peer(peer: Peer) -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let mut server = mailin_embedded::Server::new(peer);
@@ -387,7 +434,7 @@ pub fn spawn_smtp_peer() -> (String, Arc<std::sync::Mutex<Vec<Received>>>) {
     std::thread::spawn(move || {
         let _ = server.serve();
     });
-    (format!("smtp://{addr}"), received)
+    format!("smtp://{addr}")
 }
 
 /// Waits for a condition, checking often, failing after a deadline: tests never sleep blindly.
