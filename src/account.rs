@@ -169,6 +169,8 @@ pub struct AccountSummary {
     pub created_at: DateTime<Utc>,
     pub password_changed_at: DateTime<Utc>,
     pub disabled_at: Option<DateTime<Utc>>,
+    /// Whether signing in also asks for a code from an authenticator app.
+    pub second_factor: bool,
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use std::time::Duration;
 use anyhow::{Context, anyhow, bail};
 use serde::Serialize;
 
+use crate::access::Role;
 use crate::language::Language;
 use crate::mask::mask_url;
 
@@ -204,6 +205,13 @@ settings! {
         pub missing_language: MissingLanguage = DefaultValue::Text("hold"), Public, missing_language;
         /// the language sent, with a note, under the fallback policy
         pub fallback_language: Language = DefaultValue::Text("fi"), Public, language;
+        /// roles whose accounts must sign in with an authenticator app's code too, e.g. ["approver"]
+        pub require_totp: Vec<Role> = DefaultValue::Text(""), Public, roles;
+        /// a console session unused this long is over
+        pub session_idle_timeout: Duration = DefaultValue::Text("30m"), Public, positive_duration;
+        /// no console session lasts longer than this, used or not
+        // A working day: a crisis desk's shift, after which one signs in again.
+        pub session_max_age: Duration = DefaultValue::Text("12h"), Public, positive_duration;
     }
     Logging {
         /// human or json
@@ -272,8 +280,14 @@ impl Config {
                     toml::Value::String(s) => s,
                     toml::Value::Boolean(b) => b.to_string(),
                     toml::Value::Integer(i) => i.to_string(),
+                    // A list of words (`require_totp = ["approver"]`), as the variable spells it.
+                    toml::Value::Array(items) if items.iter().all(toml::Value::is_str) => items
+                        .iter()
+                        .filter_map(toml::Value::as_str)
+                        .collect::<Vec<_>>()
+                        .join(","),
                     other => bail!(
-                        "config file {}: `{key}` must be a string, number or boolean, not {}",
+                        "config file {}: `{key}` must be a string, number, boolean or list of strings, not {}",
                         path.display(),
                         other.type_str()
                     ),
@@ -508,6 +522,20 @@ fn boolean(value: &str) -> Result<bool, String> {
     }
 }
 
+/// Roles, comma-separated (the file's list arrives joined so); none when empty.
+fn roles(value: &str) -> Result<Vec<Role>, String> {
+    let mut roles = Vec::new();
+    for word in value.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+        let role: Role = word
+            .parse()
+            .map_err(|_| format!("names `{word}`, which is not a role (use coordinator, approver or ops)"))?;
+        if !roles.contains(&role) {
+            roles.push(role);
+        }
+    }
+    Ok(roles)
+}
+
 fn language(value: &str) -> Result<Language, String> {
     value.parse().map_err(|_| "must be fi, sv or en".into())
 }
@@ -621,6 +649,8 @@ mod tests {
                 "send_rate_per_second" | "send_rate_per_hour" => "10",
                 "dispatch_lease" => "30s",
                 "dispatch_batch" | "dispatch_concurrency" => "4",
+                "require_totp" => "approver,ops",
+                "session_idle_timeout" | "session_max_age" => "1h",
                 _ => "x",
             };
             let c = Config::from_sources(None, env(&[(&var, value)]));
@@ -638,6 +668,28 @@ mod tests {
                 "{key} missing from `briefcast config`"
             );
         }
+    }
+
+    #[test]
+    fn roles_that_need_an_authenticator_come_as_a_list_or_a_comma_separated_variable() {
+        let file = Config::from_sources(
+            Some((Path::new("bc.toml"), "require_totp = [\"approver\", \"ops\"]")),
+            env(&[]),
+        )
+        .unwrap();
+        assert_eq!(file.require_totp, vec![Role::Approver, Role::Ops]);
+        let var = Config::from_sources(None, env(&[("BRIEFCAST_REQUIRE_TOTP", "ops, approver,ops")])).unwrap();
+        assert_eq!(var.require_totp, vec![Role::Ops, Role::Approver]);
+        assert!(Config::from_sources(None, env(&[])).unwrap().require_totp.is_empty());
+        let err = Config::from_sources(None, env(&[("BRIEFCAST_REQUIRE_TOTP", "approvers")])).unwrap_err();
+        assert!(
+            err.to_string().ends_with(
+                "require_totp = `approvers` names `approvers`, which is not a role (use coordinator, approver or ops)"
+            ),
+            "{err}"
+        );
+        let err = Config::from_sources(Some((Path::new("bc.toml"), "require_totp = [1]")), env(&[])).unwrap_err();
+        assert!(err.to_string().contains("list of strings"), "{err}");
     }
 
     #[test]

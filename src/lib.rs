@@ -35,6 +35,8 @@ pub mod service;
 pub mod access;
 // People who sign in: accounts, their names and their passwords' rules and hashes.
 pub mod account;
+// The second factor: one-time codes from an authenticator app (RFC 6238).
+pub mod totp;
 // The command line: parses, calls a use case, prints.
 pub mod cli;
 // The JSON API, the reader's page, health and metrics: parses, calls a use case, renders.

@@ -40,6 +40,8 @@ pub(super) enum UserCommand {
         #[arg(long, required = true)]
         password_stdin: bool,
     },
+    /// Take away someone's authenticator app (a lost phone) and sign them out everywhere
+    ResetTotp { email: String },
 }
 
 pub(super) async fn run(config: &Config, out: Output, command: UserCommand) -> anyhow::Result<()> {
@@ -83,21 +85,23 @@ pub(super) async fn run(config: &Config, out: Output, command: UserCommand) -> a
                 );
             } else {
                 outln!(
-                    "{:<32} {:<24} {:<12} {:<4} {:<21} {}",
+                    "{:<32} {:<24} {:<12} {:<4} {:<5} {:<21} {}",
                     "email",
                     "name",
                     "role",
                     "ui",
+                    "totp",
                     "created",
                     "disabled"
                 );
                 for a in &list {
                     outln!(
-                        "{:<32} {:<24} {:<12} {:<4} {:<21} {}",
+                        "{:<32} {:<24} {:<12} {:<4} {:<5} {:<21} {}",
                         a.email,
                         a.name,
                         a.role,
                         a.language.code(),
+                        if a.second_factor { "yes" } else { "no" },
                         when(Some(a.created_at)),
                         when(a.disabled_at)
                     );
@@ -121,6 +125,16 @@ pub(super) async fn run(config: &Config, out: Output, command: UserCommand) -> a
             out.line(
                 json!(account),
                 &format!("{} <{}> has a new password.", account.name, account.email),
+            );
+        }
+        UserCommand::ResetTotp { email } => {
+            let account = accounts::remove_second_factor(store, &caller, &email, now).await?;
+            out.line(
+                json!(account),
+                &format!(
+                    "{} <{}> has no authenticator app now and is signed out; they set up a new one at their next sign-in if their role requires it.",
+                    account.name, account.email
+                ),
             );
         }
     }

@@ -55,6 +55,18 @@ const BUILT_IN: &[(&str, &str)] = &[
         "console/message.html",
         include_str!("../../content/templates/console/message.html"),
     ),
+    (
+        "console/second_factor.html",
+        include_str!("../../content/templates/console/second_factor.html"),
+    ),
+    (
+        "console/account.html",
+        include_str!("../../content/templates/console/account.html"),
+    ),
+    (
+        "console/audit.html",
+        include_str!("../../content/templates/console/audit.html"),
+    ),
 ];
 
 /// The names of the templates that `content/templates/` may override.

@@ -83,3 +83,16 @@ pub async fn reset_password(
     let hash = Password::new(password)?.hash()?;
     Ok(store.set_password(&email, &hash, &caller.actor, now).await?)
 }
+
+/// Takes away a person's authenticator app (a lost or replaced phone) and signs them out
+/// everywhere; they set up a new one when they next sign in, if their role requires one.
+pub async fn remove_second_factor(
+    store: &dyn Store,
+    caller: &Caller,
+    email: &str,
+    now: DateTime<Utc>,
+) -> Result<AccountSummary, AccountError> {
+    caller.must_approve()?;
+    let email = EmailAddress::parse(email)?;
+    Ok(store.set_totp(&email, None, &caller.actor, now).await?)
+}

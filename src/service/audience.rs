@@ -88,6 +88,10 @@ pub struct RosterFilter {
     pub cadence: Option<Cadence>,
     /// A saved segment, by name.
     pub segment: Option<String>,
+    pub platform: Option<String>,
+    pub suppressed: Option<bool>,
+    /// Found in the name or the address.
+    pub search: Option<String>,
     pub limit: Option<u64>,
     pub offset: u64,
 }
@@ -117,6 +121,9 @@ pub async fn list(
         language: filter.language,
         cadence: filter.cadence,
         segment,
+        platform: filter.platform,
+        suppressed: filter.suppressed,
+        search: filter.search.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
         limit: filter.limit,
         offset: filter.offset,
     };

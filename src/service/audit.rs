@@ -1,7 +1,7 @@
 //! The audit log: who did what, newest first.
 
 use crate::access::{Caller, Denied};
-use crate::store::{AuditEntry, Store, StoreError};
+use crate::store::{AuditEntry, AuditQuery, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuditError {
@@ -16,4 +16,10 @@ pub enum AuditError {
 pub async fn log(store: &dyn Store, caller: &Caller, limit: u64) -> Result<Vec<AuditEntry>, AuditError> {
     caller.must_coordinate()?;
     Ok(store.audit_log(limit).await?)
+}
+
+/// Entries picked by family, actor or subject, a page at a time.
+pub async fn search(store: &dyn Store, caller: &Caller, query: &AuditQuery) -> Result<Vec<AuditEntry>, AuditError> {
+    caller.must_coordinate()?;
+    Ok(store.audit_search(query).await?)
 }

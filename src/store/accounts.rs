@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use crate::access::Actor;
 use crate::account::{AccountSummary, NewAccount};
 use crate::audience::EmailAddress;
+use crate::ids::AccountId;
 use crate::store::StoreResult;
 
 /// An account with what signing in checks.
@@ -13,6 +14,8 @@ use crate::store::StoreResult;
 pub struct StoredAccount {
     pub summary: AccountSummary,
     pub password_hash: String,
+    /// The authenticator app's shared secret, base32, when the person has set one up.
+    pub totp_secret: Option<String>,
 }
 
 #[async_trait]
@@ -51,4 +54,18 @@ pub trait AccountStore: Send + Sync {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> StoreResult<AccountSummary>;
+
+    /// Sets or (with `None`) removes the authenticator secret, audited (never the secret).
+    /// Removing it ends the person's sessions. Not found when there is no such account.
+    async fn set_totp(
+        &self,
+        email: &EmailAddress,
+        secret: Option<&str>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<AccountSummary>;
+
+    /// Records that the code of `step` was used: true only the first time a step at least that
+    /// late is claimed, so that a code seen over someone's shoulder cannot be used again.
+    async fn claim_totp_step(&self, account: AccountId, step: i64) -> StoreResult<bool>;
 }

@@ -49,7 +49,7 @@ pub use replies::{
 pub use roster::{InfluencerQuery, PersonalData, RosterStore};
 pub use schedules::ScheduleStore;
 pub use segments::{SegmentStore, SegmentSummary};
-pub use sessions::{NewSession, RecentFailures, SessionStore, StoredSession};
+pub use sessions::{NewSession, RecentFailures, SessionStage, SessionStore, StoredSession};
 pub use sqlite::SqliteStore;
 pub use suppressions::{SuppressionReason, SuppressionStore};
 pub use tokens::{TokenRecord, TokenStore, TokenSummary};
@@ -113,6 +113,20 @@ pub struct AuditEntry {
     pub detail: serde_json::Value,
 }
 
+/// Which audit entries to read, newest first.
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    /// Entries whose action is in this family: `session` finds `session.start` and the rest.
+    pub family: Option<String>,
+    /// Text found in who acted (a name, an address, `cli:`, `token:`).
+    pub actor: Option<String>,
+    /// Text found in what it was done to (an address, `brief:12`).
+    pub subject: Option<String>,
+    /// Only entries older than this one, for the next page.
+    pub before: Option<i64>,
+    pub limit: u64,
+}
+
 /// Everything briefcast stores, one aggregate per trait.
 #[async_trait]
 pub trait Store:
@@ -147,7 +161,15 @@ pub trait Store:
     /// Closes the pool: every later call fails as if the database had gone away.
     async fn close(&self);
 
-    async fn audit_log(&self, limit: u64) -> StoreResult<Vec<AuditEntry>>;
+    async fn audit_log(&self, limit: u64) -> StoreResult<Vec<AuditEntry>> {
+        self.audit_search(&AuditQuery {
+            limit,
+            ..AuditQuery::default()
+        })
+        .await
+    }
+
+    async fn audit_search(&self, query: &AuditQuery) -> StoreResult<Vec<AuditEntry>>;
 }
 
 /// Opens the database a URL names: `sqlite://…` or `postgres://…`.

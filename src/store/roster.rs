@@ -18,6 +18,12 @@ pub struct InfluencerQuery {
     pub language: Option<Language>,
     pub cadence: Option<Cadence>,
     pub segment: Option<SegmentFilter>,
+    /// People on this platform.
+    pub platform: Option<String>,
+    /// Only those never mailed (`true`), or only those who are (`false`).
+    pub suppressed: Option<bool>,
+    /// Words found in the name or the address, whatever their case.
+    pub search: Option<String>,
     pub limit: Option<u64>,
     pub offset: u64,
 }

@@ -8,6 +8,32 @@ use crate::account::AccountSummary;
 use crate::ids::AccountId;
 use crate::store::StoreResult;
 
+/// How far a session has come. A password alone gives `Code` to an account with an
+/// authenticator, and `Enrol` to one whose role requires an authenticator it does not have yet;
+/// such a session may only finish signing in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionStage {
+    Full,
+    Code,
+    Enrol,
+}
+
+impl SessionStage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionStage::Full => "full",
+            SessionStage::Code => "code",
+            SessionStage::Enrol => "enrol",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<SessionStage> {
+        [SessionStage::Full, SessionStage::Code, SessionStage::Enrol]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
+}
+
 /// A session to start: the cookie's id only as its hash.
 #[derive(Debug, Clone)]
 pub struct NewSession<'a> {
@@ -16,6 +42,7 @@ pub struct NewSession<'a> {
     pub csrf_token: &'a str,
     /// The client's address at sign-in, for the audit log.
     pub address: &'a str,
+    pub stage: SessionStage,
 }
 
 /// A session as stored, with the account it belongs to as it is now.
@@ -23,6 +50,7 @@ pub struct NewSession<'a> {
 pub struct StoredSession {
     pub account: AccountSummary,
     pub csrf_token: String,
+    pub stage: SessionStage,
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
     pub ended_at: Option<DateTime<Utc>>,

@@ -353,3 +353,126 @@ each_backend! {
         assert_eq!(page.headers()["x-frame-options"], "DENY");
     }
 }
+
+/// The secret on a page that sets up an app, and the code an app made from it would show now.
+fn app_code(html: &str, app: &TestApp) -> (String, String) {
+    let secret = value_of(html, "input[name=secret]").expect("the secret rides in the form");
+    let code = briefcast::totp::Secret::from_base32(&secret)
+        .unwrap()
+        .code(briefcast::clock::Clock::now(&app.clock));
+    (secret, code)
+}
+
+each_backend! {
+    async fn a_role_that_requires_an_app_sets_one_up_at_first_sign_in_then_gives_its_code(b) {
+        let app = spawn_app_with(&b, &[("BRIEFCAST_REQUIRE_TOTP", "approver")]).await;
+        add_person(&app, "hanna@example.fi", "Hanna Hyväksyjä", Role::Approver, Language::En).await;
+        let mut browser = Browser::new(&app);
+        let half = browser.sign_in("hanna@example.fi", PASSWORD).await;
+        assert_eq!(half.location.as_deref(), Some("/sign-in/code"));
+        let elsewhere = browser.get("/briefs").await;
+        assert_eq!(elsewhere.location.as_deref(), Some("/sign-in/code?next=%2Fbriefs"), "nothing else until the app is set up");
+
+        let setup = browser.get("/sign-in/code?next=%2Fbriefs").await;
+        assert_eq!(setup.status, StatusCode::OK);
+        let text = text_of(&setup.html);
+        assert!(text.contains("Your role needs a second step"), "{text}");
+        let qr = Html::parse_document(&setup.html)
+            .select(&Selector::parse("img.qr").unwrap())
+            .next()
+            .and_then(|img| img.value().attr("src").map(str::to_string))
+            .unwrap();
+        assert!(qr.starts_with("data:image/svg+xml;base64,"), "an image the page's policy allows");
+        let (secret, code) = app_code(&setup.html, &app);
+        let csrf = value_of(&setup.html, "input[name=csrf]").unwrap();
+        let wrong = browser
+            .post("/sign-in/code", &[("csrf", &csrf), ("secret", &secret), ("code", "12345"), ("next", "/briefs")])
+            .await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(text_of(&wrong.html).contains("The code is not right"));
+        assert_eq!(value_of(&wrong.html, "input[name=secret]").as_deref(), Some(secret.as_str()), "the same key again");
+
+        let done = browser
+            .post("/sign-in/code", &[("csrf", &csrf), ("secret", &secret), ("code", &code), ("next", "/briefs")])
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+        assert_eq!(done.location.as_deref(), Some("/briefs"));
+        let half_cookie = browser.cookie.clone();
+        browser.cookie = done.set_cookie.as_deref().and_then(|c| c.split(';').next()).map(str::to_string);
+        assert_ne!(browser.cookie, half_cookie, "a new session id");
+        assert!(text_of(&browser.get("/account").await.html).contains("On: signing in asks for the code from your app."));
+
+        // Next time: the password, then the code; the code just used does not work twice.
+        let mut again = Browser::new(&app);
+        assert_eq!(again.sign_in("hanna@example.fi", PASSWORD).await.location.as_deref(), Some("/sign-in/code"));
+        let step = again.get("/sign-in/code").await;
+        assert!(text_of(&step.html).contains("type the six-digit code it shows"), "{}", step.html);
+        assert!(value_of(&step.html, "input[name=secret]").is_none(), "no new key for someone who has one");
+        let csrf = value_of(&step.html, "input[name=csrf]").unwrap();
+        let replay = again.post("/sign-in/code", &[("csrf", &csrf), ("code", &code)]).await;
+        assert_eq!(replay.status, StatusCode::UNPROCESSABLE_ENTITY);
+        app.clock.advance(TimeDelta::seconds(30));
+        let fresh = briefcast::totp::Secret::from_base32(&secret)
+            .unwrap()
+            .code(briefcast::clock::Clock::now(&app.clock));
+        let cross = again.post_from("https://evil.example", "/sign-in/code", &[("csrf", &csrf), ("code", &fresh)]).await;
+        assert_eq!(cross.status, StatusCode::FORBIDDEN);
+        let signed = again.post("/sign-in/code", &[("csrf", &csrf), ("code", &fresh)]).await;
+        assert_eq!(signed.location.as_deref(), Some("/briefs"), "{}", signed.html);
+    }
+}
+
+each_backend! {
+    async fn anyone_may_add_an_app_from_their_account_page(b) {
+        let app = spawn_app(&b).await;
+        add_person(&app, "kaisa@example.fi", "Kaisa Koordinaattori", Role::Coordinator, Language::Fi).await;
+        let mut browser = Browser::new(&app);
+        assert_eq!(browser.sign_in("kaisa@example.fi", PASSWORD).await.location.as_deref(), Some("/briefs"));
+        let page = browser.get("/account").await;
+        assert!(text_of(&page.html).contains("Ei käytössä: kirjautuminen kysyy vain salasanasi."), "{}", page.html);
+        let (secret, code) = app_code(&page.html, &app);
+        let csrf = value_of(&page.html, "input[name=csrf]").unwrap();
+        let added = browser.post("/account/two-step", &[("csrf", &csrf), ("secret", &secret), ("code", &code)]).await;
+        assert_eq!(added.location.as_deref(), Some("/account?added=1"));
+        let after = text_of(&browser.get("/account?added=1").await.html);
+        assert!(after.contains("Kaksivaiheinen kirjautuminen on käytössä."), "{after}");
+        let mut next_time = Browser::new(&app);
+        assert_eq!(next_time.sign_in("kaisa@example.fi", PASSWORD).await.location.as_deref(), Some("/sign-in/code"));
+    }
+}
+
+each_backend! {
+    async fn the_roster_is_searched_and_filtered_and_the_audit_log_read_by_kind(b) {
+        let app = spawn_app(&b).await;
+        let actor = briefcast::access::Actor("test:import".into());
+        briefcast::service::audience::store_roster(app.store.as_ref(), common::SAMPLE_ROSTER, &actor, common::now())
+            .await
+            .unwrap();
+        add_person(&app, "kaisa@example.fi", "Kaisa Koordinaattori", Role::Coordinator, Language::En).await;
+        add_person(&app, "otto@example.fi", "Otto Operaattori", Role::Ops, Language::En).await;
+        let mut browser = Browser::new(&app);
+        browser.sign_in("kaisa@example.fi", PASSWORD).await;
+
+        let found = browser.get("/roster?q=virtanen").await;
+        let text = text_of(&found.html);
+        assert!(text.contains("Aino Virtanen") && !text.contains("Eero Mäkinen"), "{text}");
+        assert_eq!(value_of(&found.html, "input[name=q]").as_deref(), Some("virtanen"), "the words stay in the box");
+        let youtube = text_of(&browser.get("/roster?platform=youtube&language=fi").await.html);
+        assert!(youtube.contains("Eero Mäkinen") && !youtube.contains("Aino Virtanen"), "{youtube}");
+        let never = text_of(&browser.get("/roster?suppressed=yes").await.html);
+        assert!(never.contains("Nobody matches these choices."), "{never}");
+
+        let audit = browser.get("/audit?family=session").await;
+        assert_eq!(audit.status, StatusCode::OK);
+        let text = text_of(&audit.html);
+        assert!(text.contains("session.start") && text.contains("Kaisa Koordinaattori <kaisa@example.fi>"), "{text}");
+        assert!(!text.contains("roster.import"), "only the kind asked for");
+        let imports = text_of(&browser.get("/audit?family=roster").await.html);
+        assert!(imports.contains("roster.import") && imports.contains("test:import"), "{imports}");
+
+        let mut ops = Browser::new(&app);
+        ops.sign_in("otto@example.fi", PASSWORD).await;
+        let refused = ops.get("/audit").await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "the log names people: not for ops");
+    }
+}

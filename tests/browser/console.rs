@@ -1,5 +1,6 @@
 //! Coordinators and approvers in Chromium: signing in, a brief from a pasted text with a problem
-//! to approved by a second person, a form sent from another origin, and throttled guessing.
+//! to approved by a second person, a form sent from another origin, throttled guessing, and an
+//! approver setting up the authenticator app their role requires.
 
 use std::time::{Duration, Instant};
 
@@ -8,7 +9,7 @@ use briefcast::language::Language;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
-use crate::common::{self, PASSWORD, TestApp, add_person, spawn_app};
+use crate::common::{self, PASSWORD, TestApp, add_person, spawn_app, spawn_app_with};
 
 const STORM: &str = include_str!("../fixtures/briefs/storm-72h.toml");
 const EN_TITLE: &str = "title = \"Get ready for the storm: manage at home for 72 hours\"";
@@ -377,5 +378,68 @@ async fn a_roster_is_imported_with_its_report_filtered_and_a_person_erased() {
     wait_for_text(&client, "p.notice", "The person is erased.").await;
     let gone = briefcast::audience::EmailAddress::parse("sara.oberg@example.com").unwrap();
     assert!(app.store.influencer(&gone).await.unwrap().is_none());
+    client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_approver_sets_up_the_app_their_role_requires_and_reads_the_audit_log() {
+    let Some(tools) = tools() else { return };
+    let backend = common::sqlite_backend().await;
+    let app = spawn_app_with(&backend, &[("BRIEFCAST_REQUIRE_TOTP", "approver")]).await;
+    add_person(
+        &app,
+        "hanna@example.fi",
+        "Hanna Hyväksyjä",
+        Role::Approver,
+        Language::Fi,
+    )
+    .await;
+    let client = browser(&tools).await;
+    sign_in(&client, &app, "hanna@example.fi", PASSWORD).await;
+    let page = wait_for_text(&client, "h1", "Kaksivaiheinen kirjautuminen").await;
+    assert!(page.contains("Roolisi vaatii kirjautumiseen toisen vaiheen"), "{page}");
+    let qr_width = client
+        .execute("return document.querySelector('img.qr').naturalWidth", vec![])
+        .await
+        .unwrap();
+    assert!(
+        qr_width.as_u64().unwrap_or(0) >= 200,
+        "the QR code is drawn: {qr_width}"
+    );
+    accessible(&client, &tools, "two-step set-up").await;
+    screenshots(&client, "two-step").await;
+
+    let secret = client
+        .find(Locator::Css("input[name=secret]"))
+        .await
+        .unwrap()
+        .attr("value")
+        .await
+        .unwrap()
+        .unwrap();
+    let key = client.find(Locator::Id("key")).await.unwrap().text().await.unwrap();
+    assert_eq!(
+        key.replace(' ', ""),
+        secret,
+        "the key to type is the secret, in groups of four"
+    );
+    let code = briefcast::totp::Secret::from_base32(&secret)
+        .unwrap()
+        .code(briefcast::clock::Clock::now(&app.clock));
+    client
+        .find(Locator::Id("code"))
+        .await
+        .unwrap()
+        .send_keys(&code)
+        .await
+        .unwrap();
+    click(&client, "form[action^='/sign-in/code'] button").await;
+    wait_for_text(&client, "h1", "Tiedotteet").await;
+
+    client.goto(&app.url("/audit?family=session")).await.unwrap();
+    let page = wait_for_text(&client, "h1", "Tapahtumaloki").await;
+    assert!(page.contains("session.start"), "{page}");
+    accessible(&client, &tools, "audit").await;
+    screenshots(&client, "audit").await;
     client.close().await.unwrap();
 }

@@ -368,3 +368,41 @@ each_backend! {
         assert!(store.influencer(&email("lf@example.fi")).await.unwrap().is_none());
     }
 }
+
+each_backend! {
+    async fn listing_finds_words_in_names_and_addresses_and_filters_by_platform_and_suppression(b) {
+        let store = b.store.as_ref();
+        store_roster(store, SAMPLE_ROSTER, &actor(), now()).await.unwrap();
+        let emails = |q: InfluencerQuery| async move {
+            store
+                .list_influencers(&q)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|i| i.influencer.email.to_string())
+                .collect::<Vec<_>>()
+        };
+        let by_name = InfluencerQuery { search: Some("VIRTANEN".into()), ..Default::default() };
+        assert_eq!(emails(by_name).await, vec!["aino.virtanen@example.com"], "{}", b.name);
+        let by_address = InfluencerQuery { search: Some("example.net".into()), ..Default::default() };
+        assert!(emails(by_address).await.contains(&"jukka.aijala@example.net".to_string()));
+        for wildcard in ["%", "_", "\\"] {
+            let q = InfluencerQuery { search: Some(wildcard.into()), ..Default::default() };
+            assert!(emails(q).await.is_empty(), "{}: `{wildcard}` is matched as itself", b.name);
+        }
+
+        let tiktok = InfluencerQuery { platform: Some("tiktok".into()), language: Some(Language::Sv), ..Default::default() };
+        let on_tiktok = emails(tiktok.clone()).await;
+        assert!(on_tiktok.contains(&"sara.oberg@example.com".to_string()), "{on_tiktok:?}");
+        store
+            .suppress(&email("sara.oberg@example.com"), SuppressionReason::Bounced, "550 5.1.1", now())
+            .await
+            .unwrap();
+        let never_mailed = InfluencerQuery { suppressed: Some(true), ..Default::default() };
+        assert_eq!(emails(never_mailed).await, vec!["sara.oberg@example.com"], "{}", b.name);
+        let mailed = InfluencerQuery { suppressed: Some(false), ..tiktok };
+        let mailed = emails(mailed).await;
+        assert_eq!(mailed.len(), on_tiktok.len() - 1, "{mailed:?}");
+        assert!(!mailed.contains(&"sara.oberg@example.com".to_string()));
+    }
+}

@@ -37,7 +37,9 @@ macro_rules! account_columns {
             $p,
             "created_at, ",
             $p,
-            "disabled_at"
+            "disabled_at, ",
+            $p,
+            "totp_secret"
         )
     };
 }
@@ -48,7 +50,7 @@ const ACCOUNT_BY_EMAIL: &str = concat!("SELECT ", account_columns!(""), " FROM a
 pub(super) const SESSION_BY_HASH: &str = concat!(
     "SELECT ",
     account_columns!("a."),
-    ", s.csrf_token, s.created_at AS session_created_at, s.last_seen_at, s.ended_at \
+    ", s.csrf_token, s.stage, s.created_at AS session_created_at, s.last_seen_at, s.ended_at \
      FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = $1"
 );
 
@@ -100,6 +102,7 @@ impl AccountStore for ThisStore {
             Ok(StoredAccount {
                 summary: account_summary(&row)?,
                 password_hash: row.try_get("password_hash")?,
+                totp_secret: row.try_get("totp_secret")?,
             })
         })
         .transpose()
@@ -156,6 +159,46 @@ impl AccountStore for ThisStore {
         tx.commit().await?;
         Ok(summary)
     }
+
+    async fn set_totp(
+        &self,
+        email: &EmailAddress,
+        secret: Option<&str>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<AccountSummary> {
+        let mut tx = D::begin_write(&self.pool).await?;
+        sqlx::query("UPDATE accounts SET totp_secret = $1, totp_last_step = NULL WHERE email = $2")
+            .bind(secret)
+            .bind(email.as_str())
+            .execute(&mut *tx)
+            .await?;
+        let summary = summary_in(&mut tx, email).await?;
+        // Taking the factor away (a lost phone) signs the person out everywhere; adding one
+        // keeps the session it was added from.
+        let ended = if secret.is_none() {
+            end_sessions(&mut tx, summary.id, now).await?
+        } else {
+            0
+        };
+        let detail = json!({ "name": summary.name, "enabled": secret.is_some(), "sessions_ended": ended });
+        audit(&mut tx, actor, "account.totp", &subject(email), detail, now).await?;
+        tx.commit().await?;
+        Ok(summary)
+    }
+
+    async fn claim_totp_step(&self, account: AccountId, step: i64) -> StoreResult<bool> {
+        let claimed = sqlx::query(
+            "UPDATE accounts SET totp_last_step = $1 \
+             WHERE id = $2 AND totp_secret IS NOT NULL AND (totp_last_step IS NULL OR totp_last_step < $1)",
+        )
+        .bind(step)
+        .bind(account)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(claimed > 0)
+    }
 }
 
 /// A new password or a disabled account signs the person out everywhere at once.
@@ -197,5 +240,6 @@ pub(super) fn account_summary(row: &DbRow) -> StoreResult<AccountSummary> {
         created_at: row.try_get("created_at")?,
         password_changed_at: row.try_get("password_changed_at")?,
         disabled_at: row.try_get("disabled_at")?,
+        second_factor: row.try_get::<Option<String>, _>("totp_secret")?.is_some(),
     })
 }

@@ -5,10 +5,12 @@
 use async_trait::async_trait;
 use sqlx::Row;
 
-use super::common::sql_count;
-use super::{D, MIGRATOR, ThisStore};
+use sqlx::QueryBuilder;
+
+use super::common::{like_escaped, sql_count};
+use super::{D, Db, MIGRATOR, ThisStore};
 use crate::store::dialect::Dialect;
-use crate::store::{AuditEntry, Store, StoreError, StoreResult};
+use crate::store::{AuditEntry, AuditQuery, Store, StoreError, StoreResult};
 
 #[async_trait]
 impl Store for ThisStore {
@@ -33,12 +35,25 @@ impl Store for ThisStore {
         self.pool.close().await;
     }
 
-    async fn audit_log(&self, limit: u64) -> StoreResult<Vec<AuditEntry>> {
-        let rows =
-            sqlx::query("SELECT id, at, actor, action, subject, detail FROM audit_log ORDER BY id DESC LIMIT $1")
-                .bind(sql_count(limit))
-                .fetch_all(&self.pool)
-                .await?;
+    async fn audit_search(&self, query: &AuditQuery) -> StoreResult<Vec<AuditEntry>> {
+        let mut q = QueryBuilder::<Db>::new("SELECT id, at, actor, action, subject, detail FROM audit_log WHERE 1 = 1");
+        if let Some(family) = &query.family {
+            q.push(" AND action LIKE ")
+                .push_bind(format!("{}.%", like_escaped(family)))
+                .push(" ESCAPE '\\'");
+        }
+        for (column, text) in [("actor", &query.actor), ("subject", &query.subject)] {
+            if let Some(text) = text {
+                q.push(format!(" AND LOWER({column}) LIKE "))
+                    .push_bind(format!("%{}%", like_escaped(&text.to_lowercase())))
+                    .push(" ESCAPE '\\'");
+            }
+        }
+        if let Some(before) = query.before {
+            q.push(" AND id < ").push_bind(before);
+        }
+        q.push(" ORDER BY id DESC LIMIT ").push_bind(sql_count(query.limit));
+        let rows = q.build().fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
                 let detail: String = r.try_get("detail")?;

@@ -90,6 +90,11 @@ pub(super) fn push_segment_filter(q: &mut QueryBuilder<Db>, filter: &SegmentFilt
     }
 }
 
+/// Text to find with `LIKE … ESCAPE '\\'`: its own `%` and `_` stand for themselves.
+pub(super) fn like_escaped(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
 /// List fields are stored as `;a;b;` so that `LIKE '%;b;%'` finds a member on both backends.
 pub(super) fn list_column(items: &[String]) -> String {
     format!(";{};", items.join(";"))

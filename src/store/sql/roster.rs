@@ -10,7 +10,7 @@ use serde_json::json;
 use sqlx::{QueryBuilder, Row};
 
 use super::common::{
-    BATCH, DbRow, Tx, audit, list_column, list_from_column, push_list, push_segment_filter, sql_count,
+    BATCH, DbRow, Tx, audit, like_escaped, list_column, list_from_column, push_list, push_segment_filter, sql_count,
 };
 use super::{D, Db, ThisStore};
 use crate::access::Actor;
@@ -64,6 +64,22 @@ impl RosterStore for ThisStore {
         }
         if let Some(filter) = &query.segment {
             push_segment_filter(&mut q, filter);
+        }
+        if let Some(platform) = &query.platform {
+            q.push(" AND platforms LIKE ").push_bind(format!("%;{platform};%"));
+        }
+        if let Some(suppressed) = query.suppressed {
+            q.push(if suppressed { " AND EXISTS" } else { " AND NOT EXISTS" });
+            q.push(" (SELECT 1 FROM suppressions s WHERE s.email_hash = influencers.email_hash)");
+        }
+        if let Some(words) = &query.search {
+            // LIKE's own wildcards typed by someone are matched as themselves.
+            let pattern = format!("%{}%", like_escaped(&words.to_lowercase()));
+            q.push(" AND (LOWER(name) LIKE ")
+                .push_bind(pattern.clone())
+                .push(" ESCAPE '\\' OR email LIKE ")
+                .push_bind(pattern)
+                .push(" ESCAPE '\\')");
         }
         q.push(" ORDER BY email");
         if let Some(limit) = query.limit {

@@ -13,7 +13,7 @@ use super::{D, ThisStore};
 use crate::access::Actor;
 use crate::ids::AccountId;
 use crate::store::dialect::Dialect;
-use crate::store::{NewSession, RecentFailures, SessionStore, StoreResult, StoredSession};
+use crate::store::{NewSession, RecentFailures, SessionStage, SessionStore, StoreError, StoreResult, StoredSession};
 
 #[async_trait]
 impl SessionStore for ThisStore {
@@ -64,18 +64,19 @@ impl SessionStore for ThisStore {
     async fn start_session(&self, session: &NewSession<'_>, actor: &Actor, now: DateTime<Utc>) -> StoreResult<()> {
         let mut tx = D::begin_write(&self.pool).await?;
         sqlx::query(
-            "INSERT INTO sessions (id_hash, account_id, csrf_token, address, created_at, last_seen_at) \
-             VALUES ($1, $2, $3, $4, $5, $5)",
+            "INSERT INTO sessions (id_hash, account_id, csrf_token, address, stage, created_at, last_seen_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6)",
         )
         .bind(session.id_hash)
         .bind(session.account)
         .bind(session.csrf_token)
         .bind(session.address)
+        .bind(session.stage.as_str())
         .bind(now)
         .execute(&mut *tx)
         .await?;
         let email = email_of(&mut tx, session.account).await?;
-        let detail = json!({ "address": session.address });
+        let detail = json!({ "address": session.address, "stage": session.stage.as_str() });
         audit(
             &mut tx,
             actor,
@@ -95,7 +96,10 @@ impl SessionStore for ThisStore {
             .fetch_optional(&self.pool)
             .await?;
         row.map(|row| {
+            let stage: String = row.try_get("stage")?;
             Ok(StoredSession {
+                stage: SessionStage::parse(&stage)
+                    .ok_or_else(|| StoreError::Corrupt(format!("session stage `{stage}`")))?,
                 account: account_summary(&row)?,
                 csrf_token: row.try_get("csrf_token")?,
                 created_at: row.try_get("session_created_at")?,

@@ -6,8 +6,10 @@
 //! state change is a POST that must carry the session's CSRF token and come from the console's
 //! own origin; see [`Signed`] and [`Posted`].
 
+mod audit;
 mod briefs;
 mod roster;
+mod second_factor;
 mod sign_in;
 
 use std::sync::Arc;
@@ -28,7 +30,7 @@ use super::{AppState, form};
 use crate::access::{Denied, Role};
 use crate::language::Language;
 use crate::pack::Content;
-use crate::service::sessions::{self, Session};
+use crate::service::sessions::{self, Policy, Session};
 
 /// The session cookie's name. One name whatever the scheme, so that a deployment moving to
 /// https keeps working; the `Secure` flag follows `public_url`.
@@ -42,7 +44,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/briefs") }))
         .route("/sign-in", get(sign_in::page).post(sign_in::submit))
+        .route("/sign-in/code", get(second_factor::page).post(second_factor::submit))
         .route("/sign-out", post(sign_in::sign_out))
+        .route("/account", get(second_factor::account))
+        .route("/account/two-step", post(second_factor::add))
         .route("/briefs", get(briefs::list))
         .route("/briefs/new", get(briefs::new_page).post(briefs::add))
         .route("/briefs/{id}", get(briefs::show))
@@ -60,6 +65,7 @@ pub fn routes() -> Router<AppState> {
         .route("/roster/{email}", get(roster::person))
         .route("/roster/{email}/export", get(roster::export))
         .route("/roster/{email}/erase", post(roster::erase))
+        .route("/audit", get(audit::page))
         .route("/console/assets/{name}", get(asset))
 }
 
@@ -142,8 +148,17 @@ impl FromRequestParts<AppState> for Signed {
         let Some(cookie) = session_cookie(&parts.headers) else {
             return Err(to_sign_in(false));
         };
-        match sessions::resume(state.store.as_ref(), &cookie, state.clock.now()).await {
-            Ok(Some(session)) => Ok(Signed { session, cookie }),
+        let (store, policy, now) = (state.store.as_ref(), Policy::of(&state.config), state.clock.now());
+        let pending = match sessions::resume(store, &policy, &cookie, now).await {
+            Ok(Some(session)) => return Ok(Signed { session, cookie }),
+            Ok(None) => sessions::pending(store, &policy, &cookie, now).await,
+            Err(error) => Err(error),
+        };
+        match pending {
+            // Half signed in: the second factor comes first, then the page asked for.
+            Ok(Some(_)) => {
+                Err(Redirect::to(&format!("/sign-in/code?next={}", encode(&return_path(parts)))).into_response())
+            }
             Ok(None) => Err(to_sign_in(true)),
             Err(error) => {
                 tracing::error!(%error, "the console could not reach the database");
@@ -261,6 +276,19 @@ impl<'a> Page<'a> {
         }
     }
 
+    /// A page for someone not (or not yet fully) signed in: no menu, no form token.
+    pub fn anonymous(state: &'a AppState, language: Language, title_id: &str) -> Page<'a> {
+        Page {
+            state,
+            language,
+            signed: None,
+            section: "",
+            title: state.content.strings.get(language, title_id),
+            notice: None,
+            error: None,
+        }
+    }
+
     pub fn t(&self, id: &str) -> String {
         self.state.content.strings.get(self.language, id)
     }
@@ -325,15 +353,7 @@ fn translator(content: Arc<Content>, language: Language) -> Value {
 
 /// A page with one message and nothing else: not found, refused, unavailable.
 fn message(state: &AppState, language: Language, status: StatusCode, id: &str) -> Response {
-    let page = Page {
-        state,
-        language,
-        signed: None,
-        section: "",
-        title: state.content.strings.get(language, id),
-        notice: None,
-        error: None,
-    };
+    let page = Page::anonymous(state, language, id);
     page.render(
         status,
         "console/message.html",

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 
 use super::{Page, Posted, Signed, cross_site, encode, forbidden, needed_for, not_found, unavailable};
-use crate::audience::{EmailAddress, ImportReport};
+use crate::audience::{EmailAddress, ImportReport, PLATFORMS};
 use crate::cadence::Cadence;
 use crate::language::Language;
 use crate::pack::{format_datetime, format_number};
@@ -37,6 +37,11 @@ pub struct ListQuery {
     language: Option<String>,
     cadence: Option<String>,
     segment: Option<String>,
+    platform: Option<String>,
+    /// `yes` or `no`.
+    suppressed: Option<String>,
+    /// Words to find in a name or an address.
+    q: Option<String>,
     #[serde(default)]
     offset: u64,
     notice: Option<String>,
@@ -80,10 +85,24 @@ pub async fn list(State(state): State<AppState>, signed: Signed, Query(q): Query
     let language: Option<Language> = q.language.as_deref().and_then(|l| l.parse().ok());
     let cadence: Option<Cadence> = q.cadence.as_deref().and_then(|c| c.parse().ok());
     let segment = q.segment.clone().filter(|s| !s.is_empty());
+    let platform = q.platform.clone().filter(|p| PLATFORMS.contains(&p.as_str()));
+    let suppressed = match q.suppressed.as_deref() {
+        Some("yes") => Some(true),
+        Some("no") => Some(false),
+        _ => None,
+    };
+    let search =
+        q.q.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string);
     let filter = RosterFilter {
         language,
         cadence,
         segment: segment.clone(),
+        platform: platform.clone(),
+        suppressed,
+        search: search.clone(),
         // One more than a page, to know whether there is a next one.
         limit: Some(PAGE_SIZE + 1),
         offset: q.offset,
@@ -124,6 +143,9 @@ pub async fn list(State(state): State<AppState>, signed: Signed, Query(q): Query
             ("language", language.map(|l| l.code().to_string())),
             ("cadence", cadence.map(|c| c.to_string())),
             ("segment", segment.clone()),
+            ("platform", platform.clone()),
+            ("suppressed", q.suppressed.clone().filter(|_| suppressed.is_some())),
+            ("q", search.clone()),
         ] {
             if let Some(value) = value {
                 parts.push(format!("{name}={}", encode(&value)));
@@ -143,6 +165,11 @@ pub async fn list(State(state): State<AppState>, signed: Signed, Query(q): Query
         .iter()
         .map(|s| (s.segment.name.to_string(), s.segment.name.to_string()))
         .collect();
+    let platforms = PLATFORMS.iter().map(|p| (p.to_string(), p.to_string())).collect();
+    let mailed = vec![
+        ("no".to_string(), page.t("roster-filter-mailed")),
+        ("yes".to_string(), page.t("roster-filter-suppressed")),
+    ];
     let any = page.t("roster-filter-any");
     let from = if rows.is_empty() { 0 } else { q.offset + 1 };
     let range = state.content.strings.get_with(
@@ -158,7 +185,10 @@ pub async fn list(State(state): State<AppState>, signed: Signed, Query(q): Query
             "people": rows,
             "languages": choices(any.clone(), languages, language.map(|l| l.code())),
             "cadences": choices(any.clone(), cadences, cadence.map(|c| c.as_str())),
-            "segments": choices(any, segment_names, segment.as_deref()),
+            "segments": choices(any.clone(), segment_names, segment.as_deref()),
+            "platforms": choices(any.clone(), platforms, platform.as_deref()),
+            "mailed": choices(any, mailed, q.suppressed.as_deref().filter(|_| suppressed.is_some())),
+            "search": search,
             "range": range,
             "previous": (q.offset > 0).then(|| query(q.offset.saturating_sub(PAGE_SIZE))),
             "next": has_next.then(|| query(q.offset + PAGE_SIZE)),

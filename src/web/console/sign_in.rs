@@ -13,12 +13,13 @@ use serde::{Deserialize, Serialize};
 
 use super::{COOKIE, Page, Posted, cross_site, same_origin, unavailable};
 use crate::language::Language;
-use crate::service::sessions::{self, ABSOLUTE_TIMEOUT, SignInError};
+use crate::service::sessions::{self, Policy, SignInError, SignedIn};
+use crate::store::SessionStage;
 use crate::web::{AppState, form};
 
 /// The client's network address, for throttling and the audit log: the connection's own peer.
 /// A proxy's `X-Forwarded-For` is not believed, since anyone can send one.
-pub struct PeerAddress(String);
+pub struct PeerAddress(pub String);
 
 impl FromRequestParts<AppState> for PeerAddress {
     type Rejection = std::convert::Infallible;
@@ -49,7 +50,7 @@ struct LanguageLink {
 
 /// A path on this server to return to; anything else (another host, `//host`, a scheme) is
 /// dropped, so the form cannot be used to send someone elsewhere after signing in.
-fn local_path(next: Option<&str>) -> String {
+pub(super) fn local_path(next: Option<&str>) -> String {
     match next {
         Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
         _ => String::new(),
@@ -73,7 +74,7 @@ fn page_language(asked: Option<&str>, headers: &HeaderMap) -> Language {
         .unwrap_or(Language::Fi)
 }
 
-fn render(
+pub(super) fn render(
     state: &AppState,
     language: Language,
     status: StatusCode,
@@ -82,16 +83,9 @@ fn render(
     notice: Option<&str>,
     error: Option<&str>,
 ) -> Response {
-    let t = |id: &str| state.content.strings.get(language, id);
-    let page = Page {
-        state,
-        language,
-        signed: None,
-        section: "",
-        title: t("sign-in-title"),
-        notice: notice.map(t),
-        error: error.map(t),
-    };
+    let mut page = Page::anonymous(state, language, "sign-in-title");
+    page.notice = notice.map(|id| page.t(id));
+    page.error = error.map(|id| page.t(id));
     let languages = Language::ALL.map(|l| {
         let mut href = format!("/sign-in?lang={}", l.code());
         if !next.is_empty() {
@@ -130,7 +124,7 @@ pub async fn page(State(state): State<AppState>, Query(q): Query<SignInQuery>, h
     )
 }
 
-fn session_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
+pub(super) fn session_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
     let secure = if state.config.public_url.starts_with("https://") {
         "; Secure"
     } else {
@@ -165,17 +159,19 @@ pub async fn submit(
             Some("sign-in-missing"),
         );
     }
-    match sessions::sign_in(state.store.as_ref(), email, password, &address, state.clock.now()).await {
-        Ok(signed_in) => {
-            let to = if next.is_empty() { "/briefs".to_string() } else { next };
-            let mut response = Redirect::to(&to).into_response();
-            response.headers_mut().insert(
-                header::SET_COOKIE,
-                session_cookie(&state, &signed_in.cookie, ABSOLUTE_TIMEOUT.num_seconds()),
-            );
-            response
-        }
-        Err(SignInError::Refused) => render(
+    let policy = Policy::of(&state.config);
+    match sessions::sign_in(
+        state.store.as_ref(),
+        &policy,
+        email,
+        password,
+        &address,
+        state.clock.now(),
+    )
+    .await
+    {
+        Ok(signed_in) => signed_in_response(&state, &signed_in, &next),
+        Err(SignInError::Refused | SignInError::WrongCode) => render(
             &state,
             language,
             StatusCode::UNAUTHORIZED,
@@ -189,6 +185,22 @@ pub async fn submit(
             unavailable(&state, language)
         }
     }
+}
+
+/// Where a session just begun goes: on to the page asked for, or to give the second factor.
+pub(super) fn signed_in_response(state: &AppState, signed_in: &SignedIn, next: &str) -> Response {
+    let to = match signed_in.stage {
+        SessionStage::Full if next.is_empty() => "/briefs".to_string(),
+        SessionStage::Full => next.to_string(),
+        SessionStage::Code | SessionStage::Enrol if next.is_empty() => "/sign-in/code".to_string(),
+        SessionStage::Code | SessionStage::Enrol => format!("/sign-in/code?next={}", super::encode(next)),
+    };
+    let max_age = Policy::of(&state.config).max_age.num_seconds();
+    let mut response = Redirect::to(&to).into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, session_cookie(state, &signed_in.cookie, max_age));
+    response
 }
 
 pub async fn sign_out(State(state): State<AppState>, posted: Posted) -> Response {

@@ -1,0 +1,241 @@
+//! The second step of signing in (a code from an authenticator app), setting an app up, and the
+//! person's own account page. A session that has only the password reaches nothing but these
+//! pages; the rules are in `service::sessions`.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde::Deserialize;
+
+use super::sign_in::{PeerAddress, local_path, render as render_sign_in, session_cookie, signed_in_response};
+use super::{Page, Posted, Signed, cross_site, encode, same_origin, tokens_match, unavailable};
+use crate::service::sessions::{self, Pending, Policy, SignInError};
+use crate::store::SessionStage;
+use crate::totp::Secret;
+use crate::web::{AppState, form};
+
+/// A session that has the password and owes its second factor.
+pub struct HalfSigned {
+    pending: Pending,
+    cookie: String,
+}
+
+impl FromRequestParts<AppState> for HalfSigned {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let start_again = || Redirect::to("/sign-in?ended=1").into_response();
+        let Some(cookie) = super::session_cookie(&parts.headers) else {
+            return Err(start_again());
+        };
+        let policy = Policy::of(&state.config);
+        match sessions::pending(state.store.as_ref(), &policy, &cookie, state.clock.now()).await {
+            Ok(Some(pending)) => Ok(HalfSigned { pending, cookie }),
+            Ok(None) => Err(start_again()),
+            Err(error) => {
+                tracing::error!(%error, "the console could not reach the database");
+                Err(unavailable(state, crate::language::Language::Fi))
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// The QR code of an `otpauth://` address, as an image the page's policy allows (`data:`).
+fn qr_image(uri: &str) -> String {
+    match qrcode::QrCode::new(uri.as_bytes()) {
+        Ok(code) => {
+            let svg = code
+                .render::<qrcode::render::svg::Color>()
+                .min_dimensions(200, 200)
+                .build();
+            format!("data:image/svg+xml;base64,{}", STANDARD.encode(svg))
+        }
+        // An otpauth address is far below a QR code's capacity; the key below it still works.
+        Err(_) => String::new(),
+    }
+}
+
+/// The key as people type it: groups of four.
+fn grouped(key: &str) -> String {
+    let chars: Vec<char> = key.chars().collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// What a page that sets up an app shows: the secret, its QR code and its key.
+fn enrolment_fields(state: &AppState, secret: &Secret, email: &str) -> serde_json::Value {
+    let issuer = url::Url::parse(&state.config.public_url)
+        .ok()
+        .and_then(|u| u.host_str().map(|h| format!("briefcast ({h})")))
+        .unwrap_or_else(|| "briefcast".to_string());
+    let key = secret.base32();
+    serde_json::json!({
+        "secret": key,
+        "key": grouped(&key),
+        "qr": qr_image(&secret.provisioning_uri(&issuer, email)),
+    })
+}
+
+fn render_step(
+    state: &AppState,
+    half: &HalfSigned,
+    next: &str,
+    secret: Option<&Secret>,
+    error: Option<&str>,
+) -> Response {
+    let page = Page::anonymous(state, half.pending.session.account.language, "two-step-title");
+    let enrol = half.pending.stage == SessionStage::Enrol;
+    let mut fields = match (enrol, secret) {
+        (true, Some(secret)) => enrolment_fields(state, secret, &half.pending.session.account.email),
+        _ => serde_json::json!({}),
+    };
+    let action = if next.is_empty() {
+        "/sign-in/code".to_string()
+    } else {
+        format!("/sign-in/code?next={}", encode(next))
+    };
+    if let Some(object) = fields.as_object_mut() {
+        object.insert("stage".into(), (if enrol { "enrol" } else { "code" }).into());
+        object.insert("intro".into(), enrol.into());
+        object.insert("restart".into(), true.into());
+        object.insert("action".into(), action.into());
+        object.insert("next".into(), next.into());
+        object.insert("form_csrf".into(), half.pending.session.csrf_token.clone().into());
+        object.insert("error".into(), error.map(|id| page.t(id)).into());
+    }
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    page.render(status, "console/second_factor.html", fields)
+}
+
+pub async fn page(State(state): State<AppState>, half: HalfSigned, Query(q): Query<NextQuery>) -> Response {
+    let next = local_path(q.next.as_deref());
+    let secret = Secret::generate();
+    render_step(&state, &half, &next, Some(&secret), None)
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    half: HalfSigned,
+    PeerAddress(address): PeerAddress,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let language = half.pending.session.account.language;
+    let fields = form::fields(&headers, &body);
+    let field = |name| form::field(&fields, name).unwrap_or("");
+    let csrf_right = tokens_match(field("csrf"), &half.pending.session.csrf_token);
+    if !same_origin(&headers, &state.config.public_url) || !csrf_right {
+        return cross_site(&state, language);
+    }
+    let next = local_path(Some(field("next")));
+    let (store, now) = (state.store.as_ref(), state.clock.now());
+    let (code, secret_text) = (field("code"), field("secret"));
+    let outcome = match half.pending.stage {
+        SessionStage::Enrol => {
+            sessions::confirm_enrolment(store, &half.pending, &half.cookie, secret_text, code, &address, now).await
+        }
+        _ => sessions::confirm_code(store, &half.pending, &half.cookie, code, &address, now).await,
+    };
+    match outcome {
+        Ok(signed_in) => signed_in_response(&state, &signed_in, &next),
+        Err(SignInError::WrongCode) => {
+            // The same key again, so the account already added to the app stays the right one.
+            let secret = Secret::from_base32(secret_text).unwrap_or_else(|_| Secret::generate());
+            render_step(&state, &half, &next, Some(&secret), Some("two-step-wrong"))
+        }
+        Err(SignInError::Refused) => {
+            let mut response = render_sign_in(
+                &state,
+                language,
+                StatusCode::UNAUTHORIZED,
+                &next,
+                &half.pending.session.account.email,
+                None,
+                Some("sign-in-refused"),
+            );
+            response
+                .headers_mut()
+                .insert(header::SET_COOKIE, session_cookie(&state, "", 0));
+            response
+        }
+        Err(SignInError::Store(error)) => {
+            tracing::error!(%error, "the second step of signing in could not reach the database");
+            unavailable(&state, language)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AccountQuery {
+    added: Option<String>,
+}
+
+fn render_account(
+    state: &AppState,
+    signed: &Signed,
+    secret: &Secret,
+    notice: Option<&str>,
+    code_error: Option<&str>,
+) -> Response {
+    let mut page = Page::new(state, signed, "account", "account-title");
+    page.notice = notice.map(|id| page.t(id));
+    let account = &signed.session.account;
+    let mut fields = enrolment_fields(state, secret, &account.email);
+    if let Some(object) = fields.as_object_mut() {
+        object.insert("account".into(), serde_json::json!(account));
+        object.insert("role".into(), page.t(&format!("role-{}", account.role)).into());
+        object.insert("language".into(), account.language.own_name().into());
+        object.insert("code_error".into(), code_error.map(|id| page.t(id)).into());
+    }
+    let status = if code_error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    page.render(status, "console/account.html", fields)
+}
+
+pub async fn account(State(state): State<AppState>, signed: Signed, Query(q): Query<AccountQuery>) -> Response {
+    let notice = q.added.is_some().then_some("account-two-step-added");
+    render_account(&state, &signed, &Secret::generate(), notice, None)
+}
+
+pub async fn add(State(state): State<AppState>, posted: Posted) -> Response {
+    let signed = &posted.signed;
+    let (secret_text, code) = (posted.field("secret").unwrap_or(""), posted.field("code").unwrap_or(""));
+    match sessions::add_second_factor(
+        state.store.as_ref(),
+        &signed.session,
+        secret_text,
+        code,
+        state.clock.now(),
+    )
+    .await
+    {
+        Ok(true) => Redirect::to("/account?added=1").into_response(),
+        Ok(false) => {
+            let secret = Secret::from_base32(secret_text).unwrap_or_else(|_| Secret::generate());
+            render_account(&state, signed, &secret, None, Some("two-step-wrong"))
+        }
+        Err(error) => {
+            tracing::error!(%error, "setting up two-step sign-in could not reach the database");
+            unavailable(&state, signed.language())
+        }
+    }
+}
