@@ -34,3 +34,24 @@ document.querySelectorAll("form[data-progress]").forEach(function (form) {
     request.send(new FormData(form));
   });
 });
+
+// A segment being built shows how many people it holds as it is filled in.
+document.querySelectorAll("form[data-live-count]").forEach(function (form) {
+  var out = document.getElementById("member-count");
+  if (!out || !window.fetch || !window.FormData || !window.URLSearchParams) { return; }
+  var timer = null;
+  var asked = 0;
+  function update() {
+    var params = new URLSearchParams();
+    new FormData(form).forEach(function (value, name) {
+      if (name !== "csrf" && name !== "intent") { params.append(name, value); }
+    });
+    var mine = ++asked;
+    fetch(form.dataset.liveCount + "?" + params.toString(), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (answer) { if (answer && mine === asked) { out.textContent = answer.text; } })
+      .catch(function () {});
+  }
+  form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(update, 250); });
+  form.addEventListener("change", function () { clearTimeout(timer); timer = setTimeout(update, 100); });
+});

@@ -205,3 +205,37 @@ audit-empty = No entries match these choices.
 audit-older = Older entries
 audit-newest = Newest entries
 console-nav-audit = Audit log
+
+segments-title = Segments
+segments-intro = A segment is a saved choice of readers, used by schedules. Addresses that are never mailed are never members.
+segments-empty = No segments yet.
+segments-col-name = Name
+segments-col-filter = Who
+segments-col-members = Members now
+segments-col-created = Made
+segment-everyone = Everyone
+segment-new-heading = Build a segment
+segment-name = Name
+segment-name-hint = Letters, digits, - and _, for example sv-tiktok.
+segment-languages = Language
+segment-platforms = Platform
+segment-cadences = How often
+segment-list-hint = Separate several with commas. Empty means any.
+segment-tiers = Tier
+segment-topics = Topic
+segment-regions = Region
+segment-min-followers = At least
+segment-max-followers = At most
+segment-count = { $count ->
+    [one] 1 person matches now.
+   *[other] { $count } people match now.
+}
+segment-count-button = Count members
+segment-save = Save segment
+segment-saved-notice = The segment is saved.
+segment-not-saved = The segment was not saved: check the fields marked below.
+segment-error-name = Give a name of letters, digits, - and _, at most 64.
+segment-error-taken = A segment with this name already exists; choose another name.
+segment-error-range = The smallest number of followers is above the largest.
+segment-error-number = Followers must be a whole number, such as 10000.
+console-nav-segments = Segments

@@ -205,3 +205,37 @@ audit-empty = Näillä valinnoilla ei löydy merkintöjä.
 audit-older = Vanhemmat merkinnät
 audit-newest = Uusimmat merkinnät
 console-nav-audit = Tapahtumaloki
+
+segments-title = Segmentit
+segments-intro = Segmentti on tallennettu lukijajoukko, jota aikataulut käyttävät. Osoitteet, joihin ei koskaan postiteta, eivät ole jäseniä.
+segments-empty = Segmenttejä ei vielä ole.
+segments-col-name = Nimi
+segments-col-filter = Keitä
+segments-col-members = Jäseniä nyt
+segments-col-created = Tehty
+segment-everyone = Kaikki
+segment-new-heading = Rakenna segmentti
+segment-name = Nimi
+segment-name-hint = Kirjaimia, numeroita, - ja _, esimerkiksi sv-tiktok.
+segment-languages = Kieli
+segment-platforms = Alusta
+segment-cadences = Kuinka usein
+segment-list-hint = Erota useampi pilkulla. Tyhjä tarkoittaa mitä tahansa.
+segment-tiers = Taso
+segment-topics = Aihe
+segment-regions = Alue
+segment-min-followers = Vähintään
+segment-max-followers = Enintään
+segment-count = { $count ->
+    [one] 1 henkilö sopii nyt.
+   *[other] { $count } henkilöä sopii nyt.
+}
+segment-count-button = Laske jäsenet
+segment-save = Tallenna segmentti
+segment-saved-notice = Segmentti on tallennettu.
+segment-not-saved = Segmenttiä ei tallennettu: tarkista alla merkityt kentät.
+segment-error-name = Anna nimi, jossa on kirjaimia, numeroita, - ja _, enintään 64.
+segment-error-taken = Tämän niminen segmentti on jo olemassa; valitse toinen nimi.
+segment-error-range = Seuraajien vähimmäismäärä on suurempi kuin enimmäismäärä.
+segment-error-number = Seuraajien määrän pitää olla kokonaisluku, esimerkiksi 10000.
+console-nav-segments = Segmentit

@@ -205,3 +205,37 @@ audit-empty = Inga poster passar de här valen.
 audit-older = Äldre poster
 audit-newest = Nyaste posterna
 console-nav-audit = Händelselogg
+
+segments-title = Segment
+segments-intro = Ett segment är ett sparat urval av läsare som scheman använder. Adresser som aldrig får post är aldrig medlemmar.
+segments-empty = Inga segment ännu.
+segments-col-name = Namn
+segments-col-filter = Vilka
+segments-col-members = Medlemmar nu
+segments-col-created = Skapat
+segment-everyone = Alla
+segment-new-heading = Bygg ett segment
+segment-name = Namn
+segment-name-hint = Bokstäver, siffror, - och _, till exempel sv-tiktok.
+segment-languages = Språk
+segment-platforms = Plattform
+segment-cadences = Hur ofta
+segment-list-hint = Skilj flera åt med kommatecken. Tomt betyder vilken som helst.
+segment-tiers = Nivå
+segment-topics = Ämne
+segment-regions = Region
+segment-min-followers = Minst
+segment-max-followers = Högst
+segment-count = { $count ->
+    [one] 1 person passar nu.
+   *[other] { $count } personer passar nu.
+}
+segment-count-button = Räkna medlemmar
+segment-save = Spara segmentet
+segment-saved-notice = Segmentet är sparat.
+segment-not-saved = Segmentet sparades inte: kontrollera fälten som är markerade nedan.
+segment-error-name = Ge ett namn av bokstäver, siffror, - och _, högst 64.
+segment-error-taken = Det finns redan ett segment med det här namnet; välj ett annat namn.
+segment-error-range = Det minsta antalet följare är större än det största.
+segment-error-number = Antalet följare ska vara ett heltal, till exempel 10000.
+console-nav-segments = Segment

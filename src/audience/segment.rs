@@ -56,7 +56,7 @@ impl Segment {
 impl SegmentFilter {
     /// Lowercases free-text values and checks what can be checked, so that a stored filter
     /// compares the way the roster stores its values.
-    fn normalised(mut self) -> Result<Self, SegmentError> {
+    pub fn normalised(mut self) -> Result<Self, SegmentError> {
         let lower = |v: &mut Vec<String>| {
             for s in v.iter_mut() {
                 *s = s.trim().to_lowercase();

@@ -67,6 +67,10 @@ const BUILT_IN: &[(&str, &str)] = &[
         "console/audit.html",
         include_str!("../../content/templates/console/audit.html"),
     ),
+    (
+        "console/segments.html",
+        include_str!("../../content/templates/console/segments.html"),
+    ),
 ];
 
 /// The names of the templates that `content/templates/` may override.

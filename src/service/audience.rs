@@ -177,6 +177,17 @@ pub async fn add_segment(
     segment_summary(store, &segment.name).await
 }
 
+/// How many people a filter would hold now, suppressed addresses left out: the count a segment
+/// being built shows before it is saved.
+pub async fn count_members(
+    store: &dyn Store,
+    caller: &Caller,
+    filter: audience::SegmentFilter,
+) -> Result<u64, AudienceError> {
+    caller.must_coordinate()?;
+    Ok(store.count_members(&filter.normalised()?).await?)
+}
+
 pub async fn segments(store: &dyn Store, caller: &Caller) -> Result<Vec<SegmentSummary>, AudienceError> {
     caller.must_coordinate()?;
     Ok(store.segments().await?)

@@ -476,3 +476,67 @@ each_backend! {
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "the log names people: not for ops");
     }
 }
+
+each_backend! {
+    async fn a_segment_is_built_with_its_count_as_it_is_filled_in_and_saved_once(b) {
+        let app = spawn_app(&b).await;
+        let actor = briefcast::access::Actor("test:import".into());
+        briefcast::service::audience::store_roster(app.store.as_ref(), common::SAMPLE_ROSTER, &actor, common::now())
+            .await
+            .unwrap();
+        add_person(&app, "kaisa@example.fi", "Kaisa Koordinaattori", Role::Coordinator, Language::En).await;
+        let mut browser = Browser::new(&app);
+        browser.sign_in("kaisa@example.fi", PASSWORD).await;
+        let page = browser.get("/segments").await;
+        assert!(text_of(&page.html).contains("No segments yet."), "{}", page.html);
+        let csrf = value_of(&page.html, "input[name=csrf]").unwrap();
+
+        let filter = briefcast::audience::SegmentFilter {
+            languages: vec![Language::Sv],
+            platforms: vec!["tiktok".into()],
+            ..Default::default()
+        };
+        let expected = app.store.count_members(&filter).await.unwrap();
+        assert!(expected > 0);
+        let live = browser.get("/segments/count?language=sv&platform=tiktok&name=&tiers=").await;
+        assert_eq!(live.status, StatusCode::OK);
+        let text: serde_json::Value = serde_json::from_str(&live.html).unwrap();
+        let words = if expected == 1 { "1 person matches now.".to_string() } else { format!("{expected} people match now.") };
+        assert_eq!(text["text"], words.as_str());
+        let bad = browser.get("/segments/count?min_followers=lots").await;
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&bad.html).unwrap()["text"], "Followers must be a whole number, such as 10000.");
+
+        let fields = |name: &'static str, intent: &'static str| {
+            vec![("csrf", csrf.clone()), ("name", name.to_string()), ("language", "sv".into()), ("platform", "tiktok".into()), ("intent", intent.into())]
+        };
+        let as_refs = |v: &Vec<(&'static str, String)>| v.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
+        let post = |v: Vec<(&'static str, String)>| {
+            let owned = as_refs(&v);
+            let browser = &browser;
+            async move {
+                let pairs: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                browser.post("/segments", &pairs).await
+            }
+        };
+        let counted = post(fields("", "count")).await;
+        assert_eq!(counted.status, StatusCode::OK);
+        assert!(text_of(&counted.html).contains(&words), "the button counts where script does not");
+        let bad_name = post(fields("swedish tiktok", "save")).await;
+        assert_eq!(bad_name.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let text = text_of(&bad_name.html);
+        assert!(text.contains("Give a name of letters, digits, - and _, at most 64."), "{text}");
+        assert_eq!(value_of(&bad_name.html, "input[name=name]").as_deref(), Some("swedish tiktok"), "kept as typed");
+        assert!(bad_name.html.contains(r#"value="sv" checked"#), "choices kept");
+        assert!(app.store.segments().await.unwrap().is_empty(), "nothing half-saved");
+
+        let saved = post(fields("sv-tiktok", "save")).await;
+        assert_eq!(saved.location.as_deref(), Some("/segments?saved=1"));
+        let list = text_of(&browser.get("/segments?saved=1").await.html);
+        assert!(list.contains("The segment is saved.") && list.contains("sv-tiktok"), "{list}");
+        assert!(list.contains("svenska · tiktok"), "{list}");
+        let again = post(fields("sv-tiktok", "save")).await;
+        assert!(text_of(&again.html).contains("A segment with this name already exists"));
+        let audit = app.store.audit_log(5).await.unwrap();
+        assert!(audit.iter().any(|e| e.action == "segment.add" && e.actor == "Kaisa Koordinaattori <kaisa@example.fi>"));
+    }
+}

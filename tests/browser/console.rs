@@ -296,7 +296,7 @@ async fn a_form_from_another_origin_and_the_sixth_wrong_password_are_refused() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_roster_is_imported_with_its_report_filtered_and_a_person_erased() {
+async fn a_roster_is_imported_with_its_report_filtered_a_segment_built_and_a_person_erased() {
     let Some(tools) = tools() else { return };
     let backend = common::sqlite_backend().await;
     let app = spawn_app(&backend).await;
@@ -363,6 +363,31 @@ async fn a_roster_is_imported_with_its_report_filtered_and_a_person_erased() {
         .count();
     let rows = client.find_all(Locator::Css("tbody tr")).await.unwrap().len();
     assert_eq!(rows, swedish, "the filter shows every Swedish reader and nobody else");
+
+    // A segment, its member count following the choices as they are made.
+    client.goto(&app.url("/segments")).await.unwrap();
+    wait_for_text(&client, "h1", "Segments").await;
+    click(&client, "input[name=language][value=sv]").await;
+    click(&client, "input[name=platform][value=tiktok]").await;
+    let filter = briefcast::audience::SegmentFilter {
+        languages: vec![Language::Sv],
+        platforms: vec!["tiktok".into()],
+        ..Default::default()
+    };
+    let members = app.store.count_members(&filter).await.unwrap();
+    wait_for_text(&client, "#member-count", &format!("{members} people match now.")).await;
+    client
+        .find(Locator::Id("name"))
+        .await
+        .unwrap()
+        .send_keys("sv-tiktok")
+        .await
+        .unwrap();
+    accessible(&client, &tools, "segment builder").await;
+    screenshots(&client, "segments").await;
+    click(&client, "button[value=save]").await;
+    let page = wait_for_text(&client, "p.notice", "The segment is saved.").await;
+    assert!(page.contains("sv-tiktok"), "{page}");
 
     client.goto(&app.url("/roster/sara.oberg%40example.com")).await.unwrap();
     wait_for_text(&client, "#erase-heading", "Erase this person").await;

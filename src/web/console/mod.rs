@@ -10,6 +10,7 @@ mod audit;
 mod briefs;
 mod roster;
 mod second_factor;
+mod segments;
 mod sign_in;
 
 use std::sync::Arc;
@@ -65,6 +66,8 @@ pub fn routes() -> Router<AppState> {
         .route("/roster/{email}", get(roster::person))
         .route("/roster/{email}/export", get(roster::export))
         .route("/roster/{email}/erase", post(roster::erase))
+        .route("/segments", get(segments::page).post(segments::submit))
+        .route("/segments/count", get(segments::count))
         .route("/audit", get(audit::page))
         .route("/console/assets/{name}", get(asset))
 }
