@@ -71,6 +71,14 @@ const BUILT_IN: &[(&str, &str)] = &[
         "console/segments.html",
         include_str!("../../content/templates/console/segments.html"),
     ),
+    (
+        "console/accounts.html",
+        include_str!("../../content/templates/console/accounts.html"),
+    ),
+    (
+        "console/account_admin.html",
+        include_str!("../../content/templates/console/account_admin.html"),
+    ),
 ];
 
 /// The names of the templates that `content/templates/` may override.

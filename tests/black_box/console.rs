@@ -540,3 +540,59 @@ each_backend! {
         assert!(audit.iter().any(|e| e.action == "segment.add" && e.actor == "Kaisa Koordinaattori <kaisa@example.fi>"));
     }
 }
+
+each_backend! {
+    async fn an_approver_gives_accounts_new_passwords_and_disables_them_in_the_console(b) {
+        let app = spawn_app(&b).await;
+        add_person(&app, "hanna@example.fi", "Hanna Hyväksyjä", Role::Approver, Language::En).await;
+        add_person(&app, "kaisa@example.fi", "Kaisa Koordinaattori", Role::Coordinator, Language::En).await;
+        let mut kaisa = Browser::new(&app);
+        kaisa.sign_in("kaisa@example.fi", PASSWORD).await;
+        assert_eq!(kaisa.get("/accounts").await.status, StatusCode::FORBIDDEN, "approvers only");
+        assert!(!kaisa.get("/briefs").await.html.contains("href=\"/accounts\""), "not offered to her");
+
+        let mut hanna = Browser::new(&app);
+        hanna.sign_in("hanna@example.fi", PASSWORD).await;
+        let page = hanna.get("/accounts").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(text_of(&page.html).contains("Kaisa Koordinaattori kaisa@example.fi coordinator"), "{}", text_of(&page.html));
+        let csrf = value_of(&page.html, "input[name=csrf]").unwrap();
+        let new = |password: &'static str| {
+            [("csrf", csrf.clone()), ("name", "Olli Ops".into()), ("email", "olli@example.fi".into()), ("role", "ops".into()), ("language", "sv".into()), ("password", password.into())]
+        };
+        let short = new("lyhyt");
+        let pairs: Vec<(&str, &str)> = short.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let refused = hanna.post("/accounts", &pairs).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(text_of(&refused.html).contains("The password is too short: at least 12 characters."));
+        assert_eq!(value_of(&refused.html, "input[name=email]").as_deref(), Some("olli@example.fi"), "kept as typed");
+        assert!(!refused.html.contains("lyhyt"), "a password is never shown back");
+        let good = new("kolme pientä porsasta");
+        let pairs: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let added = hanna.post("/accounts", &pairs).await;
+        assert_eq!(added.location.as_deref(), Some("/accounts?done=Olli+Ops"));
+        let listed = text_of(&hanna.get("/accounts?done=Olli+Ops").await.html);
+        assert!(listed.contains("The account is made: Olli Ops can sign in now.") && listed.contains("olli@example.fi ops svenska"), "{listed}");
+        let mut olli = Browser::new(&app);
+        assert_eq!(olli.sign_in("olli@example.fi", "kolme pientä porsasta").await.status, StatusCode::SEE_OTHER);
+
+        let base = "/accounts/kaisa%40example.fi";
+        let reset = hanna.post(&format!("{base}/password"), &[("csrf", &csrf), ("password", "uusi salasana kaisalle")]).await;
+        assert_eq!(reset.location.as_deref(), Some(&*format!("{base}?done=password")));
+        assert_eq!(kaisa.get("/briefs").await.status, StatusCode::SEE_OTHER, "her session ended with the old password");
+        let unconfirmed = hanna.post(&format!("{base}/disable"), &[("csrf", &csrf)]).await;
+        assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(text_of(&unconfirmed.html).contains("Tick the box first to confirm."));
+        let disabled = hanna.post(&format!("{base}/disable"), &[("csrf", &csrf), ("confirm", "yes")]).await;
+        assert_eq!(disabled.location.as_deref(), Some(&*format!("{base}?done=disabled")));
+        assert!(text_of(&hanna.get(&format!("{base}?done=disabled")).await.html).contains("The account is disabled"));
+        assert_eq!(kaisa.sign_in("kaisa@example.fi", "uusi salasana kaisalle").await.status, StatusCode::UNAUTHORIZED);
+        let audit = app.store.audit_log(10).await.unwrap();
+        for action in ["account.create", "account.password", "account.disable"] {
+            assert!(
+                audit.iter().any(|e| e.action == action && e.actor == "Hanna Hyväksyjä <hanna@example.fi>"),
+                "{action} by her name: {audit:?}"
+            );
+        }
+    }
+}

@@ -407,7 +407,7 @@ async fn a_roster_is_imported_with_its_report_filtered_a_segment_built_and_a_per
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn an_approver_sets_up_the_app_their_role_requires_and_reads_the_audit_log() {
+async fn an_approver_sets_up_the_app_their_role_requires_reads_the_audit_log_and_the_accounts() {
     let Some(tools) = tools() else { return };
     let backend = common::sqlite_backend().await;
     let app = spawn_app_with(&backend, &[("BRIEFCAST_REQUIRE_TOTP", "approver")]).await;
@@ -466,5 +466,15 @@ async fn an_approver_sets_up_the_app_their_role_requires_and_reads_the_audit_log
     assert!(page.contains("session.start"), "{page}");
     accessible(&client, &tools, "audit").await;
     screenshots(&client, "audit").await;
+
+    client.goto(&app.url("/accounts")).await.unwrap();
+    let page = wait_for_text(&client, "h1", "Tilit").await;
+    assert!(page.contains("Hanna Hyväksyjä"), "{page}");
+    accessible(&client, &tools, "accounts").await;
+    screenshots(&client, "accounts").await;
+    click(&client, "a[href='/accounts/hanna%40example.fi']").await;
+    wait_for_text(&client, "h1", "Hanna Hyväksyjä").await;
+    accessible(&client, &tools, "an account").await;
+    screenshots(&client, "account-admin").await;
     client.close().await.unwrap();
 }

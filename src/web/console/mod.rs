@@ -6,6 +6,7 @@
 //! state change is a POST that must carry the session's CSRF token and come from the console's
 //! own origin; see [`Signed`] and [`Posted`].
 
+mod accounts;
 mod audit;
 mod briefs;
 mod roster;
@@ -68,6 +69,11 @@ pub fn routes() -> Router<AppState> {
         .route("/roster/{email}/erase", post(roster::erase))
         .route("/segments", get(segments::page).post(segments::submit))
         .route("/segments/count", get(segments::count))
+        .route("/accounts", get(accounts::list).post(accounts::add))
+        .route("/accounts/{email}", get(accounts::show))
+        .route("/accounts/{email}/password", post(accounts::reset_password))
+        .route("/accounts/{email}/totp", post(accounts::remove_totp))
+        .route("/accounts/{email}/disable", post(accounts::disable))
         .route("/audit", get(audit::page))
         .route("/console/assets/{name}", get(asset))
 }
@@ -251,6 +257,8 @@ fn cross_site(state: &AppState, language: Language) -> Response {
 struct Me {
     name: String,
     role: String,
+    /// Approvers manage accounts; the menu offers that page to them alone.
+    approves: bool,
 }
 
 /// What every page template gets, beside its own fields.
@@ -301,6 +309,7 @@ impl<'a> Page<'a> {
         let me = self.signed.map(|s| Me {
             name: s.session.account.name.clone(),
             role: self.t(&format!("role-{}", s.session.account.role)),
+            approves: s.session.account.role == Role::Approver,
         });
         let common = minijinja::context! {
             lang => self.language.code(),
