@@ -55,3 +55,68 @@ document.querySelectorAll("form[data-live-count]").forEach(function (form) {
   form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(update, 250); });
   form.addEventListener("change", function () { clearTimeout(timer); timer = setTimeout(update, 100); });
 });
+
+// The brief editor: one language at a time as tabs, and the problems and counts following what
+// is typed, from the server's own validator.
+document.querySelectorAll("form[data-check]").forEach(function (form) {
+  var tabs = form.querySelectorAll("a[data-tab]");
+  function show(id) {
+    tabs.forEach(function (tab) {
+      var on = tab.dataset.tab === id;
+      tab.setAttribute("aria-current", on ? "true" : "false");
+      document.getElementById(tab.dataset.tab).hidden = !on;
+    });
+  }
+  tabs.forEach(function (tab) {
+    tab.addEventListener("click", function (event) { event.preventDefault(); show(tab.dataset.tab); });
+  });
+  if (tabs.length) { show(tabs[0].dataset.tab); }
+  // A problem's link opens its language first.
+  document.querySelectorAll("#problems-list a[href^='#']").forEach(function (link) {
+    link.addEventListener("click", function () {
+      var field = document.getElementById(link.getAttribute("href").slice(1));
+      var section = field && field.closest("section.language");
+      if (section) { show(section.id); }
+    });
+  });
+  if (!window.fetch || !window.URLSearchParams) { return; }
+  var timer = null;
+  var asked = 0;
+  function render(answer) {
+    document.getElementById("problems-summary").textContent = answer.summary;
+    var list = document.getElementById("problems-list");
+    list.textContent = "";
+    answer.problems.forEach(function (p) {
+      var item = document.createElement("li");
+      item.textContent = p.text;
+      list.appendChild(item);
+    });
+    form.querySelectorAll(".counters").forEach(function (box) {
+      var name = box.id.replace(/-count$/, "");
+      box.textContent = "";
+      (answer.counters[name] || []).forEach(function (c) {
+        var span = document.createElement("span");
+        span.className = c.over ? "counter over" : "counter";
+        span.textContent = c.text;
+        box.appendChild(span);
+      });
+    });
+    form.querySelectorAll(".field-error[id$='-problems']").forEach(function (box) {
+      var name = box.id.replace(/-problems$/, "");
+      var mine = answer.problems.filter(function (p) { return p.field === name; });
+      box.textContent = mine.map(function (p) { return p.text; }).join(" ");
+      var input = document.getElementById(name);
+      if (input) { if (mine.length) { input.setAttribute("aria-invalid", "true"); } else { input.removeAttribute("aria-invalid"); } }
+    });
+  }
+  function check() {
+    var body = new URLSearchParams();
+    new FormData(form).forEach(function (value, name) { if (name !== "intent") { body.append(name, value); } });
+    var mine = ++asked;
+    fetch(form.dataset.check, { method: "POST", credentials: "same-origin", body: body })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (answer) { if (answer && mine === asked) { render(answer); } })
+      .catch(function () {});
+  }
+  form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(check, 300); });
+});

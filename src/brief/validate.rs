@@ -149,7 +149,20 @@ fn check_block(brief: &Brief, language: Language, block: &LanguageBlock, limits:
             report.add(lang, field, "is required when the platform's table is given");
         }
     }
-    let limited = [
+    for (field, text) in limited_texts(brief, language, block) {
+        let Some(text) = text else { continue };
+        for limit in limits.for_field(field) {
+            if let Some(rule) = check_limit(block, limit, &text) {
+                report.add(lang, field, rule);
+            }
+        }
+    }
+}
+
+/// The texts platform limits apply to, as the platform gets them: the Instagram caption with
+/// the brief's hashtags appended.
+fn limited_texts(brief: &Brief, language: Language, block: &LanguageBlock) -> [(&'static str, Option<String>); 5] {
+    [
         ("instagram.caption", brief.instagram_caption(language)),
         ("tiktok.script", block.tiktok.as_ref().map(|t| t.script.clone())),
         ("youtube.title", block.youtube.as_ref().map(|y| y.title.clone())),
@@ -158,15 +171,48 @@ fn check_block(brief: &Brief, language: Language, block: &LanguageBlock, limits:
             block.youtube.as_ref().and_then(|y| y.description.clone()),
         ),
         ("x.post", block.x.as_ref().map(|x| x.post.clone())),
-    ];
-    for (field, text) in limited {
-        let Some(text) = text else { continue };
-        for limit in limits.for_field(field) {
-            if let Some(rule) = check_limit(block, limit, &text) {
-                report.add(lang, field, rule);
+    ]
+}
+
+/// One limit measured on one field: what an editor shows beside the field as it is typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Counter {
+    pub language: Language,
+    pub field: &'static str,
+    pub unit: Unit,
+    pub count: usize,
+    pub max: usize,
+    pub via: Option<String>,
+}
+
+impl Counter {
+    pub fn over(&self) -> bool {
+        self.count > self.max
+    }
+}
+
+/// Every counted limit of every language the brief has, in the validator's own units, so that
+/// a counter and a problem never disagree.
+pub fn counters(brief: &Brief, limits: &PlatformLimits) -> Vec<Counter> {
+    let mut counters = Vec::new();
+    for language in brief.languages() {
+        let Some(block) = brief.block(language) else { continue };
+        for (field, text) in limited_texts(brief, language, block) {
+            let Some(text) = text else { continue };
+            for limit in limits.for_field(field) {
+                let Some(max) = limit.max else { continue };
+                counters.push(Counter {
+                    language,
+                    field,
+                    unit: limit.unit,
+                    count: limit.unit.count(&text),
+                    max,
+                    via: limit.via.clone(),
+                });
             }
         }
     }
+    counters
 }
 
 fn check_limit(block: &LanguageBlock, limit: &Limit, text: &str) -> Option<String> {

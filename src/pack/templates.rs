@@ -76,6 +76,10 @@ const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../content/templates/console/accounts.html"),
     ),
     (
+        "console/editor.html",
+        include_str!("../../content/templates/console/editor.html"),
+    ),
+    (
         "console/account_admin.html",
         include_str!("../../content/templates/console/account_admin.html"),
     ),

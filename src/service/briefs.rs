@@ -6,7 +6,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::access::{Caller, Denied, Role};
-use crate::brief::{self, Brief, BriefFormat, BriefStatus, LifecycleError, ParseError, Problem, validate};
+use crate::brief::{
+    self, Brief, BriefFormat, BriefStatus, Counter, LifecycleError, ParseError, Problem, counters, validate,
+};
 use crate::edition::{BriefId, EditionKind};
 use crate::edition::{EditionBrief, NewEdition, Recipients};
 use crate::language::Language;
@@ -25,6 +27,9 @@ pub enum BriefError {
     Problems { id: BriefId, problems: Vec<Problem> },
     #[error("brief {id}: {error}")]
     Lifecycle { id: BriefId, error: LifecycleError },
+    /// The brief changed after the form was made from it; nothing was written.
+    #[error("brief {id} changed since it was read (it is now {status}); read it again")]
+    Stale { id: BriefId, status: BriefStatus },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("rendering failed: {0}")]
@@ -109,7 +114,28 @@ pub async fn edit(
 ) -> Result<Checked, BriefError> {
     caller.must_coordinate()?;
     let brief = Brief::parse(text, format)?;
+    replace(store, content, id, brief, None, caller, now).await
+}
+
+/// Replaces a brief with one made in an editor from the brief as it was at `seen` (its
+/// `updated_at` then): refused as stale, writing nothing, when it has changed since.
+pub async fn replace(
+    store: &dyn Store,
+    content: &Content,
+    id: BriefId,
+    brief: Brief,
+    seen: Option<DateTime<Utc>>,
+    caller: &Caller,
+    now: DateTime<Utc>,
+) -> Result<Checked, BriefError> {
+    caller.must_coordinate()?;
     let current = stored_brief(store, id).await?;
+    if seen.is_some_and(|seen| seen != current.updated_at) {
+        return Err(BriefError::Stale {
+            id,
+            status: current.status.at(&current.brief, now),
+        });
+    }
     current
         .status
         .edit()
@@ -118,6 +144,22 @@ pub async fn edit(
         .replace_brief(id, current.status, &brief, &caller.actor, now)
         .await?;
     Ok(checked(content, stored, now))
+}
+
+/// What the validator finds in a brief being written, and each platform limit measured on it:
+/// nothing is stored.
+pub fn check_draft(content: &Content, caller: &Caller, brief: &Brief) -> Result<DraftCheck, BriefError> {
+    caller.must_coordinate()?;
+    Ok(DraftCheck {
+        problems: validate(brief, &content.limits),
+        counters: counters(brief, &content.limits),
+    })
+}
+
+#[derive(Debug, Clone)]
+pub struct DraftCheck {
+    pub problems: Vec<Problem>,
+    pub counters: Vec<Counter>,
 }
 
 /// Draft → approved, by someone with the approver role and, under the two-person rule,

@@ -596,3 +596,85 @@ each_backend! {
         }
     }
 }
+
+/// Every field of the editor form on `path`, as a browser would send them.
+fn editor_fields(html: &str) -> Vec<(String, String)> {
+    let document = Html::parse_document(html);
+    let mut fields = Vec::new();
+    for element in document.select(&Selector::parse("form.editor input[name], form.editor textarea[name]").unwrap()) {
+        let name = element.value().attr("name").unwrap().to_string();
+        let value = match element.value().name() {
+            "textarea" => element.text().collect::<String>(),
+            _ => element.value().attr("value").unwrap_or("").to_string(),
+        };
+        fields.push((name, value));
+    }
+    fields
+}
+
+fn set(fields: &mut [(String, String)], name: &str, value: &str) {
+    let field = fields
+        .iter_mut()
+        .find(|(k, _)| k == name)
+        .unwrap_or_else(|| panic!("no field {name}"));
+    field.1 = value.to_string();
+}
+
+each_backend! {
+    async fn the_editor_counts_in_the_validators_units_checks_as_one_types_and_refuses_a_stale_form(b) {
+        let app = spawn_app(&b).await;
+        add_person(&app, "kaisa@example.fi", "Kaisa Koordinaattori", Role::Coordinator, Language::En).await;
+        let mut browser = Browser::new(&app);
+        browser.sign_in("kaisa@example.fi", PASSWORD).await;
+        let brief = paste_brief(&browser).await;
+        let editor = browser.get(&format!("{brief}/editor")).await;
+        assert_eq!(editor.status, StatusCode::OK, "{}", editor.html);
+        let text = text_of(&editor.html);
+        assert!(text.contains("No problems: this brief can be approved."), "{text}");
+        let mut fields = editor_fields(&editor.html);
+        let caption = fields.iter().find(|(k, _)| k == "fi-instagram").unwrap().1.clone();
+        assert!(caption.starts_with("Myrsky tulee"), "{caption}");
+        // The caption's count is of the text Instagram gets: the brief's hashtags appended.
+        let counted = briefcast::brief::Unit::Hashtags.count(&format!("{caption}\n\n#72tuntia #72timmar #72hours"));
+        assert!(text.contains(&format!("{counted} / 5 hashtags")), "{text}");
+
+        // An X post of 300 characters: the live check says so, in the validator's unit.
+        set(&mut fields, "en-x", &"a".repeat(300));
+        set(&mut fields, "sv-title", "");
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let live = browser.post(&format!("{brief}/editor/check"), &pairs).await;
+        assert_eq!(live.status, StatusCode::OK, "{}", live.html);
+        let answer: serde_json::Value = serde_json::from_str(&live.html).unwrap();
+        assert_eq!(answer["summary"], "2 problems");
+        let x = &answer["counters"]["en-x"][0];
+        assert_eq!(x["text"], "300 / 280 weighted characters (a link 23, an emoji 2)");
+        assert_eq!(x["over"], true);
+        let problems: Vec<&str> = answer["problems"].as_array().unwrap().iter().map(|p| p["field"].as_str().unwrap_or("")).collect();
+        assert_eq!(problems, vec!["sv-title", "en-x"]);
+        let stored = app.store.brief(brief.rsplit('/').next().unwrap().parse().unwrap()).await.unwrap().unwrap();
+        assert!(stored.brief.sv.as_ref().unwrap().title.starts_with("Förbered"), "checking stores nothing");
+
+        // Saved from a form made before someone else changed the brief: refused, nothing lost.
+        let mut stale = fields.clone();
+        set(&mut stale, "updated", "1");
+        set(&mut stale, "en-x", "Storm coming: get ready for 72 hours at home.");
+        stale.push(("intent".into(), "save".into()));
+        let pairs: Vec<(&str, &str)> = stale.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let refused = browser.post(&format!("{brief}/editor"), &pairs).await;
+        assert_eq!(refused.status, StatusCode::CONFLICT);
+        assert!(text_of(&refused.html).contains("Someone changed this brief while you were writing"));
+        assert!(refused.html.contains("Storm coming: get ready for 72 hours at home."), "what was typed is kept");
+
+        let mut good = editor_fields(&editor.html);
+        set(&mut good, "en-x", "Storm coming: get ready for 72 hours at home.");
+        good.push(("intent".into(), "save".into()));
+        let pairs: Vec<(&str, &str)> = good.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let saved = browser.post(&format!("{brief}/editor"), &pairs).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
+        let stored = app.store.brief(brief.rsplit('/').next().unwrap().parse().unwrap()).await.unwrap().unwrap();
+        let en = stored.brief.en.as_ref().unwrap();
+        assert_eq!(en.x.as_ref().unwrap().post, "Storm coming: get ready for 72 hours at home.");
+        assert_eq!(en.facts.len(), stored.brief.fi.as_ref().unwrap().facts.len(), "facts stay as they were");
+        assert!(!en.facts.is_empty());
+    }
+}

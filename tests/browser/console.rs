@@ -206,6 +206,38 @@ async fn a_brief_goes_from_a_pasted_text_with_a_problem_to_approved_by_a_second_
     let page = wait_for_text(&client, "p.notice", "The changes are saved.").await;
     assert!(page.contains("No problems: this brief can be approved."), "{page}");
     screenshots(&client, "brief").await;
+
+    // The editor: a language at a time, and counts and problems that follow the typing.
+    click(&client, "a[href$='/editor']").await;
+    wait_for_text(&client, "h1", "Edit the brief").await;
+    let visible = |id: &'static str| {
+        let client = client.clone();
+        async move {
+            client
+                .find(Locator::Id(id))
+                .await
+                .unwrap()
+                .is_displayed()
+                .await
+                .unwrap()
+        }
+    };
+    assert!(
+        visible("fi-title").await && !visible("en-title").await,
+        "one language at a time"
+    );
+    click(&client, "a[data-tab='lang-en']").await;
+    assert!(visible("en-title").await && !visible("fi-title").await);
+    let x = client.find(Locator::Id("en-x")).await.unwrap();
+    x.clear().await.unwrap();
+    x.send_keys(&"a".repeat(300)).await.unwrap();
+    wait_for_text(&client, "#en-x-count", "300 / 280 weighted characters").await;
+    let page = wait_for_text(&client, "#problems-summary", "1 problem").await;
+    assert!(page.contains("en · x.post: 300 weighted characters"), "{page}");
+    let over = client.find(Locator::Css("#en-x-count .counter.over")).await;
+    assert!(over.is_ok(), "the count over its limit is marked");
+    accessible(&client, &tools, "editor").await;
+    screenshots(&client, "editor").await;
     client.goto(&app.url("/briefs")).await.unwrap();
     wait_for_text(&client, "h1", "Briefs").await;
     accessible(&client, &tools, "briefs").await;

@@ -39,7 +39,7 @@ fn title_for(stored: &StoredBrief, language: Language) -> String {
 
 /// When the brief last changed, as a form carries it back: a form sent after another change
 /// is stale.
-fn stamp(at: DateTime<Utc>) -> String {
+pub(super) fn stamp(at: DateTime<Utc>) -> String {
     at.timestamp_micros().to_string()
 }
 
@@ -70,7 +70,7 @@ pub struct ListQuery {
 }
 
 /// The error page a failed use case gets, when it is not about the brief itself.
-fn failed(page: &Page, error: BriefError) -> Response {
+pub(super) fn failed(page: &Page, error: BriefError) -> Response {
     match error {
         BriefError::Denied(denied) => forbidden(page, needed_for(&denied)),
         BriefError::NotFound(_) => not_found(page.state, page.language),
@@ -355,7 +355,7 @@ pub async fn show(
 }
 
 /// A lifecycle refusal in the person's words.
-fn refusal(state: &AppState, language: Language, error: &BriefError) -> String {
+pub(super) fn refusal(state: &AppState, language: Language, error: &BriefError) -> String {
     let strings = &state.content.strings;
     let status_label = |s: BriefStatus| strings.get(language, &format!("status-{s}")).to_lowercase();
     match error {

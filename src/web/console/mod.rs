@@ -9,6 +9,7 @@
 mod accounts;
 mod audit;
 mod briefs;
+mod editor;
 mod roster;
 mod second_factor;
 mod segments;
@@ -56,6 +57,8 @@ pub fn routes() -> Router<AppState> {
         .route("/briefs/{id}/approve", post(briefs::approve))
         .route("/briefs/{id}/withdraw", post(briefs::withdraw))
         .route("/briefs/{id}/edit", post(briefs::edit))
+        .route("/briefs/{id}/editor", get(editor::page).post(editor::submit))
+        .route("/briefs/{id}/editor/check", post(editor::check))
         .route("/briefs/{id}/preview/{lang}", get(briefs::email_preview))
         .route("/roster", get(roster::list))
         .route(
