@@ -118,7 +118,7 @@ pub async fn seed(store: &dyn Store, content: &Content, now: DateTime<Utc>) -> a
         actor: Actor("demo:approver".into()),
         role: Role::Approver,
     };
-    briefs::approve(store, content, stored.id, &approver, true, now).await?;
+    briefs::approve(store, content, stored.id, None, &approver, true, now).await?;
 
     for schedule in &schedules {
         match store.fire_run(schedule.id, now, now).await? {

@@ -129,15 +129,15 @@ pub async fn run(config: &Config, out: Output, command: BriefCommand) -> anyhow:
             let (text, format) = read(&file)?;
             print_checked(
                 &out,
-                &service::edit(store, &content, id, &text, format, &caller, now).await?,
+                &service::edit(store, &content, id, &text, format, None, &caller, now).await?,
             );
         }
         BriefCommand::Approve { id } => {
-            let approved = service::approve(store, &content, id, &caller, config.two_person_rule, now).await?;
+            let approved = service::approve(store, &content, id, None, &caller, config.two_person_rule, now).await?;
             out.line(json!(approved), &format!("brief {id} approved by {}", caller.actor));
         }
         BriefCommand::Withdraw { id } => {
-            let withdrawn = service::withdraw(store, id, &caller, now).await?;
+            let withdrawn = service::withdraw(store, id, None, &caller, now).await?;
             out.line(json!(withdrawn), &format!("brief {id} withdrawn"));
         }
         BriefCommand::Correct { id, file } => {

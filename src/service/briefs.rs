@@ -109,12 +109,13 @@ pub async fn edit(
     id: BriefId,
     text: &str,
     format: BriefFormat,
+    seen: Option<DateTime<Utc>>,
     caller: &Caller,
     now: DateTime<Utc>,
 ) -> Result<Checked, BriefError> {
     caller.must_coordinate()?;
     let brief = Brief::parse(text, format)?;
-    replace(store, content, id, brief, None, caller, now).await
+    replace(store, content, id, brief, seen, caller, now).await
 }
 
 /// Replaces a brief with one made in an editor from the brief as it was at `seen` (its
@@ -130,12 +131,7 @@ pub async fn replace(
 ) -> Result<Checked, BriefError> {
     caller.must_coordinate()?;
     let current = stored_brief(store, id).await?;
-    if seen.is_some_and(|seen| seen != current.updated_at) {
-        return Err(BriefError::Stale {
-            id,
-            status: current.status.at(&current.brief, now),
-        });
-    }
+    unchanged_since(&current, seen, now)?;
     current
         .status
         .edit()
@@ -144,6 +140,18 @@ pub async fn replace(
         .replace_brief(id, current.status, &brief, &caller.actor, now)
         .await?;
     Ok(checked(content, stored, now))
+}
+
+/// A decision made on a screen is about the brief as the screen showed it: `seen` is its
+/// `updated_at` then (none from the command line and the API, which act on the brief as it is).
+fn unchanged_since(current: &StoredBrief, seen: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<(), BriefError> {
+    match seen {
+        Some(seen) if seen != current.updated_at => Err(BriefError::Stale {
+            id: current.id,
+            status: current.status.at(&current.brief, now),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// What the validator finds in a brief being written, and each platform limit measured on it:
@@ -168,12 +176,14 @@ pub async fn approve(
     store: &dyn Store,
     content: &Content,
     id: BriefId,
+    seen: Option<DateTime<Utc>>,
     caller: &Caller,
     two_person_rule: bool,
     now: DateTime<Utc>,
 ) -> Result<StoredBrief, BriefError> {
     caller.must_approve()?;
     let current = stored_brief(store, id).await?;
+    unchanged_since(&current, seen, now)?;
     let lifecycle = |error| BriefError::Lifecycle { id, error };
     let status = current.status.at(&current.brief, now);
     if status == BriefStatus::Expired {
@@ -226,11 +236,13 @@ pub async fn approve(
 pub async fn withdraw(
     store: &dyn Store,
     id: BriefId,
+    seen: Option<DateTime<Utc>>,
     caller: &Caller,
     now: DateTime<Utc>,
 ) -> Result<StoredBrief, BriefError> {
     caller.must_coordinate()?;
     let current = stored_brief(store, id).await?;
+    unchanged_since(&current, seen, now)?;
     let next = current
         .status
         .withdraw()

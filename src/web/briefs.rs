@@ -118,6 +118,7 @@ pub async fn edit(
         id,
         &text,
         format,
+        None,
         &caller,
         state.clock.now(),
     )
@@ -134,6 +135,7 @@ pub async fn approve(
         state.store.as_ref(),
         &state.content,
         id,
+        None,
         &caller,
         state.config.two_person_rule,
         state.clock.now(),
@@ -148,7 +150,7 @@ pub async fn withdraw(
     Path(id): Path<BriefId>,
 ) -> Result<Json<Value>, ApiError> {
     Ok(Json(json!(
-        service::withdraw(state.store.as_ref(), id, &caller, state.clock.now()).await?
+        service::withdraw(state.store.as_ref(), id, None, &caller, state.clock.now()).await?
     )))
 }
 

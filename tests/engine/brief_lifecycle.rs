@@ -119,3 +119,38 @@ fn a_correction_supersedes_a_sent_brief_and_starts_as_a_new_draft() {
     let err = correct(&original, BriefStatus::Queued, original.clone()).unwrap_err();
     assert_eq!(err.to_string(), "a queued brief cannot be corrected; edit it instead");
 }
+
+each_backend! {
+    /// A decision made on a screen is about the brief the screen showed: approving, withdrawing
+    /// or saving over a brief that has changed since is refused, and nothing is written.
+    async fn a_decision_on_an_older_version_is_refused_and_changes_nothing(b) {
+        use briefcast::access::{Actor, Caller, Role};
+        use briefcast::brief::BriefFormat;
+        use briefcast::pack::Content;
+        use briefcast::service::briefs::{self, BriefError};
+
+        let store = b.store.as_ref();
+        let content = Content::embedded();
+        let now = crate::common::now();
+        let author = Caller { actor: Actor("Kaisa <kaisa@example.fi>".into()), role: Role::Coordinator };
+        let approver = Caller { actor: Actor("Hanna <hanna@example.fi>".into()), role: Role::Approver };
+        let text = crate::common::brief_valid_at(STORM, now);
+        let draft = briefs::submit(store, &content, &text, BriefFormat::Toml, &author, now).await.unwrap();
+        let (id, seen) = (draft.stored.id, draft.stored.updated_at);
+        let later = now + chrono::Duration::minutes(5);
+        briefs::edit(store, &content, id, &text, BriefFormat::Toml, Some(seen), &author, later).await.unwrap();
+
+        let stale = briefs::approve(store, &content, id, Some(seen), &approver, true, later).await;
+        assert!(matches!(stale, Err(BriefError::Stale { status: BriefStatus::Draft, .. })), "{stale:?}");
+        let stale = briefs::withdraw(store, id, Some(seen), &author, later).await;
+        assert!(matches!(stale, Err(BriefError::Stale { .. })), "{stale:?}");
+        let stale = briefs::edit(store, &content, id, &text, BriefFormat::Toml, Some(seen), &author, later).await;
+        assert!(matches!(stale, Err(BriefError::Stale { .. })), "{stale:?}");
+        let current = store.brief(id).await.unwrap().unwrap();
+        assert_eq!(current.status, BriefStatus::Draft, "nothing was written");
+        assert_eq!(current.updated_at, later);
+
+        let approved = briefs::approve(store, &content, id, Some(current.updated_at), &approver, true, later).await.unwrap();
+        assert_eq!(approved.status, BriefStatus::Approved);
+    }
+}

@@ -413,38 +413,34 @@ async fn act(state: AppState, posted: Posted, id: String, action: Action) -> Res
         return not_found(&state, language);
     };
     let (store, caller, now) = (state.store.as_ref(), &signed.session.caller, state.clock.now());
-    // A form made before the brief last changed is refused: approving is a decision about the
-    // text that was on the screen.
-    let current = match service::show(store, &state.content, caller, id, now).await {
-        Ok(current) => current,
-        Err(error) => return failed(&Page::new(&state, signed, "briefs", "briefs-title"), error),
-    };
-    if posted.field("updated") != Some(stamp(current.stored.updated_at).as_str()) {
-        let status = state
-            .content
-            .strings
-            .get(language, &format!("status-{}", current.stored.status))
-            .to_lowercase();
-        let error = state
-            .content
-            .strings
-            .get_with(language, "brief-stale", &[("status", status.into())]);
-        let shown = Shown {
-            status: Some(StatusCode::CONFLICT),
-            error: Some(error),
-            ..Shown::default()
-        };
-        return brief_page(&state, signed, id, shown).await;
-    }
+    // A form made before the brief last changed is refused (by the use case): approving is a
+    // decision about the text that was on the screen.
+    let seen = Some(
+        posted
+            .field("updated")
+            .and_then(|s| s.parse::<i64>().ok())
+            .and_then(DateTime::<Utc>::from_timestamp_micros)
+            .unwrap_or(DateTime::<Utc>::MIN_UTC),
+    );
     let done = match action {
-        Action::Approve => service::approve(store, &state.content, id, caller, state.config.two_person_rule, now)
+        Action::Approve => service::approve(
+            store,
+            &state.content,
+            id,
+            seen,
+            caller,
+            state.config.two_person_rule,
+            now,
+        )
+        .await
+        .map(|_| "approved"),
+        Action::Withdraw => service::withdraw(store, id, seen, caller, now)
             .await
-            .map(|_| "approved"),
-        Action::Withdraw => service::withdraw(store, id, caller, now).await.map(|_| "withdrawn"),
+            .map(|_| "withdrawn"),
         Action::Edit => {
             let text = posted.field("text").unwrap_or("");
             let format = format_of(text, false);
-            service::edit(store, &state.content, id, text, format, caller, now)
+            service::edit(store, &state.content, id, text, format, seen, caller, now)
                 .await
                 .map(|_| "edited")
         }
@@ -452,6 +448,23 @@ async fn act(state: AppState, posted: Posted, id: String, action: Action) -> Res
     match done {
         // After a change, a fresh GET: reloading the page must not send the form again.
         Ok(notice) => Redirect::to(&format!("/briefs/{id}?notice={notice}")).into_response(),
+        Err(BriefError::Stale { status, .. }) => {
+            let status = state
+                .content
+                .strings
+                .get(language, &format!("status-{status}"))
+                .to_lowercase();
+            let error = state
+                .content
+                .strings
+                .get_with(language, "brief-stale", &[("status", status.into())]);
+            let shown = Shown {
+                status: Some(StatusCode::CONFLICT),
+                error: Some(error),
+                ..Shown::default()
+            };
+            brief_page(&state, signed, id, shown).await
+        }
         Err(error @ (BriefError::Lifecycle { .. } | BriefError::Problems { .. })) => {
             let text = refusal(&state, language, &error);
             let status = match &error {
