@@ -129,7 +129,7 @@ pub async fn run(config: &Config, out: Output, command: BriefCommand) -> anyhow:
             let (text, format) = read(&file)?;
             print_checked(
                 &out,
-                &service::edit(store, &content, id, &text, format, None, &caller, now).await?,
+                &service::edit(store, &content, id, (&text, format), None, &caller, now).await?,
             );
         }
         BriefCommand::Approve { id } => {

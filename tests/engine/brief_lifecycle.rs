@@ -138,13 +138,13 @@ each_backend! {
         let draft = briefs::submit(store, &content, &text, BriefFormat::Toml, &author, now).await.unwrap();
         let (id, seen) = (draft.stored.id, draft.stored.updated_at);
         let later = now + chrono::Duration::minutes(5);
-        briefs::edit(store, &content, id, &text, BriefFormat::Toml, Some(seen), &author, later).await.unwrap();
+        briefs::edit(store, &content, id, (&text, BriefFormat::Toml), Some(seen), &author, later).await.unwrap();
 
         let stale = briefs::approve(store, &content, id, Some(seen), &approver, true, later).await;
         assert!(matches!(stale, Err(BriefError::Stale { status: BriefStatus::Draft, .. })), "{stale:?}");
         let stale = briefs::withdraw(store, id, Some(seen), &author, later).await;
         assert!(matches!(stale, Err(BriefError::Stale { .. })), "{stale:?}");
-        let stale = briefs::edit(store, &content, id, &text, BriefFormat::Toml, Some(seen), &author, later).await;
+        let stale = briefs::edit(store, &content, id, (&text, BriefFormat::Toml), Some(seen), &author, later).await;
         assert!(matches!(stale, Err(BriefError::Stale { .. })), "{stale:?}");
         let current = store.brief(id).await.unwrap().unwrap();
         assert_eq!(current.status, BriefStatus::Draft, "nothing was written");

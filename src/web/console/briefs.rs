@@ -440,7 +440,7 @@ async fn act(state: AppState, posted: Posted, id: String, action: Action) -> Res
         Action::Edit => {
             let text = posted.field("text").unwrap_or("");
             let format = format_of(text, false);
-            service::edit(store, &state.content, id, text, format, seen, caller, now)
+            service::edit(store, &state.content, id, (text, format), seen, caller, now)
                 .await
                 .map(|_| "edited")
         }
