@@ -301,3 +301,9 @@ editor-unit-x-weighted = weighted characters (a link 23, an emoji 2)
 editor-unit-hashtags = hashtags
 editor-check = Check
 editor-stale = Someone changed this brief while you were writing: it is now { $status }. Nothing was saved. Your text is below: copy what you need, then open the brief again.
+
+brief-correct-heading = Correct this brief
+brief-correct-intro = A sent brief is never changed. A correction is a new version: it is approved like any brief, and then goes at once to exactly the readers who received this one, marked as a correction.
+brief-correct-label = The corrected brief as TOML
+brief-correct-save = Save the correction as a draft
+brief-correction-notice = The correction is saved as a draft. Once approved, it goes at once to everyone who received the brief it corrects.

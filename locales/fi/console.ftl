@@ -301,3 +301,9 @@ editor-unit-x-weighted = painotettua merkkiä (linkki 23, emoji 2)
 editor-unit-hashtags = aihetunnistetta
 editor-check = Tarkista
 editor-stale = Joku muutti tiedotetta kirjoittaessasi: se on nyt { $status }. Mitään ei tallennettu. Tekstisi on alla: kopioi tarvitsemasi ja avaa tiedote uudelleen.
+
+brief-correct-heading = Korjaa tämä tiedote
+brief-correct-intro = Lähetettyä tiedotetta ei koskaan muuteta. Korjaus on uusi versio: se hyväksytään kuten mikä tahansa tiedote ja lähtee sitten heti juuri niille lukijoille, jotka saivat tämän, korjaukseksi merkittynä.
+brief-correct-label = Korjattu tiedote TOML-muodossa
+brief-correct-save = Tallenna korjaus luonnokseksi
+brief-correction-notice = Korjaus on tallennettu luonnokseksi. Kun se on hyväksytty, se lähtee heti kaikille, jotka saivat korjattavan tiedotteen.

@@ -301,3 +301,9 @@ editor-unit-x-weighted = viktade tecken (en länk 23, en emoji 2)
 editor-unit-hashtags = hashtaggar
 editor-check = Kontrollera
 editor-stale = Någon ändrade meddelandet medan du skrev: det är nu { $status }. Inget sparades. Din text finns nedan: kopiera det du behöver och öppna sedan meddelandet på nytt.
+
+brief-correct-heading = Rätta det här meddelandet
+brief-correct-intro = Ett skickat meddelande ändras aldrig. En rättelse är en ny version: den godkänns som vilket meddelande som helst och går sedan genast till just de läsare som fick det här, märkt som rättelse.
+brief-correct-label = Det rättade meddelandet som TOML
+brief-correct-save = Spara rättelsen som utkast
+brief-correction-notice = Rättelsen är sparad som utkast. När den har godkänts går den genast till alla som fick meddelandet den rättar.

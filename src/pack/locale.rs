@@ -363,6 +363,11 @@ pub const CONSOLE_IDS: &[&str] = &[
     "editor-unit-hashtags",
     "editor-check",
     "editor-stale",
+    "brief-correct-heading",
+    "brief-correct-intro",
+    "brief-correct-label",
+    "brief-correct-save",
+    "brief-correction-notice",
 ];
 
 /// The messages without arguments: templates get them as labels.

@@ -678,3 +678,47 @@ each_backend! {
         assert!(!en.facts.is_empty());
     }
 }
+
+each_backend! {
+    async fn a_sent_brief_is_corrected_from_its_page_as_a_new_draft(b) {
+        use briefcast::brief::BriefStatus;
+        use briefcast::edition::BriefId;
+        let app = spawn_app(&b).await;
+        add_person(&app, "kaisa@example.fi", "Kaisa Koordinaattori", Role::Coordinator, Language::Sv).await;
+        let mut browser = Browser::new(&app);
+        browser.sign_in("kaisa@example.fi", PASSWORD).await;
+        let brief = paste_brief(&browser).await;
+        let id: BriefId = brief.rsplit('/').next().unwrap().parse().unwrap();
+        let dispatcher = briefcast::access::Actor("test:dispatcher".into());
+        for (from, to) in [
+            (BriefStatus::Draft, BriefStatus::Approved),
+            (BriefStatus::Approved, BriefStatus::Queued),
+            (BriefStatus::Queued, BriefStatus::Sent),
+        ] {
+            app.store.transition_brief(id, from, to, &dispatcher, common::now()).await.unwrap();
+        }
+        let page = browser.get(&brief).await;
+        let text = text_of(&page.html);
+        assert!(text.contains("Rätta det här meddelandet"), "{text}");
+        let source = Html::parse_document(&page.html)
+            .select(&Selector::parse("form[action$='/correct'] textarea").unwrap())
+            .next()
+            .map(|t| t.text().collect::<String>())
+            .unwrap();
+        let csrf = value_of(&page.html, "input[name=csrf]").unwrap();
+        let broken = browser.post(&format!("{brief}/correct"), &[("csrf", &csrf), ("text", "[meta\nslug = ")]).await;
+        assert_eq!(broken.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(broken.html.contains("[meta\nslug = "), "what was typed is kept");
+        let fixed = source.replace("72 tuntia", "72 tuntia (korjattu)");
+        let done = browser.post(&format!("{brief}/correct"), &[("csrf", &csrf), ("text", &fixed)]).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+        let to = done.location.unwrap();
+        assert!(to.ends_with("?notice=correction") && !to.starts_with(&format!("{brief}?")), "{to}");
+        let notice = text_of(&browser.get(&to).await.html);
+        assert!(notice.contains("Rättelsen är sparad som utkast."), "{notice}");
+        let briefs = app.store.briefs(None).await.unwrap();
+        let correction = briefs.iter().find(|b| b.supersedes_id == Some(id)).expect("a correction of the sent brief");
+        assert_eq!(correction.status, BriefStatus::Draft);
+        assert_eq!(app.store.brief(id).await.unwrap().unwrap().status, BriefStatus::Sent, "the sent brief is not changed");
+    }
+}

@@ -134,6 +134,7 @@ fn notice_id(name: &str) -> Option<&'static str> {
         "withdrawn" => Some("brief-withdrawn-notice"),
         "added" => Some("brief-added-notice"),
         "edited" => Some("brief-edited-notice"),
+        "correction" => Some("brief-correction-notice"),
         _ => None,
     }
 }
@@ -182,6 +183,7 @@ struct Actions {
     approve: bool,
     withdraw: bool,
     edit: bool,
+    correct: bool,
 }
 
 fn snippet(label: String, text: String, characters: usize) -> SnippetView {
@@ -282,6 +284,7 @@ async fn brief_page(state: &AppState, signed: &Signed, id: BriefId, shown: Shown
         approve: stored.status == BriefStatus::Draft && blocked.is_none() && checked.problems.is_empty(),
         withdraw: coordinates && stored.status.withdraw().is_ok(),
         edit: coordinates && stored.status.edit().is_ok(),
+        correct: coordinates && stored.status == BriefStatus::Sent,
     };
     let (source, field_error) = match shown.typed {
         Some((text, error)) => (text, Some(error)),
@@ -404,6 +407,7 @@ enum Action {
     Approve,
     Withdraw,
     Edit,
+    Correct,
 }
 
 async fn act(state: AppState, posted: Posted, id: String, action: Action) -> Response {
@@ -437,6 +441,18 @@ async fn act(state: AppState, posted: Posted, id: String, action: Action) -> Res
         Action::Withdraw => service::withdraw(store, id, seen, caller, now)
             .await
             .map(|_| "withdrawn"),
+        Action::Correct => {
+            let text = posted.field("text").unwrap_or("");
+            let format = format_of(text, false);
+            match service::correct(store, &state.content, id, text, format, caller, now).await {
+                // The correction is a brief of its own: its page is where it is approved.
+                Ok(correction) => {
+                    let to = format!("/briefs/{}?notice=correction", correction.stored.id);
+                    return Redirect::to(&to).into_response();
+                }
+                Err(error) => Err(error),
+            }
+        }
         Action::Edit => {
             let text = posted.field("text").unwrap_or("");
             let format = format_of(text, false);
@@ -500,6 +516,10 @@ async fn act(state: AppState, posted: Posted, id: String, action: Action) -> Res
 
 pub async fn edit(State(state): State<AppState>, Path(id): Path<String>, posted: Posted) -> Response {
     act(state, posted, id, Action::Edit).await
+}
+
+pub async fn correct(State(state): State<AppState>, Path(id): Path<String>, posted: Posted) -> Response {
+    act(state, posted, id, Action::Correct).await
 }
 
 pub async fn approve(State(state): State<AppState>, Path(id): Path<String>, posted: Posted) -> Response {

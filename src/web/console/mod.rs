@@ -57,6 +57,7 @@ pub fn routes() -> Router<AppState> {
         .route("/briefs/{id}/approve", post(briefs::approve))
         .route("/briefs/{id}/withdraw", post(briefs::withdraw))
         .route("/briefs/{id}/edit", post(briefs::edit))
+        .route("/briefs/{id}/correct", post(briefs::correct))
         .route("/briefs/{id}/editor", get(editor::page).post(editor::submit))
         .route("/briefs/{id}/editor/check", post(editor::check))
         .route("/briefs/{id}/preview/{lang}", get(briefs::email_preview))
