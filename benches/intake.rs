@@ -59,6 +59,7 @@ async fn webhook(name: &str, store: Arc<dyn Store>, count: usize) {
             &access::token_hash(&token),
             Role::Ops,
             "bench",
+            None,
             &Actor("bench".into()),
             chrono::Utc::now(),
         )

@@ -100,8 +100,13 @@ enum Command {
 enum TokenCommand {
     /// Create a token; it is printed once and only its hash is stored
     Create {
-        #[arg(long)]
-        role: Role,
+        /// A service token's role (with no owner, it is known by its label)
+        #[arg(long, required_unless_present = "owner", conflicts_with = "owner")]
+        role: Option<Role>,
+        /// A person's token instead: it acts as the person with the account of this address,
+        /// with their role, and stops when their account is disabled
+        #[arg(long = "for", value_name = "EMAIL")]
+        owner: Option<String>,
         /// Who or what the token is for, as the audit log will name it
         #[arg(long, default_value = "unnamed")]
         label: String,
@@ -205,17 +210,28 @@ impl Cli {
                 }
                 Ok(())
             }
-            Command::Token(TokenCommand::Create { role, label }) => {
+            Command::Token(TokenCommand::Create { role, owner, label }) => {
                 let store = open_store(&config).await?;
-                let made = tokens::create(store.as_ref(), &Caller::cli(), role, &label, SystemClock.now()).await?;
+                let (store, caller, now) = (store.as_ref(), Caller::cli(), SystemClock.now());
+                let made = match (&owner, role) {
+                    (Some(email), _) => tokens::create_for(store, &caller, email, &label, now).await?,
+                    (None, Some(role)) => tokens::create(store, &caller, role, &label, now).await?,
+                    (None, None) => anyhow::bail!("token create needs --role ROLE or --for EMAIL"),
+                };
                 let (id, token) = (made.id, made.token);
                 // The token alone on stdout, so that `TOKEN=$(briefcast token create …)` works.
                 out.line(
-                    json!({ "id": id, "role": role, "label": label, "token": token }),
+                    json!({ "id": id, "role": role, "for": owner, "label": label, "token": token }),
                     &token,
                 );
                 if !out.json {
-                    eprintln!("(token {id}, role {role}; shown only this once)");
+                    match &owner {
+                        Some(email) => eprintln!("(token {id}, acting as {email}; shown only this once)"),
+                        None => eprintln!(
+                            "(token {id}, role {}; shown only this once)",
+                            role.map(|r| r.to_string()).unwrap_or_default()
+                        ),
+                    }
                 }
                 Ok(())
             }
@@ -226,19 +242,21 @@ impl Cli {
                     outln!("{}", json!(tokens));
                 } else {
                     outln!(
-                        "{:<5} {:<24} {:<12} {:<21} {:<21} revoked",
+                        "{:<5} {:<24} {:<12} {:<32} {:<21} {:<21} revoked",
                         "id",
                         "label",
                         "role",
+                        "belongs to",
                         "created",
                         "last used"
                     );
                     for t in &tokens {
                         outln!(
-                            "{:<5} {:<24} {:<12} {:<21} {:<21} {}",
+                            "{:<5} {:<24} {:<12} {:<32} {:<21} {:<21} {}",
                             t.id,
                             t.label,
                             t.role,
+                            t.owner.as_deref().unwrap_or("(service)"),
                             when(Some(t.created_at)),
                             when(t.last_used_at),
                             when(t.revoked_at)

@@ -368,6 +368,20 @@ pub const CONSOLE_IDS: &[&str] = &[
     "brief-correct-label",
     "brief-correct-save",
     "brief-correction-notice",
+    "account-tokens-heading",
+    "account-tokens-intro",
+    "account-tokens-none",
+    "account-token-label",
+    "account-token-create",
+    "account-token-new",
+    "account-token-revoke",
+    "account-token-revoked-notice",
+    "account-tokens-col-label",
+    "account-tokens-col-created",
+    "account-tokens-col-used",
+    "account-token-live",
+    "account-token-revoked",
+    "account-token-never",
 ];
 
 /// The messages without arguments: templates get them as labels.

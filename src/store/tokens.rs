@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::access::{Actor, Role};
-use crate::ids::TokenId;
+use crate::account::AccountSummary;
+use crate::ids::{AccountId, TokenId};
 use crate::store::StoreResult;
 
 /// A token found by its hash.
@@ -15,6 +16,8 @@ pub struct TokenRecord {
     pub role: Role,
     pub label: String,
     pub last_used_at: Option<DateTime<Utc>>,
+    /// The person it belongs to, as their account is now; none for a service token.
+    pub owner: Option<AccountSummary>,
 }
 
 /// A token as listed: never the token, nor its hash.
@@ -26,6 +29,10 @@ pub struct TokenSummary {
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// The person it belongs to; none for a service token.
+    pub owner_id: Option<AccountId>,
+    /// Their name and address, as the audit log names them.
+    pub owner: Option<String>,
 }
 
 #[async_trait]
@@ -35,6 +42,7 @@ pub trait TokenStore: Send + Sync {
         token_hash: &str,
         role: Role,
         label: &str,
+        owner: Option<AccountId>,
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> StoreResult<TokenId>;

@@ -12,6 +12,7 @@ impl From<TokenError> for ApiError {
     fn from(e: TokenError) -> Self {
         match e {
             TokenError::Denied(denied) => denied.into(),
+            TokenError::NoAccount(message) => ApiError::not_found(message),
             TokenError::Store(e) => e.into(),
         }
     }

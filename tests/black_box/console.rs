@@ -722,3 +722,51 @@ each_backend! {
         assert_eq!(app.store.brief(id).await.unwrap().unwrap().status, BriefStatus::Sent, "the sent brief is not changed");
     }
 }
+
+each_backend! {
+    async fn a_persons_own_token_acts_as_them_so_the_two_person_rule_holds_across_the_api(b) {
+        let app = spawn_app(&b).await;
+        add_person(&app, "hanna@example.fi", "Hanna Hyväksyjä", Role::Approver, Language::En).await;
+        let mut hanna = Browser::new(&app);
+        hanna.sign_in("hanna@example.fi", PASSWORD).await;
+        let page = hanna.get("/account").await;
+        assert!(text_of(&page.html).contains("You have no tokens."));
+        let csrf = value_of(&page.html, "input[name=csrf]").unwrap();
+        let made = hanna.post("/account/tokens", &[("csrf", &csrf), ("label", "my scripts")]).await;
+        assert_eq!(made.status, StatusCode::OK);
+        let token = value_of(&made.html, "#new-token").expect("the token, shown once");
+        assert!(text_of(&made.html).contains("my scripts"));
+        assert!(!text_of(&hanna.get("/account").await.html).contains(&token), "never shown again");
+
+        // Her script adds a brief through the API: it is hers, by name.
+        let toml = common::brief_valid_at(include_str!("../fixtures/briefs/storm-72h.toml"), common::now());
+        let added = app
+            .client
+            .post(app.url("/api/v1/briefs"))
+            .bearer_auth(&token)
+            .header(CONTENT_TYPE, "application/toml")
+            .body(toml)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(added.status(), StatusCode::CREATED, "{}", added.text().await.unwrap());
+        let brief = &app.store.briefs(None).await.unwrap()[0];
+        assert_eq!(brief.author, "Hanna Hyväksyjä <hanna@example.fi>");
+        let approve = app
+            .client
+            .post(app.url(&format!("/api/v1/briefs/{}/approve", brief.id)))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(approve.status(), StatusCode::FORBIDDEN, "she cannot approve her own brief through her token");
+        let page = hanna.get(&format!("/briefs/{}", brief.id)).await;
+        assert!(text_of(&page.html).contains("You wrote this brief."), "nor in the console");
+
+        let id = app.store.tokens().await.unwrap()[0].id.to_string();
+        let revoked = hanna.post(&format!("/account/tokens/{id}/revoke"), &[("csrf", &csrf)]).await;
+        assert_eq!(revoked.location.as_deref(), Some("/account?revoked=1"));
+        let after = app.client.get(app.url("/api/v1/briefs")).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
+    }
+}

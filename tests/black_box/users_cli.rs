@@ -135,3 +135,43 @@ fn an_approver_at_the_server_adds_lists_resets_and_disables_accounts() {
         assert!(audit.contains(action), "{action} in {audit}");
     }
 }
+
+#[test]
+fn a_token_made_for_a_person_belongs_to_them_and_a_lost_phones_app_is_taken_away() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(&briefcast(
+        dir.path(),
+        &[
+            "users",
+            "add",
+            "kaisa@example.fi",
+            "--name",
+            "Kaisa K",
+            "--role",
+            "coordinator",
+            "--password-stdin",
+        ],
+        PASSWORD,
+    ));
+    let token = ok(&briefcast(
+        dir.path(),
+        &["token", "create", "--for", "kaisa@example.fi", "--label", "laptop"],
+        "",
+    ));
+    assert!(token.trim().starts_with("bc_"), "the token alone on stdout: {token}");
+    let list = ok(&briefcast(dir.path(), &["token", "list"], ""));
+    assert!(
+        list.contains("Kaisa K <kaisa@example.fi>") && list.contains("coordinator"),
+        "{list}"
+    );
+    let nobody = briefcast(dir.path(), &["token", "create", "--for", "nobody@example.fi"], "");
+    assert!(!nobody.status.success());
+    assert!(String::from_utf8_lossy(&nobody.stderr).contains("no account has the address nobody@example.fi"));
+    let neither = briefcast(dir.path(), &["token", "create"], "");
+    assert!(!neither.status.success(), "a role or an owner is needed");
+
+    let reset = ok(&briefcast(dir.path(), &["users", "reset-totp", "kaisa@example.fi"], ""));
+    assert!(reset.contains("has no authenticator app now"), "{reset}");
+    let users = ok(&briefcast(dir.path(), &["users", "list"], ""));
+    assert!(users.contains("totp"), "{users}");
+}

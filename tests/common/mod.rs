@@ -310,7 +310,7 @@ async fn spawn(backend: &Backend, settings: &[(&str, &str)], parts: Parts) -> Te
         let token = access::new_token();
         backend
             .store
-            .create_token(&access::token_hash(&token), role, role.as_str(), &actor(), now())
+            .create_token(&access::token_hash(&token), role, role.as_str(), None, &actor(), now())
             .await
             .unwrap();
         tokens.push(token);

@@ -46,6 +46,9 @@ macro_rules! account_columns {
 
 const ACCOUNT_BY_EMAIL: &str = concat!("SELECT ", account_columns!(""), " FROM accounts WHERE email = $1");
 
+/// An account by its id (see `sql/tokens.rs`).
+pub(super) const ACCOUNT_BY_ID: &str = concat!("SELECT ", account_columns!(""), " FROM accounts WHERE id = $1");
+
 /// A session with its account as it is now (see `sql/sessions.rs`).
 pub(super) const SESSION_BY_HASH: &str = concat!(
     "SELECT ",

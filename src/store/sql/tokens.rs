@@ -7,10 +7,11 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::Row;
 
+use super::accounts::{ACCOUNT_BY_ID, account_summary};
 use super::common::{DbRow, audit};
 use super::{D, ThisStore};
 use crate::access::{Actor, Role};
-use crate::ids::TokenId;
+use crate::ids::{AccountId, TokenId};
 use crate::store::dialect::Dialect;
 use crate::store::{StoreError, StoreResult, TokenRecord, TokenStore, TokenSummary};
 
@@ -21,16 +22,18 @@ impl TokenStore for ThisStore {
         token_hash: &str,
         role: Role,
         label: &str,
+        owner: Option<AccountId>,
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> StoreResult<TokenId> {
         let mut tx = D::begin_write(&self.pool).await?;
         let id: TokenId = sqlx::query_scalar(
-            "INSERT INTO api_tokens (token_hash, role, label, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            "INSERT INTO api_tokens (token_hash, role, label, account_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(token_hash)
         .bind(role.as_str())
         .bind(label)
+        .bind(owner)
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
@@ -39,7 +42,7 @@ impl TokenStore for ThisStore {
             actor,
             "token.create",
             &format!("token:{id}"),
-            json!({ "role": role, "label": label }),
+            json!({ "role": role, "label": label, "account": owner }),
             now,
         )
         .await?;
@@ -49,21 +52,28 @@ impl TokenStore for ThisStore {
 
     async fn find_token(&self, token_hash: &str) -> StoreResult<Option<TokenRecord>> {
         let row = sqlx::query(
-            "SELECT id, role, label, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+            "SELECT id, role, label, last_used_at, account_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
         )
         .bind(token_hash)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|row| {
-            let role: String = row.try_get("role")?;
-            Ok(TokenRecord {
-                id: row.try_get("id")?,
-                role: role.parse().map_err(StoreError::Corrupt)?,
-                label: row.try_get("label")?,
-                last_used_at: row.try_get("last_used_at")?,
-            })
-        })
-        .transpose()
+        let Some(row) = row else { return Ok(None) };
+        let owner: Option<AccountId> = row.try_get("account_id")?;
+        let owner = match owner {
+            Some(id) => {
+                let account = sqlx::query(ACCOUNT_BY_ID).bind(id).fetch_one(&self.pool).await?;
+                Some(account_summary(&account)?)
+            }
+            None => None,
+        };
+        let role: String = row.try_get("role")?;
+        Ok(Some(TokenRecord {
+            id: row.try_get("id")?,
+            role: role.parse().map_err(StoreError::Corrupt)?,
+            label: row.try_get("label")?,
+            last_used_at: row.try_get("last_used_at")?,
+            owner,
+        }))
     }
 
     async fn touch_token(&self, id: TokenId, now: DateTime<Utc>) -> StoreResult<()> {
@@ -77,7 +87,8 @@ impl TokenStore for ThisStore {
 
     async fn tokens(&self) -> StoreResult<Vec<TokenSummary>> {
         let rows = sqlx::query(
-            "SELECT id, label, role, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY id DESC",
+            "SELECT t.id, t.label, t.role, t.created_at, t.last_used_at, t.revoked_at, t.account_id, a.name, a.email \
+             FROM api_tokens t LEFT JOIN accounts a ON a.id = t.account_id ORDER BY t.id DESC",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -92,14 +103,16 @@ impl TokenStore for ThisStore {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        let row =
-            sqlx::query("SELECT id, label, role, created_at, last_used_at, revoked_at FROM api_tokens WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| StoreError::NotFound {
-                    what: format!("token {id}"),
-                })?;
+        let row = sqlx::query(
+            "SELECT t.id, t.label, t.role, t.created_at, t.last_used_at, t.revoked_at, t.account_id, a.name, a.email \
+                 FROM api_tokens t LEFT JOIN accounts a ON a.id = t.account_id WHERE t.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            what: format!("token {id}"),
+        })?;
         let summary = token_summary(&row)?;
         if revoked > 0 {
             let detail = json!({ "label": summary.label, "role": summary.role });
@@ -119,5 +132,13 @@ fn token_summary(row: &DbRow) -> StoreResult<TokenSummary> {
         created_at: row.try_get("created_at")?,
         last_used_at: row.try_get("last_used_at")?,
         revoked_at: row.try_get("revoked_at")?,
+        owner_id: row.try_get("account_id")?,
+        owner: match (
+            row.try_get::<Option<String>, _>("name")?,
+            row.try_get::<Option<String>, _>("email")?,
+        ) {
+            (Some(name), Some(email)) => Some(format!("{name} <{email}>")),
+            _ => None,
+        },
     })
 }

@@ -51,6 +51,8 @@ pub fn routes() -> Router<AppState> {
         .route("/sign-out", post(sign_in::sign_out))
         .route("/account", get(second_factor::account))
         .route("/account/two-step", post(second_factor::add))
+        .route("/account/tokens", post(second_factor::create_token))
+        .route("/account/tokens/{id}/revoke", post(second_factor::revoke_token))
         .route("/briefs", get(briefs::list))
         .route("/briefs/new", get(briefs::new_page).post(briefs::add))
         .route("/briefs/{id}", get(briefs::show))

@@ -3,17 +3,19 @@
 //! pages; the rules are in `service::sessions`.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequestParts, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::sign_in::{PeerAddress, local_path, render as render_sign_in, session_cookie, signed_in_response};
 use super::{Page, Posted, Signed, cross_site, encode, same_origin, tokens_match, unavailable};
+use crate::pack::format_datetime;
 use crate::service::sessions::{self, Pending, Policy, SignInError};
+use crate::service::tokens::{self, TokenError};
 use crate::store::SessionStage;
 use crate::totp::Secret;
 use crate::web::{AppState, form};
@@ -184,24 +186,68 @@ pub async fn submit(
 #[derive(Deserialize)]
 pub struct AccountQuery {
     added: Option<String>,
+    revoked: Option<String>,
 }
 
-fn render_account(
-    state: &AppState,
-    signed: &Signed,
-    secret: &Secret,
-    notice: Option<&str>,
-    code_error: Option<&str>,
-) -> Response {
+#[derive(Serialize)]
+struct TokenRow {
+    id: String,
+    label: String,
+    created: String,
+    used: String,
+    state: String,
+    live: bool,
+}
+
+/// What the account page shows beyond the person: a notice, a code's problem, a token just made.
+#[derive(Default)]
+struct Extra<'a> {
+    notice: Option<&'a str>,
+    code_error: Option<&'a str>,
+    new_token: Option<String>,
+}
+
+async fn render_account(state: &AppState, signed: &Signed, secret: &Secret, extra: Extra<'_>) -> Response {
     let mut page = Page::new(state, signed, "account", "account-title");
-    page.notice = notice.map(|id| page.t(id));
+    page.notice = extra.notice.map(|id| page.t(id));
     let account = &signed.session.account;
+    let own = match tokens::own(state.store.as_ref(), account).await {
+        Ok(own) => own,
+        Err(error) => {
+            tracing::error!(%error, "the account page could not read the person's tokens");
+            return unavailable(state, page.language);
+        }
+    };
+    let rows: Vec<TokenRow> = own
+        .iter()
+        .map(|t| TokenRow {
+            id: t.id.to_string(),
+            label: t.label.clone(),
+            created: format_datetime(page.language, t.created_at),
+            used: t.last_used_at.map_or_else(
+                || page.t("account-token-never"),
+                |at| format_datetime(page.language, at),
+            ),
+            state: match t.revoked_at {
+                Some(at) => state.content.strings.get_with(
+                    page.language,
+                    "account-token-revoked",
+                    &[("when", format_datetime(page.language, at).into())],
+                ),
+                None => page.t("account-token-live"),
+            },
+            live: t.revoked_at.is_none(),
+        })
+        .collect();
+    let code_error = extra.code_error;
     let mut fields = enrolment_fields(state, secret, &account.email);
     if let Some(object) = fields.as_object_mut() {
         object.insert("account".into(), serde_json::json!(account));
         object.insert("role".into(), page.t(&format!("role-{}", account.role)).into());
         object.insert("language".into(), account.language.own_name().into());
         object.insert("code_error".into(), code_error.map(|id| page.t(id)).into());
+        object.insert("tokens".into(), serde_json::json!(rows));
+        object.insert("new_token".into(), extra.new_token.into());
     }
     let status = if code_error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -212,8 +258,66 @@ fn render_account(
 }
 
 pub async fn account(State(state): State<AppState>, signed: Signed, Query(q): Query<AccountQuery>) -> Response {
-    let notice = q.added.is_some().then_some("account-two-step-added");
-    render_account(&state, &signed, &Secret::generate(), notice, None)
+    let notice = if q.added.is_some() {
+        Some("account-two-step-added")
+    } else if q.revoked.is_some() {
+        Some("account-token-revoked-notice")
+    } else {
+        None
+    };
+    let extra = Extra {
+        notice,
+        ..Extra::default()
+    };
+    render_account(&state, &signed, &Secret::generate(), extra).await
+}
+
+/// A token of the person's own, shown on the page this once.
+pub async fn create_token(State(state): State<AppState>, posted: Posted) -> Response {
+    let signed = &posted.signed;
+    let label = posted
+        .field("label")
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .unwrap_or("API");
+    let label: String = label.chars().filter(|c| !c.is_control()).take(100).collect();
+    let (store, session) = (state.store.as_ref(), &signed.session);
+    match tokens::create_own(store, &session.caller, &session.account, &label, state.clock.now()).await {
+        Ok(made) => {
+            let extra = Extra {
+                new_token: Some(made.token),
+                ..Extra::default()
+            };
+            let mut response = render_account(&state, signed, &Secret::generate(), extra).await;
+            // The token is on this page alone: never kept by a cache.
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+            response
+        }
+        Err(error) => {
+            tracing::error!(%error, "making a token could not reach the database");
+            unavailable(&state, signed.language())
+        }
+    }
+}
+
+pub async fn revoke_token(State(state): State<AppState>, Path(id): Path<String>, posted: Posted) -> Response {
+    let signed = &posted.signed;
+    let Ok(id) = id.parse() else {
+        return super::not_found(&state, signed.language());
+    };
+    let (store, session) = (state.store.as_ref(), &signed.session);
+    match tokens::revoke_own(store, &session.caller, &session.account, id, state.clock.now()).await {
+        Ok(_) => Redirect::to("/account?revoked=1").into_response(),
+        Err(TokenError::Store(crate::store::StoreError::NotFound { .. })) => {
+            super::not_found(&state, signed.language())
+        }
+        Err(error) => {
+            tracing::error!(%error, "revoking a token failed");
+            unavailable(&state, signed.language())
+        }
+    }
 }
 
 pub async fn add(State(state): State<AppState>, posted: Posted) -> Response {
@@ -231,7 +335,11 @@ pub async fn add(State(state): State<AppState>, posted: Posted) -> Response {
         Ok(true) => Redirect::to("/account?added=1").into_response(),
         Ok(false) => {
             let secret = Secret::from_base32(secret_text).unwrap_or_else(|_| Secret::generate());
-            render_account(&state, signed, &secret, None, Some("two-step-wrong"))
+            let extra = Extra {
+                code_error: Some("two-step-wrong"),
+                ..Extra::default()
+            };
+            render_account(&state, signed, &secret, extra).await
         }
         Err(error) => {
             tracing::error!(%error, "setting up two-step sign-in could not reach the database");
