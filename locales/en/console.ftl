@@ -322,3 +322,14 @@ account-tokens-col-used = Last used
 account-token-live = In use
 account-token-revoked = Revoked { $when }
 account-token-never = never
+
+account-language-choose = The console in
+account-language-save = Save
+account-language-saved = The console's language is saved.
+account-password-heading = Your password
+account-password-current = Current password
+account-password-new = New password
+account-password-new-hint = 12 to 128 characters, any kind. You sign in again with it, everywhere.
+account-password-change = Change the password
+account-password-wrong = The current password is not right, or there were too many attempts. Nothing was changed.
+sign-in-password-changed = Your password is changed. Sign in with the new one.

@@ -322,3 +322,14 @@ account-tokens-col-used = Viimeksi käytetty
 account-token-live = Käytössä
 account-token-revoked = Peruttu { $when }
 account-token-never = ei koskaan
+
+account-language-choose = Konsolin kieli
+account-language-save = Tallenna
+account-language-saved = Konsolin kieli on tallennettu.
+account-password-heading = Salasanasi
+account-password-current = Nykyinen salasana
+account-password-new = Uusi salasana
+account-password-new-hint = 12–128 merkkiä, mitä tahansa. Kirjaudut sillä uudelleen kaikkialla.
+account-password-change = Vaihda salasana
+account-password-wrong = Nykyinen salasana ei ole oikea, tai yrityksiä oli liikaa. Mitään ei muutettu.
+sign-in-password-changed = Salasanasi on vaihdettu. Kirjaudu uudella salasanalla.

@@ -322,3 +322,14 @@ account-tokens-col-used = Senast använd
 account-token-live = I bruk
 account-token-revoked = Återkallad { $when }
 account-token-never = aldrig
+
+account-language-choose = Konsolen på
+account-language-save = Spara
+account-language-saved = Konsolens språk är sparat.
+account-password-heading = Ditt lösenord
+account-password-current = Nuvarande lösenord
+account-password-new = Nytt lösenord
+account-password-new-hint = 12–128 tecken av vilket slag som helst. Du loggar in med det på nytt överallt.
+account-password-change = Byt lösenord
+account-password-wrong = Det nuvarande lösenordet är inte rätt, eller så var försöken för många. Inget ändrades.
+sign-in-password-changed = Ditt lösenord är bytt. Logga in med det nya.

@@ -382,6 +382,16 @@ pub const CONSOLE_IDS: &[&str] = &[
     "account-token-live",
     "account-token-revoked",
     "account-token-never",
+    "account-language-choose",
+    "account-language-save",
+    "account-language-saved",
+    "account-password-heading",
+    "account-password-current",
+    "account-password-new",
+    "account-password-new-hint",
+    "account-password-change",
+    "account-password-wrong",
+    "sign-in-password-changed",
 ];
 
 /// The messages without arguments: templates get them as labels.

@@ -4,9 +4,12 @@
 use chrono::{DateTime, Utc};
 
 use crate::access::{Caller, Denied, Role};
-use crate::account::{AccountSummary, HashError, NameRejected, NewAccount, Password, PasswordRejected, check_name};
+use crate::account::{
+    AccountSummary, HashError, NameRejected, NewAccount, Password, PasswordRejected, check_name, typed_matches,
+};
 use crate::audience::{EmailAddress, InvalidEmail};
 use crate::language::Language;
+use crate::service::sessions::{self, Session};
 use crate::store::{Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -95,4 +98,60 @@ pub async fn remove_second_factor(
     caller.must_approve()?;
     let email = EmailAddress::parse(email)?;
     Ok(store.set_totp(&email, None, &caller.actor, now).await?)
+}
+
+/// The person's own password, changed after they type the one they have: ASVS 2.1.5/2.1.6.
+/// Every session of theirs ends, this one too. A wrong current password counts as a failed
+/// sign-in; at the throttle's limit even the right one is refused.
+pub async fn change_own_password(
+    store: &dyn Store,
+    session: &Session,
+    current: &str,
+    new: &str,
+    address: &str,
+    now: DateTime<Utc>,
+) -> Result<AccountSummary, OwnPasswordError> {
+    let email = EmailAddress::parse(&session.account.email).map_err(AccountError::from)?;
+    let stored = store
+        .account(&email)
+        .await
+        .map_err(AccountError::from)?
+        .ok_or(OwnPasswordError::Wrong)?;
+    let throttled = sessions::throttled(store, email.as_str(), address, now)
+        .await
+        .map_err(AccountError::from)?;
+    if throttled || !typed_matches(current, &stored.password_hash) {
+        store
+            .record_sign_in_failure(email.as_str(), address, now)
+            .await
+            .map_err(AccountError::from)?;
+        return Err(OwnPasswordError::Wrong);
+    }
+    let hash = Password::new(new)
+        .map_err(AccountError::from)?
+        .hash()
+        .map_err(AccountError::from)?;
+    Ok(store
+        .set_password(&email, &hash, &session.caller.actor, now)
+        .await
+        .map_err(AccountError::from)?)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OwnPasswordError {
+    #[error("the current password is not right, or there were too many attempts")]
+    Wrong,
+    #[error(transparent)]
+    Account(#[from] AccountError),
+}
+
+/// The language of the person's own console.
+pub async fn set_own_language(
+    store: &dyn Store,
+    session: &Session,
+    language: Language,
+    now: DateTime<Utc>,
+) -> Result<AccountSummary, AccountError> {
+    let email = EmailAddress::parse(&session.account.email)?;
+    Ok(store.set_language(&email, language, &session.caller.actor, now).await?)
 }

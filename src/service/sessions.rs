@@ -145,7 +145,13 @@ pub async fn sign_in(
     start(store, account.summary, stage, address, now).await
 }
 
-async fn throttled(store: &dyn Store, email: &str, address: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+/// Whether sign-ins for `email`, or from `address`, are refused for now.
+pub(crate) async fn throttled(
+    store: &dyn Store,
+    email: &str,
+    address: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
     let recent = store
         .recent_sign_in_failures(email, address, now - THROTTLE_WINDOW)
         .await?;

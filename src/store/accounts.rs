@@ -68,4 +68,14 @@ pub trait AccountStore: Send + Sync {
     /// Records that the code of `step` was used: true only the first time a step at least that
     /// late is claimed, so that a code seen over someone's shoulder cannot be used again.
     async fn claim_totp_step(&self, account: AccountId, step: i64) -> StoreResult<bool>;
+
+    /// Sets the language of the person's console, audited. Not found when there is no such
+    /// account.
+    async fn set_language(
+        &self,
+        email: &EmailAddress,
+        language: crate::language::Language,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<AccountSummary>;
 }

@@ -770,3 +770,36 @@ each_backend! {
         assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
     }
 }
+
+each_backend! {
+    async fn a_person_chooses_their_consoles_language_and_changes_their_own_password(b) {
+        let app = spawn_app(&b).await;
+        add_person(&app, "kaisa@example.fi", "Kaisa Koordinaattori", Role::Coordinator, Language::En).await;
+        let mut browser = Browser::new(&app);
+        browser.sign_in("kaisa@example.fi", PASSWORD).await;
+        let page = browser.get("/account").await;
+        let csrf = value_of(&page.html, "input[name=csrf]").unwrap();
+        let saved = browser.post("/account/language", &[("csrf", &csrf), ("language", "sv")]).await;
+        assert_eq!(saved.location.as_deref(), Some("/account?language=1"));
+        let text = text_of(&browser.get("/account?language=1").await.html);
+        assert!(text.contains("Konsolens språk är sparat.") && text.contains("Ditt konto"), "{text}");
+
+        let wrong = browser
+            .post("/account/password", &[("csrf", &csrf), ("current", "not my password at all"), ("new", "ett helt nytt lösenord")])
+            .await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(text_of(&wrong.html).contains("Det nuvarande lösenordet är inte rätt"), "{}", text_of(&wrong.html));
+        let short = browser.post("/account/password", &[("csrf", &csrf), ("current", PASSWORD), ("new", "kort")]).await;
+        assert!(text_of(&short.html).contains("Lösenordet är för kort"), "{}", text_of(&short.html));
+        let changed = browser
+            .post("/account/password", &[("csrf", &csrf), ("current", PASSWORD), ("new", "ett helt nytt lösenord")])
+            .await;
+        assert_eq!(changed.location.as_deref(), Some("/sign-in?changed=1&lang=sv"));
+        assert_eq!(browser.get("/briefs").await.status, StatusCode::SEE_OTHER, "signed out everywhere");
+        assert_eq!(browser.sign_in("kaisa@example.fi", PASSWORD).await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(browser.sign_in("kaisa@example.fi", "ett helt nytt lösenord").await.status, StatusCode::SEE_OTHER);
+        let audit = app.store.audit_log(20).await.unwrap();
+        assert!(audit.iter().any(|e| e.action == "account.password" && e.actor == "Kaisa Koordinaattori <kaisa@example.fi>"));
+        assert!(audit.iter().any(|e| e.action == "account.language" && e.detail["language"] == "sv"));
+    }
+}

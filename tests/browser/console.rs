@@ -508,5 +508,13 @@ async fn an_approver_sets_up_the_app_their_role_requires_reads_the_audit_log_and
     wait_for_text(&client, "h1", "Hanna Hyväksyjä").await;
     accessible(&client, &tools, "an account").await;
     screenshots(&client, "account-admin").await;
+    client.goto(&app.url("/account")).await.unwrap();
+    let page = wait_for_text(&client, "h1", "Oma tili").await;
+    assert!(
+        page.contains("Käytössä: kirjautuminen kysyy koodin sovelluksestasi."),
+        "{page}"
+    );
+    accessible(&client, &tools, "own account").await;
+    screenshots(&client, "account").await;
     client.close().await.unwrap();
 }

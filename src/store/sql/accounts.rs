@@ -190,6 +190,26 @@ impl AccountStore for ThisStore {
         Ok(summary)
     }
 
+    async fn set_language(
+        &self,
+        email: &EmailAddress,
+        language: crate::language::Language,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<AccountSummary> {
+        let mut tx = D::begin_write(&self.pool).await?;
+        sqlx::query("UPDATE accounts SET ui_language = $1 WHERE email = $2")
+            .bind(language.code())
+            .bind(email.as_str())
+            .execute(&mut *tx)
+            .await?;
+        let summary = summary_in(&mut tx, email).await?;
+        let detail = json!({ "name": summary.name, "language": language });
+        audit(&mut tx, actor, "account.language", &subject(email), detail, now).await?;
+        tx.commit().await?;
+        Ok(summary)
+    }
+
     async fn claim_totp_step(&self, account: AccountId, step: i64) -> StoreResult<bool> {
         let claimed = sqlx::query(
             "UPDATE accounts SET totp_last_step = $1 \

@@ -85,7 +85,7 @@ fn failed(page: &Page, error: AccountError) -> Response {
     }
 }
 
-fn password_words(rejected: &PasswordRejected) -> &'static str {
+pub(super) fn password_words(rejected: &PasswordRejected) -> &'static str {
     match rejected {
         PasswordRejected::TooShort => "password-too-short",
         PasswordRejected::TooLong => "password-too-long",

@@ -52,6 +52,8 @@ pub fn routes() -> Router<AppState> {
         .route("/account", get(second_factor::account))
         .route("/account/two-step", post(second_factor::add))
         .route("/account/tokens", post(second_factor::create_token))
+        .route("/account/language", post(second_factor::set_language))
+        .route("/account/password", post(second_factor::change_password))
         .route("/account/tokens/{id}/revoke", post(second_factor::revoke_token))
         .route("/briefs", get(briefs::list))
         .route("/briefs/new", get(briefs::new_page).post(briefs::add))

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::sign_in::{PeerAddress, local_path, render as render_sign_in, session_cookie, signed_in_response};
 use super::{Page, Posted, Signed, cross_site, encode, same_origin, tokens_match, unavailable};
 use crate::pack::format_datetime;
+use crate::service::accounts::{self, AccountError, OwnPasswordError};
 use crate::service::sessions::{self, Pending, Policy, SignInError};
 use crate::service::tokens::{self, TokenError};
 use crate::store::SessionStage;
@@ -187,6 +188,7 @@ pub async fn submit(
 pub struct AccountQuery {
     added: Option<String>,
     revoked: Option<String>,
+    language: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -199,11 +201,12 @@ struct TokenRow {
     live: bool,
 }
 
-/// What the account page shows beyond the person: a notice, a code's problem, a token just made.
+/// What the account page shows beyond the person: a notice, a field's problem, a token just made.
 #[derive(Default)]
 struct Extra<'a> {
     notice: Option<&'a str>,
     code_error: Option<&'a str>,
+    password_error: Option<&'a str>,
     new_token: Option<String>,
 }
 
@@ -248,6 +251,17 @@ async fn render_account(state: &AppState, signed: &Signed, secret: &Secret, extr
         object.insert("code_error".into(), code_error.map(|id| page.t(id)).into());
         object.insert("tokens".into(), serde_json::json!(rows));
         object.insert("new_token".into(), extra.new_token.into());
+        object.insert(
+            "password_error".into(),
+            extra.password_error.map(|id| page.t(id)).into(),
+        );
+        let languages: Vec<serde_json::Value> = crate::language::Language::ALL
+            .iter()
+            .map(
+                |l| serde_json::json!({ "value": l.code(), "label": l.own_name(), "selected": *l == account.language }),
+            )
+            .collect();
+        object.insert("languages".into(), languages.into());
     }
     let status = if code_error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -262,6 +276,8 @@ pub async fn account(State(state): State<AppState>, signed: Signed, Query(q): Qu
         Some("account-two-step-added")
     } else if q.revoked.is_some() {
         Some("account-token-revoked-notice")
+    } else if q.language.is_some() {
+        Some("account-language-saved")
     } else {
         None
     };
@@ -346,4 +362,55 @@ pub async fn add(State(state): State<AppState>, posted: Posted) -> Response {
             unavailable(&state, signed.language())
         }
     }
+}
+
+/// The language of the person's own console; the next page is in it.
+pub async fn set_language(State(state): State<AppState>, posted: Posted) -> Response {
+    let signed = &posted.signed;
+    let Some(language) = posted.field("language").and_then(|l| l.parse().ok()) else {
+        return cross_site(&state, signed.language());
+    };
+    match accounts::set_own_language(state.store.as_ref(), &signed.session, language, state.clock.now()).await {
+        Ok(_) => Redirect::to("/account?language=1").into_response(),
+        Err(error) => {
+            tracing::error!(%error, "saving the console's language failed");
+            unavailable(&state, signed.language())
+        }
+    }
+}
+
+/// A new password for oneself, after the current one; then signing in again with it.
+pub async fn change_password(
+    State(state): State<AppState>,
+    PeerAddress(address): PeerAddress,
+    posted: Posted,
+) -> Response {
+    let signed = &posted.signed;
+    let (current, new) = (posted.field("current").unwrap_or(""), posted.field("new").unwrap_or(""));
+    let now = state.clock.now();
+    let words = match accounts::change_own_password(state.store.as_ref(), &signed.session, current, new, &address, now)
+        .await
+    {
+        Ok(_) => {
+            let to = format!("/sign-in?changed=1&lang={}", signed.language().code());
+            let mut response = Redirect::to(&to).into_response();
+            response
+                .headers_mut()
+                .insert(header::SET_COOKIE, session_cookie(&state, "", 0));
+            return response;
+        }
+        Err(OwnPasswordError::Wrong) => "account-password-wrong",
+        Err(OwnPasswordError::Account(AccountError::Password(rejected))) => super::accounts::password_words(&rejected),
+        Err(OwnPasswordError::Account(error)) => {
+            tracing::error!(%error, "changing one's password failed");
+            return unavailable(&state, signed.language());
+        }
+    };
+    let extra = Extra {
+        password_error: Some(words),
+        ..Extra::default()
+    };
+    let mut response = render_account(&state, signed, &Secret::generate(), extra).await;
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    response
 }

@@ -39,6 +39,7 @@ pub struct SignInQuery {
     lang: Option<String>,
     ended: Option<String>,
     out: Option<String>,
+    changed: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -110,6 +111,8 @@ pub async fn page(State(state): State<AppState>, Query(q): Query<SignInQuery>, h
         Some("sign-in-ended")
     } else if q.out.is_some() {
         Some("sign-in-signed-out")
+    } else if q.changed.is_some() {
+        Some("sign-in-password-changed")
     } else {
         None
     };
