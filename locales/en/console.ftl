@@ -167,7 +167,16 @@ person-consent = Consent
 person-consent-value = { $when }, { $source }
 person-suppressed = Receives nothing: { $reason }
 person-history-heading = Deliveries, replies and questions
-person-history = { $deliveries } deliveries, { $replies } replies, { $questions } questions.
+person-history = { $deliveries ->
+    [one] 1 delivery
+   *[other] { $deliveries } deliveries
+}, { $replies ->
+    [one] 1 reply
+   *[other] { $replies } replies
+}, { $questions ->
+    [one] 1 question.
+   *[other] { $questions } questions.
+}
 person-col-edition = Edition
 person-col-status = Status
 person-col-sent = Sent
@@ -333,3 +342,8 @@ account-password-new-hint = 12 to 128 characters, any kind. You sign in again wi
 account-password-change = Change the password
 account-password-wrong = The current password is not right, or there were too many attempts. Nothing was changed.
 sign-in-password-changed = Your password is changed. Sign in with the new one.
+
+person-replies = Replies
+person-col-received = Received
+person-col-kind = Kind
+person-col-channel = Channel

@@ -167,7 +167,16 @@ person-consent = Suostumus
 person-consent-value = { $when }, { $source }
 person-suppressed = Ei saa mitään: { $reason }
 person-history-heading = Lähetykset, vastaukset ja kysymykset
-person-history = { $deliveries } lähetystä, { $replies } vastausta, { $questions } kysymystä.
+person-history = { $deliveries ->
+    [one] 1 lähetys
+   *[other] { $deliveries } lähetystä
+}, { $replies ->
+    [one] 1 vastaus
+   *[other] { $replies } vastausta
+}, { $questions ->
+    [one] 1 kysymys.
+   *[other] { $questions } kysymystä.
+}
 person-col-edition = Numero
 person-col-status = Tila
 person-col-sent = Lähetetty
@@ -333,3 +342,8 @@ account-password-new-hint = 12–128 merkkiä, mitä tahansa. Kirjaudut sillä u
 account-password-change = Vaihda salasana
 account-password-wrong = Nykyinen salasana ei ole oikea, tai yrityksiä oli liikaa. Mitään ei muutettu.
 sign-in-password-changed = Salasanasi on vaihdettu. Kirjaudu uudella salasanalla.
+
+person-replies = Vastaukset
+person-col-received = Saapunut
+person-col-kind = Laji
+person-col-channel = Kanava

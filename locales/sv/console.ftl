@@ -167,7 +167,10 @@ person-consent = Samtycke
 person-consent-value = { $when }, { $source }
 person-suppressed = Får ingenting: { $reason }
 person-history-heading = Utskick, svar och frågor
-person-history = { $deliveries } utskick, { $replies } svar, { $questions } frågor.
+person-history = { $deliveries } utskick, { $replies } svar, { $questions ->
+    [one] 1 fråga.
+   *[other] { $questions } frågor.
+}
 person-col-edition = Utskick
 person-col-status = Status
 person-col-sent = Skickat
@@ -333,3 +336,8 @@ account-password-new-hint = 12–128 tecken av vilket slag som helst. Du loggar 
 account-password-change = Byt lösenord
 account-password-wrong = Det nuvarande lösenordet är inte rätt, eller så var försöken för många. Inget ändrades.
 sign-in-password-changed = Ditt lösenord är bytt. Logga in med det nya.
+
+person-replies = Svar
+person-col-received = Mottaget
+person-col-kind = Slag
+person-col-channel = Kanal

@@ -392,6 +392,10 @@ pub const CONSOLE_IDS: &[&str] = &[
     "account-password-change",
     "account-password-wrong",
     "sign-in-password-changed",
+    "person-replies",
+    "person-col-received",
+    "person-col-kind",
+    "person-col-channel",
 ];
 
 /// The messages without arguments: templates get them as labels.

@@ -140,6 +140,22 @@ pub async fn show(store: &dyn Store, caller: &Caller, email: &EmailAddress) -> R
     Ok(InfluencerView { stored, suppressed })
 }
 
+/// A person's page: everything held on them and whether they are never mailed, reading them
+/// once.
+pub async fn profile(
+    store: &dyn Store,
+    caller: &Caller,
+    email: &EmailAddress,
+) -> Result<(PersonalData, Option<SuppressionReason>), AudienceError> {
+    caller.must_coordinate()?;
+    let data = store
+        .personal_data(email)
+        .await?
+        .ok_or_else(|| AudienceError::NoInfluencer(email.clone()))?;
+    let suppressed = store.suppression(email).await?;
+    Ok((data, suppressed))
+}
+
 /// Everything held on one person, for their access request.
 pub async fn export(store: &dyn Store, caller: &Caller, email: &EmailAddress) -> Result<PersonalData, AudienceError> {
     caller.must_coordinate()?;

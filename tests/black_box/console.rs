@@ -462,6 +462,21 @@ each_backend! {
         let never = text_of(&browser.get("/roster?suppressed=yes").await.html);
         assert!(never.contains("Nobody matches these choices."), "{never}");
 
+        // A person's page lists what they sent back.
+        let aino = briefcast::audience::EmailAddress::parse("aino.virtanen@example.com").unwrap();
+        let reply = briefcast::store::NewReply {
+            channel: "webhook",
+            channel_ref: None,
+            raw: b"From: Aino Virtanen <aino.virtanen@example.com>\r\n\r\nKysyisin...",
+            from_address: Some(aino),
+            message_id: Some("<r1@example.com>".into()),
+            received_at: common::now(),
+        };
+        app.store.store_reply(&reply).await.unwrap();
+        let person = text_of(&browser.get("/roster/aino.virtanen%40example.com").await.html);
+        assert!(person.contains("0 deliveries, 1 reply, 0 questions."), "{person}");
+        assert!(person.contains("Replies") && person.contains("webhook"), "{person}");
+
         let audit = browser.get("/audit?family=session").await;
         assert_eq!(audit.status, StatusCode::OK);
         let text = text_of(&audit.html);

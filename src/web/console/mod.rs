@@ -267,6 +267,8 @@ struct Me {
     role: String,
     /// Approvers manage accounts; the menu offers that page to them alone.
     approves: bool,
+    /// Coordinators and approvers read the roster and the audit log, which name people.
+    coordinates: bool,
 }
 
 /// What every page template gets, beside its own fields.
@@ -318,6 +320,7 @@ impl<'a> Page<'a> {
             name: s.session.account.name.clone(),
             role: self.t(&format!("role-{}", s.session.account.role)),
             approves: s.session.account.role == Role::Approver,
+            coordinates: s.session.account.role.coordinates(),
         });
         let common = minijinja::context! {
             lang => self.language.code(),

@@ -330,6 +330,13 @@ pub async fn import(State(state): State<AppState>, request: Request) -> Response
 }
 
 #[derive(Serialize)]
+struct ReplyRow {
+    received: String,
+    kind: String,
+    channel: String,
+}
+
+#[derive(Serialize)]
 struct DeliveryRow {
     edition: String,
     status: String,
@@ -348,17 +355,13 @@ async fn person_page(
         return not_found(state, page.language);
     };
     let (store, caller) = (state.store.as_ref(), &signed.session.caller);
-    let view = match service::show(store, caller, &email).await {
-        Ok(view) => view,
-        Err(error) => return failed(&page, error),
-    };
-    let data = match service::export(store, caller, &email).await {
-        Ok(data) => data,
+    let (data, suppressed) = match service::profile(store, caller, &email).await {
+        Ok(profile) => profile,
         Err(error) => return failed(&page, error),
     };
     let ui = page.language;
     let strings = &state.content.strings;
-    let i = &view.stored.influencer;
+    let i = &data.influencer.influencer;
     let counts = [
         ("deliveries", data.deliveries.len()),
         ("replies", data.replies.len()),
@@ -380,6 +383,19 @@ async fn person_page(
                 .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
                 .map(|t| format_datetime(ui, t.to_utc()))
                 .unwrap_or_default(),
+        })
+        .collect();
+    let replies: Vec<ReplyRow> = data
+        .replies
+        .iter()
+        .map(|r| ReplyRow {
+            received: r["received_at"]
+                .as_str()
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| format_datetime(ui, t.to_utc()))
+                .unwrap_or_default(),
+            kind: r["kind"].as_str().unwrap_or("").to_string(),
+            channel: r["channel"].as_str().unwrap_or("").to_string(),
         })
         .collect();
     let facts = [
@@ -406,7 +422,7 @@ async fn person_page(
     .map(|(id, value)| serde_json::json!({ "label": strings.get(ui, id), "value": value }));
     page.title = i.name.clone();
     page.error = error;
-    let suppressed = view.suppressed.map(|reason| {
+    let suppressed = suppressed.map(|reason| {
         strings.get_with(
             ui,
             "person-suppressed",
@@ -423,6 +439,7 @@ async fn person_page(
             "suppressed": suppressed,
             "history": with_counts("person-history"),
             "deliveries": deliveries,
+            "replies": replies,
             "export": format!("{base}/export"),
             "erase_action": format!("{base}/erase"),
             "erase_explain": with_counts("person-erase-explain"),
