@@ -347,3 +347,25 @@ person-replies = Replies
 person-col-received = Received
 person-col-kind = Kind
 person-col-channel = Channel
+
+# What the validator finds, next to the field it is about.
+problem-no-language = has no language: add at least one of fi, sv or en.
+problem-required = is required.
+problem-slug = may hold only a–z, 0–9 and -.
+problem-meta-source = is required: name the authority the brief comes from.
+problem-embargo = the embargo { $embargo } is not before the expiry { $expires }.
+problem-cadences = a routine brief needs at least one of daily, weekly or monthly, or no edition carries it.
+problem-supersedes = is empty: name the brief this corrects.
+problem-hashtag-empty = a hashtag is empty.
+problem-hashtag-space = the hashtag { $tag } contains a space; the platforms would cut it there.
+problem-hashtag-character = the hashtag { $tag } contains { $char }; only letters, digits and _ stay in a hashtag.
+problem-one-line = must be one line: it contains { $code }.
+problem-fact-source = is required: every fact cites its source.
+problem-source-scheme = { $source } is a { $scheme } address; a source must be an http(s) link.
+problem-source-link = { $source } is not a link; a source must be an http(s) link.
+problem-control = contains the control character { $code }.
+problem-platform-required = is required when the platform's part is given.
+problem-forbidden = contains { $char }, which the platform refuses here.
+problem-limit = { $count } { $unit }: the limit is { $max }.
+problem-limit-via = { $count } { $unit }: the limit { $via } is { $max }.
+problem-limit-hashtags = { $count } hashtags ({ $written } in the caption, { $appended } added from the brief's hashtags): the limit is { $max }.

@@ -347,3 +347,25 @@ person-replies = Vastaukset
 person-col-received = Saapunut
 person-col-kind = Laji
 person-col-channel = Kanava
+
+# What the validator finds, next to the field it is about.
+problem-no-language = ei ole millään kielellä: lisää ainakin yksi kielistä fi, sv tai en.
+problem-required = on pakollinen.
+problem-slug = saa sisältää vain a–z, 0–9 ja -.
+problem-meta-source = on pakollinen: nimeä viranomainen, jolta tiedote tulee.
+problem-embargo = julkaisuaika { $embargo } ei ole ennen vanhenemista { $expires }.
+problem-cadences = tavallinen tiedote tarvitsee ainakin yhden rytmin: päivittäin, viikoittain tai kuukausittain, muuten mikään lähetys ei vie sitä.
+problem-supersedes = on tyhjä: nimeä tiedote, jota tämä korjaa.
+problem-hashtag-empty = aihetunniste on tyhjä.
+problem-hashtag-space = aihetunnisteessa { $tag } on välilyönti; alustat katkaisisivat sen siihen.
+problem-hashtag-character = aihetunnisteessa { $tag } on { $char }; aihetunnisteessa pysyvät vain kirjaimet, numerot ja _.
+problem-one-line = on oltava yksi rivi: siinä on { $code }.
+problem-fact-source = on pakollinen: jokaisella faktalla on lähde.
+problem-source-scheme = { $source } on { $scheme }-osoite; lähteen on oltava http(s)-linkki.
+problem-source-link = { $source } ei ole linkki; lähteen on oltava http(s)-linkki.
+problem-control = sisältää ohjausmerkin { $code }.
+problem-platform-required = on pakollinen, kun alustan osa on annettu.
+problem-forbidden = sisältää merkin { $char }, jota alusta ei hyväksy tässä.
+problem-limit = { $count } { $unit }: raja on { $max }.
+problem-limit-via = { $count } { $unit }: raja ({ $via }) on { $max }.
+problem-limit-hashtags = { $count } aihetunnistetta ({ $written } tekstissä, { $appended } lisätty tiedotteen aihetunnisteista): raja on { $max }.

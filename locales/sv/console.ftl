@@ -341,3 +341,25 @@ person-replies = Svar
 person-col-received = Mottaget
 person-col-kind = Slag
 person-col-channel = Kanal
+
+# What the validator finds, next to the field it is about.
+problem-no-language = har inget språk: lägg till minst ett av fi, sv eller en.
+problem-required = är obligatoriskt.
+problem-slug = får bara innehålla a–z, 0–9 och -.
+problem-meta-source = är obligatoriskt: ange myndigheten som meddelandet kommer från.
+problem-embargo = embargot { $embargo } är inte före utgången { $expires }.
+problem-cadences = ett vanligt meddelande behöver minst en rytm: dagligen, veckovis eller månadsvis, annars tar inget utskick med det.
+problem-supersedes = är tomt: ange meddelandet som det här rättar.
+problem-hashtag-empty = en hashtagg är tom.
+problem-hashtag-space = hashtaggen { $tag } innehåller ett mellanslag; plattformarna skulle klippa den där.
+problem-hashtag-character = hashtaggen { $tag } innehåller { $char }; bara bokstäver, siffror och _ stannar i en hashtagg.
+problem-one-line = ska vara en rad: den innehåller { $code }.
+problem-fact-source = är obligatoriskt: varje faktum anger sin källa.
+problem-source-scheme = { $source } är en { $scheme }-adress; en källa ska vara en http(s)-länk.
+problem-source-link = { $source } är ingen länk; en källa ska vara en http(s)-länk.
+problem-control = innehåller styrtecknet { $code }.
+problem-platform-required = är obligatoriskt när plattformens del finns.
+problem-forbidden = innehåller { $char }, som plattformen inte godtar här.
+problem-limit = { $count } { $unit }: gränsen är { $max }.
+problem-limit-via = { $count } { $unit }: gränsen ({ $via }) är { $max }.
+problem-limit-hashtags = { $count } hashtaggar ({ $written } i texten, { $appended } tillagda från meddelandets hashtaggar): gränsen är { $max }.

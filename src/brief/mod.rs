@@ -29,7 +29,7 @@ pub use lifecycle::{BriefStatus, LifecycleError, correct};
 pub(crate) use limits::group_digits;
 pub use limits::{Limit, LimitsError, PlatformLimits, Unit};
 pub use parse::{BriefFormat, ParseError};
-pub use validate::{Counter, Problem, counters, validate};
+pub use validate::{Arg, Counter, Problem, Words, counters, validate};
 pub use weighted::x_weighted_length;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::hashtag::{Hashtag, hashtags_in};
+use super::hashtag::{Hashtag, HashtagError, hashtags_in};
 use super::limits::{Limit, PlatformLimits, Unit, group_digits};
 use super::{Brief, LanguageBlock, Priority};
 use crate::language::Language;
@@ -13,7 +13,37 @@ use crate::language::Language;
 pub struct Problem {
     pub language: Option<Language>,
     pub field: String,
+    /// The rule broken, in English, for the command line, the API and logs.
     pub rule: String,
+    /// The same rule for people in their own language: a message id and its values.
+    #[serde(skip)]
+    pub words: Words,
+}
+
+/// A rule as a message of the `problem-` family in `locales/*/console.ftl`, with its values.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Words {
+    pub id: &'static str,
+    pub args: Vec<(&'static str, Arg)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arg {
+    Number(usize),
+    Text(String),
+    Unit(Unit),
+}
+
+fn words(id: &'static str, args: Vec<(&'static str, Arg)>) -> Words {
+    Words { id, args }
+}
+
+fn text(value: impl Into<String>) -> Arg {
+    Arg::Text(value.into())
+}
+
+fn code_point(c: char) -> Arg {
+    Arg::Text(format!("U+{:04X}", c as u32))
 }
 
 impl fmt::Display for Problem {
@@ -28,11 +58,12 @@ impl fmt::Display for Problem {
 struct Report(Vec<Problem>);
 
 impl Report {
-    fn add(&mut self, language: Option<Language>, field: impl Into<String>, rule: impl Into<String>) {
+    fn add(&mut self, language: Option<Language>, field: impl Into<String>, rule: impl Into<String>, words: Words) {
         self.0.push(Problem {
             language,
             field: field.into(),
             rule: rule.into(),
+            words,
         });
     }
 }
@@ -43,7 +74,12 @@ pub fn validate(brief: &Brief, limits: &PlatformLimits) -> Vec<Problem> {
     check_meta(brief, &mut report);
     let languages = brief.languages();
     if languages.is_empty() {
-        report.add(None, "brief", "has no language; add at least one of [fi], [sv] or [en]");
+        report.add(
+            None,
+            "brief",
+            "has no language; add at least one of [fi], [sv] or [en]",
+            words("problem-no-language", vec![]),
+        );
     }
     for language in languages {
         let block = brief.block(language).expect("listed languages have a block");
@@ -55,19 +91,25 @@ pub fn validate(brief: &Brief, limits: &PlatformLimits) -> Vec<Problem> {
 fn check_meta(brief: &Brief, report: &mut Report) {
     let meta = &brief.meta;
     if meta.slug.trim().is_empty() {
-        report.add(None, "meta.slug", "is required");
+        report.add(None, "meta.slug", "is required", words("problem-required", vec![]));
     } else if !meta
         .slug
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
     {
-        report.add(None, "meta.slug", "may hold only a-z, 0-9 and -");
+        report.add(
+            None,
+            "meta.slug",
+            "may hold only a-z, 0-9 and -",
+            words("problem-slug", vec![]),
+        );
     }
     if meta.source.trim().is_empty() {
         report.add(
             None,
             "meta.source",
             "is required: name the authority the brief comes from",
+            words("problem-meta-source", vec![]),
         );
     }
     if let (Some(embargo), Some(expires)) = (meta.embargo, meta.expires)
@@ -81,6 +123,13 @@ fn check_meta(brief: &Brief, report: &mut Report) {
                 embargo.to_rfc3339(),
                 expires.to_rfc3339()
             ),
+            words(
+                "problem-embargo",
+                vec![
+                    ("embargo", text(embargo.to_rfc3339())),
+                    ("expires", text(expires.to_rfc3339())),
+                ],
+            ),
         );
     }
     if meta.priority == Priority::Routine && meta.cadences.is_empty() {
@@ -88,6 +137,7 @@ fn check_meta(brief: &Brief, report: &mut Report) {
             None,
             "meta.cadences",
             "a routine brief needs at least one of daily, weekly or monthly, or no edition carries it",
+            words("problem-cadences", vec![]),
         );
     }
     if meta.supersedes.as_deref().is_some_and(|s| s.trim().is_empty()) {
@@ -95,6 +145,7 @@ fn check_meta(brief: &Brief, report: &mut Report) {
             None,
             "meta.supersedes",
             "is empty; name the slug of the brief this corrects",
+            words("problem-supersedes", vec![]),
         );
     }
     check_hashtags(None, "meta.hashtags", &meta.hashtags, report);
@@ -103,7 +154,15 @@ fn check_meta(brief: &Brief, report: &mut Report) {
 fn check_hashtags(language: Option<Language>, field: &str, raw: &[String], report: &mut Report) {
     for (i, tag) in raw.iter().enumerate() {
         if let Err(e) = Hashtag::parse(tag) {
-            report.add(language, format!("{field}[{i}]"), e.to_string());
+            let said = match &e {
+                HashtagError::Empty => words("problem-hashtag-empty", vec![]),
+                HashtagError::Space(tag) => words("problem-hashtag-space", vec![("tag", text(tag))]),
+                HashtagError::Character(tag, c) => words(
+                    "problem-hashtag-character",
+                    vec![("tag", text(tag)), ("char", text(c.to_string()))],
+                ),
+            };
+            report.add(language, format!("{field}[{i}]"), e.to_string(), said);
         }
     }
 }
@@ -111,21 +170,31 @@ fn check_hashtags(language: Option<Language>, field: &str, raw: &[String], repor
 fn check_block(brief: &Brief, language: Language, block: &LanguageBlock, limits: &PlatformLimits, report: &mut Report) {
     let lang = Some(language);
     if block.title.trim().is_empty() {
-        report.add(lang, "title", "is required");
+        report.add(lang, "title", "is required", words("problem-required", vec![]));
     }
     // The title becomes the Subject: one line, or it would break the header.
     if let Some(c) = crate::text::line_break_in(&block.title) {
-        report.add(lang, "title", format!("is one line: it contains U+{:04X}", c as u32));
+        report.add(
+            lang,
+            "title",
+            format!("is one line: it contains U+{:04X}", c as u32),
+            words("problem-one-line", vec![("code", code_point(c))]),
+        );
     }
     if block.summary.trim().is_empty() {
-        report.add(lang, "summary", "is required");
+        report.add(lang, "summary", "is required", words("problem-required", vec![]));
     }
     for (i, fact) in block.facts.iter().enumerate() {
         if fact.text.trim().is_empty() {
-            report.add(lang, format!("facts[{i}].text"), "is required");
+            report.add(
+                lang,
+                format!("facts[{i}].text"),
+                "is required",
+                words("problem-required", vec![]),
+            );
         }
-        if let Err(rule) = check_source(&fact.source) {
-            report.add(lang, format!("facts[{i}].source"), rule);
+        if let Err((rule, said)) = check_source(&fact.source) {
+            report.add(lang, format!("facts[{i}].source"), rule, said);
         }
     }
     check_hashtags(lang, "hashtags", &block.hashtags, report);
@@ -135,6 +204,7 @@ fn check_block(brief: &Brief, language: Language, block: &LanguageBlock, limits:
                 lang,
                 field,
                 format!("contains the control character U+{:04X}", c as u32),
+                words("problem-control", vec![("code", code_point(c))]),
             );
         }
     }
@@ -146,14 +216,19 @@ fn check_block(brief: &Brief, language: Language, block: &LanguageBlock, limits:
     ];
     for (field, text) in required {
         if text.is_some_and(|t| t.trim().is_empty()) {
-            report.add(lang, field, "is required when the platform's table is given");
+            report.add(
+                lang,
+                field,
+                "is required when the platform's table is given",
+                words("problem-platform-required", vec![]),
+            );
         }
     }
     for (field, text) in limited_texts(brief, language, block) {
         let Some(text) = text else { continue };
         for limit in limits.for_field(field) {
-            if let Some(rule) = check_limit(block, limit, &text) {
-                report.add(lang, field, rule);
+            if let Some((rule, said)) = check_limit(block, limit, &text) {
+                report.add(lang, field, rule, said);
             }
         }
     }
@@ -215,9 +290,12 @@ pub fn counters(brief: &Brief, limits: &PlatformLimits) -> Vec<Counter> {
     counters
 }
 
-fn check_limit(block: &LanguageBlock, limit: &Limit, text: &str) -> Option<String> {
+fn check_limit(block: &LanguageBlock, limit: &Limit, text: &str) -> Option<(String, Words)> {
     if let Some(c) = text.chars().find(|c| limit.forbidden.contains(*c)) {
-        return Some(format!("contains `{c}`, which the platform refuses here"));
+        return Some((
+            format!("contains `{c}`, which the platform refuses here"),
+            words("problem-forbidden", vec![("char", self::text(c.to_string()))]),
+        ));
     }
     let max = limit.max?;
     let count = limit.unit.count(text);
@@ -225,35 +303,57 @@ fn check_limit(block: &LanguageBlock, limit: &Limit, text: &str) -> Option<Strin
         return None;
     }
     let via = limit.via.as_deref().map(|v| format!(" {v}")).unwrap_or_default();
-    let detail = if limit.unit == Unit::Hashtags {
+    let mut said = vec![
+        ("count", Arg::Number(count)),
+        ("max", Arg::Number(max)),
+        ("unit", Arg::Unit(limit.unit)),
+    ];
+    let (detail, id) = if limit.unit == Unit::Hashtags {
         let written = block.instagram.as_ref().map_or(0, |i| hashtags_in(&i.caption).len());
-        format!(
+        said.push(("written", Arg::Number(written)));
+        said.push(("appended", Arg::Number(count - written)));
+        let detail = format!(
             " ({written} in the caption, {} appended from the brief's hashtags)",
             count - written
-        )
+        );
+        (detail, "problem-limit-hashtags")
+    } else if let Some(v) = &limit.via {
+        said.push(("via", self::text(v.clone())));
+        (String::new(), "problem-limit-via")
     } else {
-        String::new()
+        (String::new(), "problem-limit")
     };
-    Some(format!(
+    let rule = format!(
         "{} {}{detail}, the limit{via} is {}",
         group_digits(count, ","),
         limit.unit.name(count),
         group_digits(max, ",")
-    ))
+    );
+    Some((rule, words(id, said)))
 }
 
-fn check_source(source: &str) -> Result<(), String> {
+fn check_source(source: &str) -> Result<(), (String, Words)> {
     if source.trim().is_empty() {
-        return Err("is required: every fact cites its source".into());
+        return Err((
+            "is required: every fact cites its source".into(),
+            words("problem-fact-source", vec![]),
+        ));
     }
     match url::Url::parse(source.trim()) {
         Ok(url) if matches!(url.scheme(), "http" | "https") && url.host_str().is_some() => Ok(()),
-        Ok(url) => Err(format!(
-            "`{source}` is a {} address; a source must be an http(s) link",
-            url.scheme()
+        Ok(url) => Err((
+            format!(
+                "`{source}` is a {} address; a source must be an http(s) link",
+                url.scheme()
+            ),
+            words(
+                "problem-source-scheme",
+                vec![("source", text(source)), ("scheme", text(url.scheme()))],
+            ),
         )),
-        Err(e) => Err(format!(
-            "`{source}` is not a link ({e}); a source must be an http(s) link"
+        Err(e) => Err((
+            format!("`{source}` is not a link ({e}); a source must be an http(s) link"),
+            words("problem-source-link", vec![("source", text(source))]),
         )),
     }
 }

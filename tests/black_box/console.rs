@@ -818,3 +818,21 @@ each_backend! {
         assert!(audit.iter().any(|e| e.action == "account.language" && e.detail["language"] == "sv"));
     }
 }
+
+each_backend! {
+    async fn the_validators_problems_read_in_the_persons_language(b) {
+        let app = spawn_app(&b).await;
+        add_person(&app, "aino@example.fi", "Aino Koordinaattori", Role::Coordinator, Language::Fi).await;
+        let mut browser = Browser::new(&app);
+        browser.sign_in("aino@example.fi", PASSWORD).await;
+        let (csrf, _) = browser.form_of("/briefs").await;
+        let toml = common::brief_valid_at(include_str!("../fixtures/briefs/storm-72h.toml"), common::now())
+            .replacen("title = \"Get ready for the storm: manage at home for 72 hours\"", "title = \"\"", 1);
+        let added = browser.post("/briefs/new", &[("csrf", &csrf), ("format", "toml"), ("text", &toml)]).await;
+        let page = text_of(&browser.get(added.location.as_deref().unwrap()).await.html);
+        assert!(page.contains("en · title : on pakollinen."), "{page}");
+        let brief = &app.store.briefs(None).await.unwrap()[0];
+        let problems = briefcast::brief::validate(&brief.brief, &briefcast::brief::PlatformLimits::embedded());
+        assert_eq!(problems[0].rule, "is required", "the API and the command line keep the English words");
+    }
+}

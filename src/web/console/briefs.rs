@@ -297,7 +297,7 @@ async fn brief_page(state: &AppState, signed: &Signed, id: BriefId, shown: Shown
         .map(|p| ProblemView {
             language: p.language.map_or(all_languages.clone(), |l| l.code().to_string()),
             field: p.field.clone(),
-            rule: p.rule.clone(),
+            rule: super::problem_rule(state, language, p),
         })
         .collect();
     let view = BriefView {

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::briefs::{failed, stamp};
 use super::{Page, Posted, Signed, not_found};
-use crate::brief::{Brief, Counter, Instagram, LanguageBlock, Problem, TikTok, Unit, XPost, YouTube};
+use crate::brief::{Brief, Counter, Instagram, LanguageBlock, Problem, TikTok, XPost, YouTube};
 use crate::edition::BriefId;
 use crate::language::Language;
 use crate::pack::format_number;
@@ -182,16 +182,6 @@ fn apply(base: &Brief, fields: &[(String, String)]) -> Brief {
     brief
 }
 
-fn unit_words(unit: Unit) -> &'static str {
-    match unit {
-        Unit::Chars => "editor-unit-chars",
-        Unit::Utf16 => "editor-unit-utf16",
-        Unit::Bytes => "editor-unit-bytes",
-        Unit::XWeighted => "editor-unit-x-weighted",
-        Unit::Hashtags => "editor-unit-hashtags",
-    }
-}
-
 /// Each limited field's counts in one line, by form field name.
 fn counter_texts(page: &Page, counters: &[Counter]) -> BTreeMap<String, Vec<CounterView>> {
     let mut by_field: BTreeMap<String, Vec<CounterView>> = BTreeMap::new();
@@ -205,7 +195,7 @@ fn counter_texts(page: &Page, counters: &[Counter]) -> BTreeMap<String, Vec<Coun
             &[
                 ("count", format_number(page.language, counter.count as u64).into()),
                 ("max", format_number(page.language, counter.max as u64).into()),
-                ("unit", page.t(unit_words(counter.unit)).into()),
+                ("unit", page.t(super::unit_words(counter.unit)).into()),
             ],
         );
         if let Some(via) = &counter.via {
@@ -249,7 +239,11 @@ fn problem_views(page: &Page, problems: &[Problem]) -> Vec<ProblemView> {
             let place = p.language.map_or(everywhere.clone(), |l| l.code().to_string());
             ProblemView {
                 field,
-                text: format!("{place} · {}: {}", p.field, p.rule),
+                text: format!(
+                    "{place} · {}: {}",
+                    p.field,
+                    super::problem_rule(page.state, page.language, p)
+                ),
             }
         })
         .collect()

@@ -374,6 +374,40 @@ fn translator(content: Arc<Content>, language: Language) -> Value {
     })
 }
 
+/// The words for a unit the validator counts in.
+pub(super) fn unit_words(unit: crate::brief::Unit) -> &'static str {
+    use crate::brief::Unit;
+    match unit {
+        Unit::Chars => "editor-unit-chars",
+        Unit::Utf16 => "editor-unit-utf16",
+        Unit::Bytes => "editor-unit-bytes",
+        Unit::XWeighted => "editor-unit-x-weighted",
+        Unit::Hashtags => "editor-unit-hashtags",
+    }
+}
+
+/// A validator problem's rule in the person's language; its English words where the strings
+/// have no message for it (a content folder's older copy, say).
+pub(super) fn problem_rule(state: &AppState, language: Language, problem: &crate::brief::Problem) -> String {
+    use crate::brief::Arg;
+    let strings = &state.content.strings;
+    let mut args = FluentArgs::new();
+    for (name, value) in &problem.words.args {
+        let value = match value {
+            Arg::Number(n) => crate::pack::format_number(language, *n as u64),
+            Arg::Text(text) => text.clone(),
+            Arg::Unit(unit) => strings.get(language, unit_words(*unit)),
+        };
+        args.set(*name, FluentValue::from(value));
+    }
+    if problem.words.id.is_empty() {
+        return problem.rule.clone();
+    }
+    strings
+        .lookup(language, problem.words.id, &args)
+        .unwrap_or_else(|| problem.rule.clone())
+}
+
 /// A page with one message and nothing else: not found, refused, unavailable.
 fn message(state: &AppState, language: Language, status: StatusCode, id: &str) -> Response {
     let page = Page::anonymous(state, language, id);
