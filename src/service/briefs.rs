@@ -63,6 +63,37 @@ fn checked(content: &Content, stored: StoredBrief, now: DateTime<Utc>) -> Checke
     }
 }
 
+/// Starts an empty draft, to be written in the editor: every required part is a problem until
+/// it is filled in.
+pub async fn start(
+    store: &dyn Store,
+    content: &Content,
+    caller: &Caller,
+    now: DateTime<Utc>,
+) -> Result<Checked, BriefError> {
+    caller.must_coordinate()?;
+    let blank = Brief {
+        meta: brief::Meta {
+            slug: String::new(),
+            source: String::new(),
+            contact: None,
+            priority: brief::Priority::Routine,
+            embargo: None,
+            expires: None,
+            topics: Vec::new(),
+            regions: Vec::new(),
+            cadences: Vec::new(),
+            hashtags: Vec::new(),
+            supersedes: None,
+        },
+        fi: None,
+        sv: None,
+        en: None,
+    };
+    let stored = store.insert_brief(&blank, None, &caller.actor, now).await?;
+    Ok(checked(content, stored, now))
+}
+
 /// Stores a new draft and reports every problem in it. A brief with problems is kept, so the
 /// coordinator can fix it, but cannot be approved.
 pub async fn submit(

@@ -836,3 +836,45 @@ each_backend! {
         assert_eq!(problems[0].rule, "is required", "the API and the command line keep the English words");
     }
 }
+
+each_backend! {
+    async fn a_brief_is_written_from_an_empty_page_in_the_editor_alone(b) {
+        let app = spawn_app(&b).await;
+        add_person(&app, "kaisa@example.fi", "Kaisa Koordinaattori", Role::Coordinator, Language::En).await;
+        let mut browser = Browser::new(&app);
+        browser.sign_in("kaisa@example.fi", PASSWORD).await;
+        let (csrf, _) = browser.form_of("/briefs/new").await;
+        let started = browser.post("/briefs/new/blank", &[("csrf", &csrf)]).await;
+        let editor_path = started.location.expect("to the editor");
+        assert!(editor_path.ends_with("/editor"), "{editor_path}");
+        let editor = browser.get(&editor_path).await;
+        let text = text_of(&editor.html);
+        assert!(text.contains("About the brief") && text.contains("meta.slug: is required."), "{text}");
+
+        let mut fields = editor_fields(&editor.html);
+        set(&mut fields, "meta-slug", "boil-water-tampere");
+        set(&mut fields, "meta-source", "City of Tampere");
+        set(&mut fields, "meta-embargo", "2026-11-23T08:00");
+        set(&mut fields, "meta-hashtags", "#vesi, #vatten");
+        fields.push(("meta-cadence".into(), "daily".into()));
+        set(&mut fields, "fi-title", "Keitä vesi Tampereella");
+        set(&mut fields, "fi-summary", "Vesijohtovesi on keitettävä ennen juomista.");
+        set(&mut fields, "fi-key_messages", "Keitä vesi kolme minuuttia.\nSeuraa kaupungin tiedotteita.");
+        set(&mut fields, "fi-x", "Tampere: keitä vesi ennen juomista.");
+        fields.push(("intent".into(), "save".into()));
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let saved = browser.post(&editor_path, &pairs).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", text_of(&saved.html));
+        let page = text_of(&browser.get(saved.location.as_deref().unwrap()).await.html);
+        assert!(page.contains("No problems: this brief can be approved."), "{page}");
+        let brief = &app.store.briefs(None).await.unwrap()[0];
+        let meta = &brief.brief.meta;
+        assert_eq!(meta.slug, "boil-water-tampere");
+        assert_eq!(meta.hashtags, vec!["#vesi", "#vatten"]);
+        assert_eq!(meta.embargo.unwrap().to_rfc3339(), "2026-11-23T08:00:00+02:00", "Helsinki time");
+        assert_eq!(brief.brief.fi.as_ref().unwrap().key_messages.len(), 2);
+        assert!(brief.brief.sv.is_none() && brief.brief.en.is_none(), "languages left empty are left out");
+        let again = text_of(&browser.get(&editor_path).await.html);
+        assert!(again.contains("No problems"), "{again}");
+    }
+}

@@ -8,12 +8,14 @@ use std::collections::BTreeMap;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Redirect, Response};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Europe::Helsinki;
 use serde::Serialize;
 
 use super::briefs::{failed, stamp};
 use super::{Page, Posted, Signed, not_found};
-use crate::brief::{Brief, Counter, Instagram, LanguageBlock, Problem, TikTok, XPost, YouTube};
+use crate::brief::{Brief, Counter, Instagram, LanguageBlock, Meta, Priority, Problem, TikTok, XPost, YouTube};
+use crate::cadence::Cadence;
 use crate::edition::BriefId;
 use crate::language::Language;
 use crate::pack::format_number;
@@ -145,6 +147,7 @@ fn value_of(block: Option<&LanguageBlock>, part: &Part) -> String {
 /// language left wholly empty too.
 fn apply(base: &Brief, fields: &[(String, String)]) -> Brief {
     let mut brief = base.clone();
+    apply_meta(&mut brief.meta, fields);
     for language in Language::ALL {
         let typed = |key: &str| {
             let wanted = format!("{}-{key}", language.code());
@@ -180,6 +183,135 @@ fn apply(base: &Brief, fields: &[(String, String)]) -> Brief {
         *brief.block_mut(language) = (!empty).then_some(block);
     }
     brief
+}
+
+/// The brief's details, from the form's `meta-` fields; a form without them (an older page)
+/// leaves them as they were, and so does a date that does not read as one.
+fn apply_meta(meta: &mut Meta, fields: &[(String, String)]) {
+    let one = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_string())
+    };
+    if one("meta-slug").is_none() {
+        return;
+    }
+    let words = |name: &str| -> Vec<String> {
+        one(name)
+            .unwrap_or_default()
+            .split([',', ' ', '\n'])
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    meta.slug = one("meta-slug").unwrap_or_default();
+    meta.source = one("meta-source").unwrap_or_default();
+    meta.contact = one("meta-contact").filter(|c| !c.is_empty());
+    meta.priority = if one("meta-priority").as_deref() == Some("urgent") {
+        Priority::Urgent
+    } else {
+        Priority::Routine
+    };
+    for (name, slot) in [("meta-embargo", &mut meta.embargo), ("meta-expires", &mut meta.expires)] {
+        match one(name).as_deref() {
+            Some("") | None => *slot = None,
+            Some(text) => {
+                if let Some(at) = helsinki_input(text) {
+                    *slot = Some(at);
+                }
+            }
+        }
+    }
+    meta.topics = words("meta-topics");
+    meta.regions = words("meta-regions");
+    meta.hashtags = words("meta-hashtags");
+    meta.cadences = fields
+        .iter()
+        .filter(|(k, _)| k == "meta-cadence")
+        .filter_map(|(_, v)| v.parse::<Cadence>().ok())
+        .collect();
+}
+
+/// A `datetime-local` value (`2026-11-23T08:00`) read as Helsinki time, where the desk is.
+fn helsinki_input(text: &str) -> Option<DateTime<FixedOffset>> {
+    let naive = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
+        .ok()?;
+    let local = Helsinki.from_local_datetime(&naive).earliest()?;
+    Some(local.fixed_offset())
+}
+
+/// The other way: what a `datetime-local` field shows for a stored instant.
+fn helsinki_value(at: Option<DateTime<FixedOffset>>) -> String {
+    at.map(|at| at.with_timezone(&Helsinki).format("%Y-%m-%dT%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+#[derive(Serialize)]
+struct MetaView {
+    slug: String,
+    source: String,
+    contact: String,
+    urgent: bool,
+    embargo: String,
+    expires: String,
+    topics: String,
+    regions: String,
+    hashtags: String,
+    cadences: Vec<serde_json::Value>,
+    problems: BTreeMap<&'static str, Vec<String>>,
+}
+
+/// The detail fields problems are shown beside.
+const META_FIELDS: &[&str] = &[
+    "meta-slug",
+    "meta-source",
+    "meta-embargo",
+    "meta-cadences",
+    "meta-hashtags",
+];
+
+/// Where a problem about the brief's details is shown: the form field's name.
+fn meta_field(field: &str) -> Option<&'static str> {
+    let base = field.split('[').next().unwrap_or(field);
+    match base {
+        "meta.slug" => Some("meta-slug"),
+        "meta.source" => Some("meta-source"),
+        "meta.embargo" => Some("meta-embargo"),
+        "meta.cadences" => Some("meta-cadences"),
+        "meta.hashtags" => Some("meta-hashtags"),
+        "meta.supersedes" => Some("meta-slug"),
+        _ => None,
+    }
+}
+
+fn meta_view(page: &Page, meta: &Meta, problems: &[ProblemView]) -> MetaView {
+    // Every field has its list, empty or not: the template asks for each.
+    let mut by_field: BTreeMap<&'static str, Vec<String>> = META_FIELDS.iter().map(|f| (*f, Vec::new())).collect();
+    for p in problems {
+        let field = p.field.as_deref().and_then(|f| META_FIELDS.iter().find(|m| **m == f));
+        if let Some(field) = field {
+            by_field.entry(field).or_default().push(p.text.clone());
+        }
+    }
+    MetaView {
+        slug: meta.slug.clone(),
+        source: meta.source.clone(),
+        contact: meta.contact.clone().unwrap_or_default(),
+        urgent: meta.priority == Priority::Urgent,
+        embargo: helsinki_value(meta.embargo),
+        expires: helsinki_value(meta.expires),
+        topics: meta.topics.join(", "),
+        regions: meta.regions.join(", "),
+        hashtags: meta.hashtags.join(" "),
+        cadences: Cadence::ALL
+            .iter()
+            .map(|c| serde_json::json!({ "value": c.to_string(), "label": page.t(&format!("cadence-{c}")), "checked": meta.cadences.contains(c) }))
+            .collect(),
+        problems: by_field,
+    }
 }
 
 /// Each limited field's counts in one line, by form field name.
@@ -218,7 +350,7 @@ struct CounterView {
     over: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct ProblemView {
     /// The form field it belongs to, when there is one.
     field: Option<String>,
@@ -230,12 +362,13 @@ fn problem_views(page: &Page, problems: &[Problem]) -> Vec<ProblemView> {
     problems
         .iter()
         .map(|p| {
-            let field = p.language.and_then(|language| {
-                PARTS
+            let field = match p.language {
+                Some(language) => PARTS
                     .iter()
                     .find(|part| part.field == p.field)
-                    .map(|part| name(language, part))
-            });
+                    .map(|part| name(language, part)),
+                None => meta_field(&p.field).map(str::to_string),
+            };
             let place = p.language.map_or(everywhere.clone(), |l| l.code().to_string());
             ProblemView {
                 field,
@@ -308,6 +441,7 @@ fn render(state: &AppState, signed: &Signed, form: Form, status: StatusCode, err
         })
         .collect();
     let summary = problems_summary(&page, problems.len());
+    let meta = meta_view(&page, &form.brief.meta, &problems);
     page.render(
         status,
         "console/editor.html",
@@ -316,6 +450,7 @@ fn render(state: &AppState, signed: &Signed, form: Form, status: StatusCode, err
             "title": form.brief.fi.as_ref().or(form.brief.sv.as_ref()).or(form.brief.en.as_ref()).map(|b| b.title.clone()),
             "updated": stamp(form.updated),
             "languages": languages,
+            "meta": meta,
             "problems": problems,
             "summary": summary,
         }),
@@ -457,6 +592,16 @@ pub async fn submit(State(state): State<AppState>, Path(id): Path<String>, poste
             let text = super::briefs::refusal(&state, signed.language(), &error);
             show_again(Some(text), StatusCode::CONFLICT, updated)
         }
+        Err(error) => failed(&Page::new(&state, signed, "briefs", "briefs-title"), error),
+    }
+}
+
+/// A new brief from an empty page: a draft with nothing in it, opened in the editor.
+pub async fn start(State(state): State<AppState>, posted: Posted) -> Response {
+    let signed = &posted.signed;
+    let now = state.clock.now();
+    match service::start(state.store.as_ref(), &state.content, &signed.session.caller, now).await {
+        Ok(started) => Redirect::to(&format!("/briefs/{}/editor", started.stored.id)).into_response(),
         Err(error) => failed(&Page::new(&state, signed, "briefs", "briefs-title"), error),
     }
 }

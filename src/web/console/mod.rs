@@ -57,6 +57,7 @@ pub fn routes() -> Router<AppState> {
         .route("/account/tokens/{id}/revoke", post(second_factor::revoke_token))
         .route("/briefs", get(briefs::list))
         .route("/briefs/new", get(briefs::new_page).post(briefs::add))
+        .route("/briefs/new/blank", post(editor::start))
         .route("/briefs/{id}", get(briefs::show))
         .route("/briefs/{id}/approve", post(briefs::approve))
         .route("/briefs/{id}/withdraw", post(briefs::withdraw))
