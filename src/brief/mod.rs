@@ -32,7 +32,7 @@ pub use parse::{BriefFormat, ParseError};
 pub use validate::{Arg, Counter, Problem, Words, counters, validate};
 pub use weighted::x_weighted_length;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Brief {
     pub meta: Meta,
@@ -46,7 +46,7 @@ pub struct Brief {
 
 /// Required text fields default to empty so that validation can report every missing one at
 /// once instead of the parser stopping at the first.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Meta {
     #[serde(default)]

@@ -24,6 +24,8 @@ pub enum AccountError {
     Password(#[from] PasswordRejected),
     #[error(transparent)]
     Hash(#[from] HashError),
+    #[error("the current password is not right, or there were too many attempts")]
+    WrongCurrentPassword,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -59,6 +61,16 @@ pub async fn add(
 pub async fn list(store: &dyn Store, caller: &Caller) -> Result<Vec<AccountSummary>, AccountError> {
     caller.must_approve()?;
     Ok(store.accounts().await?)
+}
+
+/// One account, never its password hash.
+pub async fn show(store: &dyn Store, caller: &Caller, email: &str) -> Result<AccountSummary, AccountError> {
+    caller.must_approve()?;
+    let email = EmailAddress::parse(email)?;
+    let account = store.account(&email).await?.ok_or_else(|| StoreError::NotFound {
+        what: format!("account {email}"),
+    })?;
+    Ok(account.summary)
 }
 
 /// Disables an account at once; its audit entries keep its name.
@@ -110,39 +122,16 @@ pub async fn change_own_password(
     new: &str,
     address: &str,
     now: DateTime<Utc>,
-) -> Result<AccountSummary, OwnPasswordError> {
-    let email = EmailAddress::parse(&session.account.email).map_err(AccountError::from)?;
-    let stored = store
-        .account(&email)
-        .await
-        .map_err(AccountError::from)?
-        .ok_or(OwnPasswordError::Wrong)?;
-    let throttled = sessions::throttled(store, email.as_str(), address, now)
-        .await
-        .map_err(AccountError::from)?;
+) -> Result<AccountSummary, AccountError> {
+    let email = EmailAddress::parse(&session.account.email)?;
+    let stored = store.account(&email).await?.ok_or(AccountError::WrongCurrentPassword)?;
+    let throttled = sessions::throttled(store, email.as_str(), address, now).await?;
     if throttled || !typed_matches(current, &stored.password_hash) {
-        store
-            .record_sign_in_failure(email.as_str(), address, now)
-            .await
-            .map_err(AccountError::from)?;
-        return Err(OwnPasswordError::Wrong);
+        store.record_sign_in_failure(email.as_str(), address, now).await?;
+        return Err(AccountError::WrongCurrentPassword);
     }
-    let hash = Password::new(new)
-        .map_err(AccountError::from)?
-        .hash()
-        .map_err(AccountError::from)?;
-    Ok(store
-        .set_password(&email, &hash, &session.caller.actor, now)
-        .await
-        .map_err(AccountError::from)?)
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum OwnPasswordError {
-    #[error("the current password is not right, or there were too many attempts")]
-    Wrong,
-    #[error(transparent)]
-    Account(#[from] AccountError),
+    let hash = Password::new(new)?.hash()?;
+    Ok(store.set_password(&email, &hash, &session.caller.actor, now).await?)
 }
 
 /// The language of the person's own console.

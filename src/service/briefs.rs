@@ -72,25 +72,7 @@ pub async fn start(
     now: DateTime<Utc>,
 ) -> Result<Checked, BriefError> {
     caller.must_coordinate()?;
-    let blank = Brief {
-        meta: brief::Meta {
-            slug: String::new(),
-            source: String::new(),
-            contact: None,
-            priority: brief::Priority::Routine,
-            embargo: None,
-            expires: None,
-            topics: Vec::new(),
-            regions: Vec::new(),
-            cadences: Vec::new(),
-            hashtags: Vec::new(),
-            supersedes: None,
-        },
-        fi: None,
-        sv: None,
-        en: None,
-    };
-    let stored = store.insert_brief(&blank, None, &caller.actor, now).await?;
+    let stored = store.insert_brief(&Brief::default(), None, &caller.actor, now).await?;
     Ok(checked(content, stored, now))
 }
 
@@ -120,6 +102,13 @@ pub async fn show(
     caller.must_coordinate()?;
     let stored = stored_brief(store, id).await?;
     Ok(checked(content, stored, now))
+}
+
+/// The brief as stored, without checking it: what an editor starts from, on every keystroke's
+/// check too, where validating the stored version as well would be wasted.
+pub async fn read(store: &dyn Store, caller: &Caller, id: BriefId) -> Result<StoredBrief, BriefError> {
+    caller.must_coordinate()?;
+    stored_brief(store, id).await
 }
 
 pub async fn list(

@@ -190,17 +190,40 @@ async fn start(
     })
 }
 
-/// The session a cookie stands for, if it is live and signed in all the way; one found idle
-/// or too old is ended on the way.
+/// A live session as a cookie finds it: signed in all the way, or owing its second factor.
+#[derive(Debug, Clone)]
+pub enum Resumed {
+    Full(Session),
+    Pending(Pending),
+}
+
+/// The live session a cookie stands for, whatever its stage, in one read; one found idle or
+/// too old is ended on the way.
+pub async fn look_up(
+    store: &dyn Store,
+    policy: &Policy,
+    cookie: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Resumed>, StoreError> {
+    Ok(live(store, policy, cookie, now)
+        .await?
+        .map(|(session, stage)| match stage {
+            SessionStage::Full => Resumed::Full(session),
+            stage => Resumed::Pending(Pending { session, stage }),
+        }))
+}
+
+/// The session a cookie stands for, if it is live and signed in all the way.
 pub async fn resume(
     store: &dyn Store,
     policy: &Policy,
     cookie: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Session>, StoreError> {
-    Ok(live(store, policy, cookie, now)
-        .await?
-        .and_then(|(session, stage)| (stage == SessionStage::Full).then_some(session)))
+    Ok(match look_up(store, policy, cookie, now).await? {
+        Some(Resumed::Full(session)) => Some(session),
+        _ => None,
+    })
 }
 
 /// The session a cookie stands for if it has the password and owes its second factor.
@@ -210,10 +233,10 @@ pub async fn pending(
     cookie: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Pending>, StoreError> {
-    Ok(live(store, policy, cookie, now)
-        .await?
-        .filter(|(_, stage)| *stage != SessionStage::Full)
-        .map(|(session, stage)| Pending { session, stage }))
+    Ok(match look_up(store, policy, cookie, now).await? {
+        Some(Resumed::Pending(pending)) => Some(pending),
+        _ => None,
+    })
 }
 
 async fn live(

@@ -44,3 +44,8 @@ fn multipart_fields(body: &str, boundary: &str) -> Vec<(String, String)> {
 pub(super) fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
     fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
 }
+
+/// Every value of a field a form repeats (checkboxes of one name), in order.
+pub(super) fn values<'a>(fields: &'a [(String, String)], name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    fields.iter().filter(move |(k, _)| k == name).map(|(_, v)| v.as_str())
+}

@@ -83,6 +83,12 @@ impl<'a> Browser<'a> {
         Self::answer(request.send().await.unwrap()).await
     }
 
+    /// A form whose values were built up as owned strings.
+    async fn post_owned<K: AsRef<str>>(&self, path: &str, fields: &[(K, String)]) -> Answer {
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_ref(), v.as_str())).collect();
+        self.post(path, &pairs).await
+    }
+
     async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Answer {
         let origin = format!("http://{}", self.app.addr);
         self.post_from(&origin, path, fields).await
@@ -524,19 +530,10 @@ each_backend! {
         let fields = |name: &'static str, intent: &'static str| {
             vec![("csrf", csrf.clone()), ("name", name.to_string()), ("language", "sv".into()), ("platform", "tiktok".into()), ("intent", intent.into())]
         };
-        let as_refs = |v: &Vec<(&'static str, String)>| v.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
-        let post = |v: Vec<(&'static str, String)>| {
-            let owned = as_refs(&v);
-            let browser = &browser;
-            async move {
-                let pairs: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                browser.post("/segments", &pairs).await
-            }
-        };
-        let counted = post(fields("", "count")).await;
+        let counted = browser.post_owned("/segments", &fields("", "count")).await;
         assert_eq!(counted.status, StatusCode::OK);
         assert!(text_of(&counted.html).contains(&words), "the button counts where script does not");
-        let bad_name = post(fields("swedish tiktok", "save")).await;
+        let bad_name = browser.post_owned("/segments", &fields("swedish tiktok", "save")).await;
         assert_eq!(bad_name.status, StatusCode::UNPROCESSABLE_ENTITY);
         let text = text_of(&bad_name.html);
         assert!(text.contains("Give a name of letters, digits, - and _, at most 64."), "{text}");
@@ -544,12 +541,12 @@ each_backend! {
         assert!(bad_name.html.contains(r#"value="sv" checked"#), "choices kept");
         assert!(app.store.segments().await.unwrap().is_empty(), "nothing half-saved");
 
-        let saved = post(fields("sv-tiktok", "save")).await;
+        let saved = browser.post_owned("/segments", &fields("sv-tiktok", "save")).await;
         assert_eq!(saved.location.as_deref(), Some("/segments?saved=1"));
         let list = text_of(&browser.get("/segments?saved=1").await.html);
         assert!(list.contains("The segment is saved.") && list.contains("sv-tiktok"), "{list}");
         assert!(list.contains("svenska · tiktok"), "{list}");
-        let again = post(fields("sv-tiktok", "save")).await;
+        let again = browser.post_owned("/segments", &fields("sv-tiktok", "save")).await;
         assert!(text_of(&again.html).contains("A segment with this name already exists"));
         let audit = app.store.audit_log(5).await.unwrap();
         assert!(audit.iter().any(|e| e.action == "segment.add" && e.actor == "Kaisa Koordinaattori <kaisa@example.fi>"));
@@ -576,15 +573,13 @@ each_backend! {
             [("csrf", csrf.clone()), ("name", "Olli Ops".into()), ("email", "olli@example.fi".into()), ("role", "ops".into()), ("language", "sv".into()), ("password", password.into())]
         };
         let short = new("lyhyt");
-        let pairs: Vec<(&str, &str)> = short.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let refused = hanna.post("/accounts", &pairs).await;
+        let refused = hanna.post_owned("/accounts", &short).await;
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(text_of(&refused.html).contains("The password is too short: at least 12 characters."));
         assert_eq!(value_of(&refused.html, "input[name=email]").as_deref(), Some("olli@example.fi"), "kept as typed");
         assert!(!refused.html.contains("lyhyt"), "a password is never shown back");
         let good = new("kolme pientä porsasta");
-        let pairs: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let added = hanna.post("/accounts", &pairs).await;
+        let added = hanna.post_owned("/accounts", &good).await;
         assert_eq!(added.location.as_deref(), Some("/accounts?done=Olli+Ops"));
         let listed = text_of(&hanna.get("/accounts?done=Olli+Ops").await.html);
         assert!(listed.contains("The account is made: Olli Ops can sign in now.") && listed.contains("olli@example.fi ops svenska"), "{listed}");
@@ -656,8 +651,7 @@ each_backend! {
         // An X post of 300 characters: the live check says so, in the validator's unit.
         set(&mut fields, "en-x", &"a".repeat(300));
         set(&mut fields, "sv-title", "");
-        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let live = browser.post(&format!("{brief}/editor/check"), &pairs).await;
+        let live = browser.post_owned(&format!("{brief}/editor/check"), &fields).await;
         assert_eq!(live.status, StatusCode::OK, "{}", live.html);
         let answer: serde_json::Value = serde_json::from_str(&live.html).unwrap();
         assert_eq!(answer["summary"], "2 problems");
@@ -674,8 +668,7 @@ each_backend! {
         set(&mut stale, "updated", "1");
         set(&mut stale, "en-x", "Storm coming: get ready for 72 hours at home.");
         stale.push(("intent".into(), "save".into()));
-        let pairs: Vec<(&str, &str)> = stale.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let refused = browser.post(&format!("{brief}/editor"), &pairs).await;
+        let refused = browser.post_owned(&format!("{brief}/editor"), &stale).await;
         assert_eq!(refused.status, StatusCode::CONFLICT);
         assert!(text_of(&refused.html).contains("Someone changed this brief while you were writing"));
         assert!(refused.html.contains("Storm coming: get ready for 72 hours at home."), "what was typed is kept");
@@ -683,8 +676,7 @@ each_backend! {
         let mut good = editor_fields(&editor.html);
         set(&mut good, "en-x", "Storm coming: get ready for 72 hours at home.");
         good.push(("intent".into(), "save".into()));
-        let pairs: Vec<(&str, &str)> = good.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let saved = browser.post(&format!("{brief}/editor"), &pairs).await;
+        let saved = browser.post_owned(&format!("{brief}/editor"), &good).await;
         assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
         let stored = app.store.brief(brief.rsplit('/').next().unwrap().parse().unwrap()).await.unwrap().unwrap();
         let en = stored.brief.en.as_ref().unwrap();
@@ -862,8 +854,7 @@ each_backend! {
         set(&mut fields, "fi-key_messages", "Keitä vesi kolme minuuttia.\nSeuraa kaupungin tiedotteita.");
         set(&mut fields, "fi-x", "Tampere: keitä vesi ennen juomista.");
         fields.push(("intent".into(), "save".into()));
-        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let saved = browser.post(&editor_path, &pairs).await;
+        let saved = browser.post_owned(&editor_path, &fields).await;
         assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", text_of(&saved.html));
         let page = text_of(&browser.get(saved.location.as_deref().unwrap()).await.html);
         assert!(page.contains("No problems: this brief can be approved."), "{page}");

@@ -516,5 +516,21 @@ async fn an_approver_sets_up_the_app_their_role_requires_reads_the_audit_log_and
     );
     accessible(&client, &tools, "own account").await;
     screenshots(&client, "account").await;
+
+    // Next time: the password, then only the code, on a page of its own.
+    click(&client, "form[action='/sign-out'] button").await;
+    wait_for_text(&client, "p.notice", "Olet kirjautunut ulos.").await;
+    sign_in(&client, &app, "hanna@example.fi", PASSWORD).await;
+    let page = wait_for_text(&client, "h1", "Kaksivaiheinen kirjautuminen").await;
+    assert!(!page.contains("QR"), "no new key for someone who has an app: {page}");
+    accessible(&client, &tools, "two-step code").await;
+    screenshots(&client, "two-step-code").await;
+    app.clock.advance(chrono::TimeDelta::seconds(30));
+    let code = briefcast::totp::Secret::from_base32(&secret)
+        .unwrap()
+        .code(briefcast::clock::Clock::now(&app.clock));
+    client.find(Locator::Id("code")).await.unwrap().send_keys(&code).await.unwrap();
+    click(&client, "form[action^='/sign-in/code'] button").await;
+    wait_for_text(&client, "h1", "Tiedotteet").await;
     client.close().await.unwrap();
 }

@@ -39,8 +39,14 @@ fn policy() -> Policy {
 }
 
 /// Gives the test account an authenticator app, as setting one up in the console does.
+/// A fixed secret and the test's fixed clock: every code, and so every wrong one, is the same
+/// on every run.
+fn app_secret() -> Secret {
+    Secret::from_base32("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ").unwrap()
+}
+
 async fn with_app(store: &dyn Store, email: &EmailAddress) -> Secret {
-    let secret = Secret::generate();
+    let secret = app_secret();
     store
         .set_totp(
             email,
@@ -168,8 +174,9 @@ each_backend! {
         let (half, pending) = half_signed_in(store, &policy(), now()).await;
         assert_eq!(half.stage, SessionStage::Code);
 
-        let wrong = format!("{:06}", (secret.code(now()).parse::<u32>().unwrap() + 1) % 1_000_000);
-        let again = sessions::confirm_code(store, &pending, &half.cookie, &wrong, HERE, now()).await;
+        let wrong = "000000";
+        assert!(secret.matching_step(wrong, now()).is_none(), "the wrong code is wrong at this instant");
+        let again = sessions::confirm_code(store, &pending, &half.cookie, wrong, HERE, now()).await;
         assert!(matches!(again, Err(SignInError::WrongCode)), "{again:?}");
         let at = now() + Duration::seconds(20);
         let code = secret.code(at);
@@ -194,6 +201,7 @@ each_backend! {
         let email = with_account(store).await;
         with_app(store, &email).await;
         let (half, pending) = half_signed_in(store, &policy(), now()).await;
+        assert!(app_secret().matching_step("000000", now()).is_none());
         for n in 0..4 {
             let got = sessions::confirm_code(store, &pending, &half.cookie, "000000", HERE, now()).await;
             assert!(matches!(got, Err(SignInError::WrongCode)), "try {n}: {got:?}");
@@ -218,13 +226,14 @@ each_backend! {
         let strict = Policy { require_totp: vec![Role::Coordinator], ..Policy::default() };
         let (half, pending) = half_signed_in(store, &strict, now()).await;
         assert_eq!(half.stage, SessionStage::Enrol);
-        let secret = Secret::generate();
+        let secret = app_secret();
+        assert!(secret.matching_step("000000", now()).is_none());
         let got = sessions::confirm_enrolment(store, &pending, &half.cookie, &secret.base32(), "000000", HERE, now()).await;
         assert!(matches!(got, Err(SignInError::WrongCode)), "a code from another secret: {got:?}");
         let full = sessions::confirm_enrolment(store, &pending, &half.cookie, &secret.base32(), &secret.code(now()), HERE, now())
             .await
             .unwrap();
-        assert!(full.session.account.second_factor || store.account(&email).await.unwrap().unwrap().summary.second_factor);
+        assert!(store.account(&email).await.unwrap().unwrap().summary.second_factor, "she has an app now");
         assert!(sessions::resume(store, &strict, &full.cookie, now()).await.unwrap().is_some());
 
         // From now on she gives a code; an approver taking the app away signs her out, and she

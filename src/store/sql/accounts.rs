@@ -46,8 +46,14 @@ macro_rules! account_columns {
 
 const ACCOUNT_BY_EMAIL: &str = concat!("SELECT ", account_columns!(""), " FROM accounts WHERE email = $1");
 
-/// An account by its id (see `sql/tokens.rs`).
-pub(super) const ACCOUNT_BY_ID: &str = concat!("SELECT ", account_columns!(""), " FROM accounts WHERE id = $1");
+/// A live token with the account it belongs to, if any, as it is now (see `sql/tokens.rs`):
+/// one read on every API request.
+pub(super) const TOKEN_BY_HASH: &str = concat!(
+    "SELECT t.id AS token_id, t.role AS token_role, t.label, t.last_used_at, t.account_id, ",
+    account_columns!("a."),
+    " FROM api_tokens t LEFT JOIN accounts a ON a.id = t.account_id \
+     WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
+);
 
 /// A session with its account as it is now (see `sql/sessions.rs`).
 pub(super) const SESSION_BY_HASH: &str = concat!(

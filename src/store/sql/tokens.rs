@@ -7,13 +7,21 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::Row;
 
-use super::accounts::{ACCOUNT_BY_ID, account_summary};
+use super::accounts::{TOKEN_BY_HASH, account_summary};
 use super::common::{DbRow, audit};
 use super::{D, ThisStore};
 use crate::access::{Actor, Role};
 use crate::ids::{AccountId, TokenId};
 use crate::store::dialect::Dialect;
 use crate::store::{StoreError, StoreResult, TokenRecord, TokenStore, TokenSummary};
+
+/// A token as listed, with the name of the person it belongs to.
+macro_rules! summary_select {
+    () => {
+        "SELECT t.id, t.label, t.role, t.created_at, t.last_used_at, t.revoked_at, t.account_id, a.name, a.email \
+         FROM api_tokens t LEFT JOIN accounts a ON a.id = t.account_id"
+    };
+}
 
 #[async_trait]
 impl TokenStore for ThisStore {
@@ -51,28 +59,19 @@ impl TokenStore for ThisStore {
     }
 
     async fn find_token(&self, token_hash: &str) -> StoreResult<Option<TokenRecord>> {
-        let row = sqlx::query(
-            "SELECT id, role, label, last_used_at, account_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
-        )
-        .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row = sqlx::query(TOKEN_BY_HASH)
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
         let Some(row) = row else { return Ok(None) };
         let owner: Option<AccountId> = row.try_get("account_id")?;
-        let owner = match owner {
-            Some(id) => {
-                let account = sqlx::query(ACCOUNT_BY_ID).bind(id).fetch_one(&self.pool).await?;
-                Some(account_summary(&account)?)
-            }
-            None => None,
-        };
-        let role: String = row.try_get("role")?;
+        let role: String = row.try_get("token_role")?;
         Ok(Some(TokenRecord {
-            id: row.try_get("id")?,
+            id: row.try_get("token_id")?,
             role: role.parse().map_err(StoreError::Corrupt)?,
             label: row.try_get("label")?,
             last_used_at: row.try_get("last_used_at")?,
-            owner,
+            owner: owner.map(|_| account_summary(&row)).transpose()?,
         }))
     }
 
@@ -86,12 +85,9 @@ impl TokenStore for ThisStore {
     }
 
     async fn tokens(&self) -> StoreResult<Vec<TokenSummary>> {
-        let rows = sqlx::query(
-            "SELECT t.id, t.label, t.role, t.created_at, t.last_used_at, t.revoked_at, t.account_id, a.name, a.email \
-             FROM api_tokens t LEFT JOIN accounts a ON a.id = t.account_id ORDER BY t.id DESC",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query(concat!(summary_select!(), " ORDER BY t.id DESC"))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(token_summary).collect()
     }
 
@@ -103,16 +99,13 @@ impl TokenStore for ThisStore {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        let row = sqlx::query(
-            "SELECT t.id, t.label, t.role, t.created_at, t.last_used_at, t.revoked_at, t.account_id, a.name, a.email \
-                 FROM api_tokens t LEFT JOIN accounts a ON a.id = t.account_id WHERE t.id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| StoreError::NotFound {
-            what: format!("token {id}"),
-        })?;
+        let row = sqlx::query(concat!(summary_select!(), " WHERE t.id = $1"))
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                what: format!("token {id}"),
+            })?;
         let summary = token_summary(&row)?;
         if revoked > 0 {
             let detail = json!({ "label": summary.label, "role": summary.role });

@@ -212,13 +212,9 @@ async fn render_one(
     error: Option<(&'static str, String)>,
 ) -> Response {
     let mut page = Page::new(state, signed, "accounts", "accounts-title");
-    let list = match accounts::list(state.store.as_ref(), &signed.session.caller).await {
-        Ok(list) => list,
+    let account = match accounts::show(state.store.as_ref(), &signed.session.caller, email).await {
+        Ok(account) => account,
         Err(error) => return failed(&page, error),
-    };
-    let wanted = email.trim().to_lowercase();
-    let Some(account) = list.into_iter().find(|a| a.email == wanted) else {
-        return not_found(state, page.language);
     };
     page.title = account.name.clone();
     page.notice = notice.map(|id| page.t(id));

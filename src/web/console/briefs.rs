@@ -357,10 +357,28 @@ pub async fn show(
     .await
 }
 
+/// A status as it reads inside a sentence: "withdrawn", "luonnos".
+pub(super) fn status_in_sentence(state: &AppState, language: Language, status: BriefStatus) -> String {
+    state
+        .content
+        .strings
+        .get(language, &format!("status-{status}"))
+        .to_lowercase()
+}
+
+/// A refusal because the brief changed after the form was made, in the words of `message_id`.
+pub(super) fn stale(state: &AppState, language: Language, message_id: &str, status: BriefStatus) -> String {
+    let status = status_in_sentence(state, language, status);
+    state
+        .content
+        .strings
+        .get_with(language, message_id, &[("status", status.into())])
+}
+
 /// A lifecycle refusal in the person's words.
 pub(super) fn refusal(state: &AppState, language: Language, error: &BriefError) -> String {
     let strings = &state.content.strings;
-    let status_label = |s: BriefStatus| strings.get(language, &format!("status-{s}")).to_lowercase();
+    let status_label = |s: BriefStatus| status_in_sentence(state, language, s);
     match error {
         BriefError::Lifecycle {
             error: LifecycleError::OwnBrief { .. },
@@ -465,15 +483,7 @@ async fn act(state: AppState, posted: Posted, id: String, action: Action) -> Res
         // After a change, a fresh GET: reloading the page must not send the form again.
         Ok(notice) => Redirect::to(&format!("/briefs/{id}?notice={notice}")).into_response(),
         Err(BriefError::Stale { status, .. }) => {
-            let status = state
-                .content
-                .strings
-                .get(language, &format!("status-{status}"))
-                .to_lowercase();
-            let error = state
-                .content
-                .strings
-                .get_with(language, "brief-stale", &[("status", status.into())]);
+            let error = stale(&state, language, "brief-stale", status);
             let shown = Shown {
                 status: Some(StatusCode::CONFLICT),
                 error: Some(error),

@@ -20,7 +20,7 @@ use crate::edition::BriefId;
 use crate::language::Language;
 use crate::pack::format_number;
 use crate::service::briefs::{self as service, BriefError, DraftCheck};
-use crate::web::AppState;
+use crate::web::{AppState, form};
 
 /// A part of a language block as the editor shows it.
 struct Part {
@@ -149,13 +149,8 @@ fn apply(base: &Brief, fields: &[(String, String)]) -> Brief {
     let mut brief = base.clone();
     apply_meta(&mut brief.meta, fields);
     for language in Language::ALL {
-        let typed = |key: &str| {
-            let wanted = format!("{}-{key}", language.code());
-            fields
-                .iter()
-                .find(|(k, _)| *k == wanted)
-                .map(|(_, v)| v.replace("\r\n", "\n"))
-        };
+        let typed =
+            |key: &str| form::field(fields, &format!("{}-{key}", language.code())).map(|v| v.replace("\r\n", "\n"));
         // A language the form did not carry at all is not touched.
         if PARTS.iter().all(|p| typed(p.key).is_none()) {
             continue;
@@ -188,12 +183,7 @@ fn apply(base: &Brief, fields: &[(String, String)]) -> Brief {
 /// The brief's details, from the form's `meta-` fields; a form without them (an older page)
 /// leaves them as they were, and so does a date that does not read as one.
 fn apply_meta(meta: &mut Meta, fields: &[(String, String)]) {
-    let one = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_string())
-    };
+    let one = |name: &str| form::field(fields, name).map(|v| v.trim().to_string());
     if one("meta-slug").is_none() {
         return;
     }
@@ -227,10 +217,8 @@ fn apply_meta(meta: &mut Meta, fields: &[(String, String)]) {
     meta.topics = words("meta-topics");
     meta.regions = words("meta-regions");
     meta.hashtags = words("meta-hashtags");
-    meta.cadences = fields
-        .iter()
-        .filter(|(k, _)| k == "meta-cadence")
-        .filter_map(|(_, v)| v.parse::<Cadence>().ok())
+    meta.cadences = form::values(fields, "meta-cadence")
+        .filter_map(|v| v.parse::<Cadence>().ok())
         .collect();
 }
 
@@ -472,19 +460,19 @@ pub async fn page(State(state): State<AppState>, signed: Signed, Path(id): Path<
     let Ok(id) = id.parse::<BriefId>() else {
         return not_found(&state, signed.language());
     };
-    let (store, caller, now) = (state.store.as_ref(), &signed.session.caller, state.clock.now());
-    let current = match service::show(store, &state.content, caller, id, now).await {
+    let (store, caller) = (state.store.as_ref(), &signed.session.caller);
+    let current = match service::read(store, caller, id).await {
         Ok(current) => current,
         Err(error) => return failed(&Page::new(&state, &signed, "briefs", "briefs-title"), error),
     };
-    let check = match service::check_draft(&state.content, caller, &current.stored.brief) {
+    let check = match service::check_draft(&state.content, caller, &current.brief) {
         Ok(check) => check,
         Err(error) => return failed(&Page::new(&state, &signed, "briefs", "briefs-title"), error),
     };
     let form = Form {
         id,
-        updated: current.stored.updated_at,
-        brief: &current.stored.brief,
+        updated: current.updated_at,
+        brief: &current.brief,
         check: &check,
     };
     render(&state, &signed, form, StatusCode::OK, None)
@@ -493,8 +481,8 @@ pub async fn page(State(state): State<AppState>, signed: Signed, Path(id): Path<
 /// The form's brief, made from the brief as stored now.
 async fn typed_brief(state: &AppState, posted: &Posted, id: BriefId) -> Result<(Brief, DateTime<Utc>), BriefError> {
     let caller = &posted.signed.session.caller;
-    let current = service::show(state.store.as_ref(), &state.content, caller, id, state.clock.now()).await?;
-    Ok((apply(&current.stored.brief, &posted.fields), current.stored.updated_at))
+    let current = service::read(state.store.as_ref(), caller, id).await?;
+    Ok((apply(&current.brief, &posted.fields), current.updated_at))
 }
 
 /// The live check as one types: problems and counts, nothing stored.
@@ -574,16 +562,7 @@ pub async fn submit(State(state): State<AppState>, Path(id): Path<String>, poste
     {
         Ok(_) => Redirect::to(&format!("/briefs/{id}?notice=edited")).into_response(),
         Err(BriefError::Stale { status, .. }) => {
-            let status_words = state
-                .content
-                .strings
-                .get(signed.language(), &format!("status-{status}"))
-                .to_lowercase();
-            let text =
-                state
-                    .content
-                    .strings
-                    .get_with(signed.language(), "editor-stale", &[("status", status_words.into())]);
+            let text = super::briefs::stale(&state, signed.language(), "editor-stale", status);
             // The stamp they had stays, so that saving again is refused again until they
             // have looked at the brief as it is now.
             show_again(Some(text), StatusCode::CONFLICT, seen.unwrap_or(updated))

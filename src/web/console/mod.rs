@@ -33,7 +33,7 @@ use super::{AppState, form};
 use crate::access::{Denied, Role};
 use crate::language::Language;
 use crate::pack::Content;
-use crate::service::sessions::{self, Policy, Session};
+use crate::service::sessions::{self, Policy, Resumed, Session};
 
 /// The session cookie's name. One name whatever the scheme, so that a deployment moving to
 /// https keeps working; the `Secure` flag follows `public_url`.
@@ -167,14 +167,10 @@ impl FromRequestParts<AppState> for Signed {
             return Err(to_sign_in(false));
         };
         let (store, policy, now) = (state.store.as_ref(), Policy::of(&state.config), state.clock.now());
-        let pending = match sessions::resume(store, &policy, &cookie, now).await {
-            Ok(Some(session)) => return Ok(Signed { session, cookie }),
-            Ok(None) => sessions::pending(store, &policy, &cookie, now).await,
-            Err(error) => Err(error),
-        };
-        match pending {
+        match sessions::look_up(store, &policy, &cookie, now).await {
+            Ok(Some(Resumed::Full(session))) => Ok(Signed { session, cookie }),
             // Half signed in: the second factor comes first, then the page asked for.
-            Ok(Some(_)) => {
+            Ok(Some(Resumed::Pending(_))) => {
                 Err(Redirect::to(&format!("/sign-in/code?next={}", encode(&return_path(parts)))).into_response())
             }
             Ok(None) => Err(to_sign_in(true)),

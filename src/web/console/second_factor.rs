@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::sign_in::{PeerAddress, local_path, render as render_sign_in, session_cookie, signed_in_response};
 use super::{Page, Posted, Signed, cross_site, encode, same_origin, tokens_match, unavailable};
 use crate::pack::format_datetime;
-use crate::service::accounts::{self, AccountError, OwnPasswordError};
+use crate::service::accounts::{self, AccountError};
 use crate::service::sessions::{self, Pending, Policy, SignInError};
 use crate::service::tokens::{self, TokenError};
 use crate::store::SessionStage;
@@ -243,7 +243,12 @@ async fn render_account(state: &AppState, signed: &Signed, secret: &Secret, extr
         })
         .collect();
     let code_error = extra.code_error;
-    let mut fields = enrolment_fields(state, secret, &account.email);
+    // The QR code is drawn only for someone who has no app yet.
+    let mut fields = if account.second_factor {
+        serde_json::json!({})
+    } else {
+        enrolment_fields(state, secret, &account.email)
+    };
     if let Some(object) = fields.as_object_mut() {
         object.insert("account".into(), serde_json::json!(account));
         object.insert("role".into(), page.t(&format!("role-{}", account.role)).into());
@@ -388,24 +393,23 @@ pub async fn change_password(
     let signed = &posted.signed;
     let (current, new) = (posted.field("current").unwrap_or(""), posted.field("new").unwrap_or(""));
     let now = state.clock.now();
-    let words = match accounts::change_own_password(state.store.as_ref(), &signed.session, current, new, &address, now)
-        .await
-    {
-        Ok(_) => {
-            let to = format!("/sign-in?changed=1&lang={}", signed.language().code());
-            let mut response = Redirect::to(&to).into_response();
-            response
-                .headers_mut()
-                .insert(header::SET_COOKIE, session_cookie(&state, "", 0));
-            return response;
-        }
-        Err(OwnPasswordError::Wrong) => "account-password-wrong",
-        Err(OwnPasswordError::Account(AccountError::Password(rejected))) => super::accounts::password_words(&rejected),
-        Err(OwnPasswordError::Account(error)) => {
-            tracing::error!(%error, "changing one's password failed");
-            return unavailable(&state, signed.language());
-        }
-    };
+    let words =
+        match accounts::change_own_password(state.store.as_ref(), &signed.session, current, new, &address, now).await {
+            Ok(_) => {
+                let to = format!("/sign-in?changed=1&lang={}", signed.language().code());
+                let mut response = Redirect::to(&to).into_response();
+                response
+                    .headers_mut()
+                    .insert(header::SET_COOKIE, session_cookie(&state, "", 0));
+                return response;
+            }
+            Err(AccountError::WrongCurrentPassword) => "account-password-wrong",
+            Err(AccountError::Password(rejected)) => super::accounts::password_words(&rejected),
+            Err(error) => {
+                tracing::error!(%error, "changing one's password failed");
+                return unavailable(&state, signed.language());
+            }
+        };
     let extra = Extra {
         password_error: Some(words),
         ..Extra::default()

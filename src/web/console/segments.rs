@@ -14,7 +14,7 @@ use crate::language::Language;
 use crate::pack::{format_datetime, format_number};
 use crate::service::audience::{self as service, AudienceError};
 use crate::store::StoreError;
-use crate::web::AppState;
+use crate::web::{AppState, form};
 
 /// A filter as typed into the builder, kept as typed so a refused form shows it again.
 #[derive(Debug, Default, Serialize)]
@@ -39,20 +39,8 @@ struct FieldErrors {
 
 impl Typed {
     fn from_fields(fields: &[(String, String)]) -> Typed {
-        let one = |name: &str| {
-            fields
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.trim().to_string())
-                .unwrap_or_default()
-        };
-        let all = |name: &str| {
-            fields
-                .iter()
-                .filter(|(k, _)| k == name)
-                .map(|(_, v)| v.clone())
-                .collect()
-        };
+        let one = |name: &str| form::field(fields, name).map_or_else(String::new, |v| v.trim().to_string());
+        let all = |name: &str| form::values(fields, name).map(str::to_string).collect();
         Typed {
             name: one("name"),
             languages: all("language"),
