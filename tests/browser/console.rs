@@ -529,7 +529,13 @@ async fn an_approver_sets_up_the_app_their_role_requires_reads_the_audit_log_and
     let code = briefcast::totp::Secret::from_base32(&secret)
         .unwrap()
         .code(briefcast::clock::Clock::now(&app.clock));
-    client.find(Locator::Id("code")).await.unwrap().send_keys(&code).await.unwrap();
+    client
+        .find(Locator::Id("code"))
+        .await
+        .unwrap()
+        .send_keys(&code)
+        .await
+        .unwrap();
     click(&client, "form[action^='/sign-in/code'] button").await;
     wait_for_text(&client, "h1", "Tiedotteet").await;
     client.close().await.unwrap();
