@@ -120,3 +120,21 @@ document.querySelectorAll("form[data-check]").forEach(function (form) {
   }
   form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(check, 300); });
 });
+
+// An edition that is sending follows itself: its live part is asked for again every few seconds
+// and swapped in, until the server sends one that no longer asks to be polled.
+(function follow() {
+  var live = document.getElementById("edition-live");
+  if (!live || !live.dataset.poll || !window.fetch || !window.DOMParser) { return; }
+  setTimeout(function () {
+    fetch(live.dataset.poll, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (html === null) { return; }
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("edition-live");
+        if (fresh) { live.replaceWith(fresh); }
+        follow();
+      })
+      .catch(function () { setTimeout(follow, 5000); });
+  }, 2000);
+})();

@@ -388,3 +388,137 @@ editor-hashtags = Campaign hashtags, for every language
 editor-words-hint = Separate with commas or spaces.
 new-brief-blank-intro = Write a brief in the editor, a field at a time, in as many languages as it needs:
 new-brief-blank = Start from an empty brief
+
+## Schedules, editions and the delivery log
+console-nav-schedules = Schedules
+console-nav-editions = Editions
+console-nav-deliveries = Deliveries
+brief-flash = Send now in a flash edition…
+brief-flash-hint = An urgent brief can go at once to every subscriber who has not had it. You see who gets it before anything is sent.
+schedules-title = Schedules
+schedules-intro = Each schedule sends its segment's readers the briefs it has not carried yet, at its times. Times are Helsinki time, with UTC beside them.
+schedules-col-name = Schedule
+schedules-col-cadence = How often
+schedules-col-segment = Segment
+schedules-col-next = Next runs
+schedules-col-send = Outside its times
+schedules-off = off
+schedules-last-run = Last run { $when }
+schedules-send-now = Send now…
+schedules-empty = There are no schedules yet.
+send-nothing = Schedule { $schedule } has no approved brief it has not carried yet: there is nothing to send.
+send-confirm-title = Confirm the send
+send-confirm-heading = Send { $schedule } now?
+send-changed = What would be sent changed since you looked. Here is how it stands now: check it and confirm again.
+send-confirm-intro = Nothing is queued until you confirm. These briefs go to these readers, each in their own language.
+send-confirm-briefs = Briefs, in reading order
+send-confirm-readers = Readers
+send-confirm-total = { $count ->
+    [one] 1 reader gets this edition.
+   *[other] { $shown } readers get this edition.
+}
+send-confirm-nobody = Nobody would get it: every reader has had these briefs, or none subscribes. Nothing can be sent.
+send-confirm-button = Confirm and send
+editions-title = Editions
+editions-intro = Every send, newest first. Open one to watch it go out, or to pause, resume or cancel it.
+editions-col-id = Edition
+editions-col-kind = Kind
+editions-col-status = Status
+editions-col-briefs = Briefs
+editions-col-readers = Readers
+editions-col-created = Made
+editions-empty = Nothing has been sent yet.
+editions-newer = Newer
+editions-older = Older
+edition-title = Edition { $id }
+edition-kind-scheduled = By schedule
+edition-kind-flash = Flash
+edition-kind-manual = Sent by hand
+edition-status-sending = Sending
+edition-status-paused = Paused
+edition-status-cancelled = Cancelled
+edition-status-done = Done
+delivery-status-queued = Queued
+delivery-status-sending = Being sent
+delivery-status-sent = Sent
+delivery-status-deferred = Deferred
+delivery-status-failed = Failed
+delivery-status-bounced = Bounced
+delivery-status-suppressed = Suppressed
+delivery-status-uncertain = Uncertain
+delivery-status-cancelled = Cancelled
+delivery-status-expired = Expired
+edition-action-pause = Pause…
+edition-action-resume = Resume…
+edition-action-cancel = Cancel the rest…
+edition-left-unknown = time left not known yet
+edition-left-minutes = { $minutes ->
+    [one] about 1 minute left
+   *[other] about { $minutes } minutes left
+}
+edition-progress-summary = { $settled } of { $total } settled
+edition-rate = { $count } sent in the last minute
+edition-created-notice = The edition is queued and sending.
+edition-paused-notice = The edition is paused. Messages already handed to the mail server still go.
+edition-resumed-notice = The edition is sending again.
+edition-cancelled-notice = The edition is cancelled. Nothing more of it is sent.
+edition-confirm-title = Confirm the change
+edition-confirm-pause = Pause edition { $id }? { $pending } messages wait; nothing more is sent until someone resumes it.
+edition-confirm-resume = Resume edition { $id }? Its { $pending } waiting messages are sent from now on.
+edition-confirm-cancel = Cancel edition { $id }? Its { $pending } waiting messages are never sent, and this cannot be undone. Messages already sent stay sent.
+edition-changed = The edition changed meanwhile and is now { $status }. Nothing was done.
+edition-created = Made { $when }
+edition-finished = Finished { $when }
+edition-correction = correction
+edition-deliveries-link = Its deliveries, one by one
+edition-progress-heading = Progress
+edition-problems-heading = Latest problems
+confirm-back = Go back without changing anything
+flash-confirm-title = Send this brief now?
+flash-refused-routine = This brief is routine: only an urgent brief can go in a flash edition. It goes out with its schedules.
+flash-refused-status = This brief is { $status }: only an approved brief can be sent.
+flash-refused-embargo = This brief is under embargo until { $when }: it cannot be sent before then.
+flash-refused-expired = This brief expired { $when }: it is no longer sent.
+flash-back-to-brief = Back to the brief
+deliveries-title = Deliveries
+deliveries-intro = One line per message to one reader, with what happened to it and the mail server's last answer.
+deliveries-bad-edition = The edition must be a number.
+deliveries-bad-status = That status is not known.
+deliveries-bad-language = That language is not offered.
+deliveries-bad-since = The start time does not read as a date and time.
+deliveries-bad-until = The end time does not read as a date and time.
+deliveries-resent-notice = Queued again; your decision is in the audit log.
+deliveries-none-resent = Nothing was resent: only uncertain or failed deliveries of editions not cancelled can be.
+deliveries-any = Any
+deliveries-erased = (erased)
+deliveries-edition = Edition
+deliveries-status = Status
+deliveries-language = Language
+deliveries-since = Active from (Helsinki time)
+deliveries-until = Active until (Helsinki time)
+deliveries-resend-all = Resend all of these…
+deliveries-col-id = Delivery
+deliveries-col-reader = Reader
+deliveries-col-status = Status
+deliveries-col-response = Mail server's last answer
+deliveries-col-history = History
+deliveries-attempts = { $count ->
+    [one] 1 attempt
+   *[other] { $count } attempts
+}
+deliveries-resend = Resend…
+deliveries-events = { $count ->
+    [one] 1 event
+   *[other] { $count } events
+}
+deliveries-empty = No delivery matches.
+resend-title = Send again?
+resend-one = This delivery is queued again and sent by the next free worker.
+resend-edition = { $more ->
+    [yes] More than { $count } deliveries of edition { $edition } with the status “{ $status }” are queued again.
+   *[no] { $count } deliveries of edition { $edition } with the status “{ $status }” are queued again.
+}
+resend-risk-uncertain = Uncertain means the mail server may already have taken the message: its reader may get it twice. Resend only when a missing message is worse than a double one.
+resend-audit = The decision is recorded in the audit log under your name.
+resend-risk-accept = I understand that a reader may get this twice.
+resend-button = Send again

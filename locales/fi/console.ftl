@@ -388,3 +388,137 @@ editor-hashtags = Kampanjan aihetunnisteet, kaikille kielille
 editor-words-hint = Erota pilkuilla tai välilyönneillä.
 new-brief-blank-intro = Kirjoita tiedote editorissa kenttä kerrallaan, niin monella kielellä kuin tarvitaan:
 new-brief-blank = Aloita tyhjästä tiedotteesta
+
+## Ajastukset, lähetykset ja toimitusloki
+console-nav-schedules = Ajastukset
+console-nav-editions = Lähetykset
+console-nav-deliveries = Toimitukset
+brief-flash = Lähetä heti pikalähetyksenä…
+brief-flash-hint = Kiireellinen tiedote voi lähteä heti jokaiselle tilaajalle, joka ei ole sitä vielä saanut. Näet vastaanottajat ennen kuin mitään lähetetään.
+schedules-title = Ajastukset
+schedules-intro = Kukin ajastus lähettää segmenttinsä lukijoille tiedotteet, joita se ei ole vielä välittänyt, omina aikoinaan. Ajat ovat Suomen aikaa, UTC-aika rinnalla.
+schedules-col-name = Ajastus
+schedules-col-cadence = Kuinka usein
+schedules-col-segment = Segmentti
+schedules-col-next = Seuraavat ajot
+schedules-col-send = Aikataulun ulkopuolella
+schedules-off = pois päältä
+schedules-last-run = Edellinen ajo { $when }
+schedules-send-now = Lähetä nyt…
+schedules-empty = Ajastuksia ei ole vielä.
+send-nothing = Ajastuksella { $schedule } ei ole hyväksyttyä tiedotetta, jota se ei olisi jo välittänyt: lähetettävää ei ole.
+send-confirm-title = Vahvista lähetys
+send-confirm-heading = Lähetetäänkö { $schedule } nyt?
+send-changed = Lähetettävä muuttui sillä välin, kun katsoit sitä. Tässä tilanne nyt: tarkista ja vahvista uudelleen.
+send-confirm-intro = Mitään ei jonouteta ennen vahvistustasi. Nämä tiedotteet lähtevät näille lukijoille, kullekin omalla kielellään.
+send-confirm-briefs = Tiedotteet lukujärjestyksessä
+send-confirm-readers = Lukijat
+send-confirm-total = { $count ->
+    [one] 1 lukija saa tämän lähetyksen.
+   *[other] { $shown } lukijaa saa tämän lähetyksen.
+}
+send-confirm-nobody = Kukaan ei saisi sitä: jokainen lukija on jo saanut nämä tiedotteet, tai kukaan ei tilaa niitä. Mitään ei voi lähettää.
+send-confirm-button = Vahvista ja lähetä
+editions-title = Lähetykset
+editions-intro = Kaikki lähetykset uusimmasta alkaen. Avaa lähetys seurataksesi sen etenemistä tai keskeyttääksesi, jatkaaksesi tai peruaksesi sen.
+editions-col-id = Lähetys
+editions-col-kind = Laji
+editions-col-status = Tila
+editions-col-briefs = Tiedotteet
+editions-col-readers = Lukijoita
+editions-col-created = Tehty
+editions-empty = Mitään ei ole vielä lähetetty.
+editions-newer = Uudemmat
+editions-older = Vanhemmat
+edition-title = Lähetys { $id }
+edition-kind-scheduled = Ajastettu
+edition-kind-flash = Pikalähetys
+edition-kind-manual = Käsin lähetetty
+edition-status-sending = Lähtee
+edition-status-paused = Keskeytetty
+edition-status-cancelled = Peruttu
+edition-status-done = Valmis
+delivery-status-queued = Jonossa
+delivery-status-sending = Lähdössä
+delivery-status-sent = Lähetetty
+delivery-status-deferred = Lykätty
+delivery-status-failed = Epäonnistui
+delivery-status-bounced = Palautui
+delivery-status-suppressed = Estetty
+delivery-status-uncertain = Epävarma
+delivery-status-cancelled = Peruttu
+delivery-status-expired = Vanhentunut
+edition-action-pause = Keskeytä…
+edition-action-resume = Jatka…
+edition-action-cancel = Peru loput…
+edition-left-unknown = jäljellä olevaa aikaa ei vielä tiedetä
+edition-left-minutes = { $minutes ->
+    [one] noin 1 minuutti jäljellä
+   *[other] noin { $minutes } minuuttia jäljellä
+}
+edition-progress-summary = { $settled } / { $total } käsitelty
+edition-rate = { $count } lähetetty viimeisen minuutin aikana
+edition-created-notice = Lähetys on jonossa ja lähtee.
+edition-paused-notice = Lähetys on keskeytetty. Postipalvelimelle jo luovutetut viestit lähtevät silti.
+edition-resumed-notice = Lähetys jatkuu.
+edition-cancelled-notice = Lähetys on peruttu. Siitä ei lähetetä enää mitään.
+edition-confirm-title = Vahvista muutos
+edition-confirm-pause = Keskeytetäänkö lähetys { $id }? { $pending } viestiä odottaa; mitään ei lähetetä ennen kuin joku jatkaa sitä.
+edition-confirm-resume = Jatketaanko lähetystä { $id }? Sen { $pending } odottavaa viestiä lähetetään tästä eteenpäin.
+edition-confirm-cancel = Perutaanko lähetys { $id }? Sen { $pending } odottavaa viestiä ei lähetetä koskaan, eikä tätä voi perua. Jo lähetetyt viestit pysyvät lähetettyinä.
+edition-changed = Lähetys muuttui sillä välin ja on nyt tilassa { $status }. Mitään ei tehty.
+edition-created = Tehty { $when }
+edition-finished = Valmistui { $when }
+edition-correction = oikaisu
+edition-deliveries-link = Sen toimitukset yksitellen
+edition-progress-heading = Eteneminen
+edition-problems-heading = Viimeisimmät ongelmat
+confirm-back = Palaa muuttamatta mitään
+flash-confirm-title = Lähetetäänkö tämä tiedote nyt?
+flash-refused-routine = Tämä tiedote on tavallinen: vain kiireellinen tiedote voi lähteä pikalähetyksenä. Se lähtee ajastustensa mukana.
+flash-refused-status = Tämän tiedotteen tila on { $status }: vain hyväksytyn tiedotteen voi lähettää.
+flash-refused-embargo = Tiedote on embargossa { $when } asti: sitä ei voi lähettää ennen sitä.
+flash-refused-expired = Tiedote vanheni { $when }: sitä ei enää lähetetä.
+flash-back-to-brief = Takaisin tiedotteeseen
+deliveries-title = Toimitukset
+deliveries-intro = Rivi kutakin yhdelle lukijalle lähtevää viestiä kohden: mitä sille tapahtui ja postipalvelimen viimeisin vastaus.
+deliveries-bad-edition = Lähetyksen on oltava numero.
+deliveries-bad-status = Tilaa ei tunneta.
+deliveries-bad-language = Kieltä ei ole tarjolla.
+deliveries-bad-since = Alkuaika ei ole luettava päivämäärä ja kellonaika.
+deliveries-bad-until = Loppuaika ei ole luettava päivämäärä ja kellonaika.
+deliveries-resent-notice = Jonossa uudelleen; päätöksesi on kirjattu tapahtumalokiin.
+deliveries-none-resent = Mitään ei lähetetty uudelleen: vain epävarmat tai epäonnistuneet toimitukset perumattomista lähetyksistä voi lähettää uudelleen.
+deliveries-any = Kaikki
+deliveries-erased = (poistettu)
+deliveries-edition = Lähetys
+deliveries-status = Tila
+deliveries-language = Kieli
+deliveries-since = Tapahtumia alkaen (Suomen aikaa)
+deliveries-until = Tapahtumia asti (Suomen aikaa)
+deliveries-resend-all = Lähetä kaikki nämä uudelleen…
+deliveries-col-id = Toimitus
+deliveries-col-reader = Lukija
+deliveries-col-status = Tila
+deliveries-col-response = Postipalvelimen viimeisin vastaus
+deliveries-col-history = Historia
+deliveries-attempts = { $count ->
+    [one] 1 yritys
+   *[other] { $count } yritystä
+}
+deliveries-resend = Lähetä uudelleen…
+deliveries-events = { $count ->
+    [one] 1 tapahtuma
+   *[other] { $count } tapahtumaa
+}
+deliveries-empty = Yksikään toimitus ei vastaa hakua.
+resend-title = Lähetetäänkö uudelleen?
+resend-one = Toimitus asetetaan uudelleen jonoon, ja seuraava vapaa lähettäjä lähettää sen.
+resend-edition = { $more ->
+    [yes] Yli { $count } lähetyksen { $edition } toimitusta tilassa ”{ $status }” asetetaan uudelleen jonoon.
+   *[no] { $count } lähetyksen { $edition } toimitusta tilassa ”{ $status }” asetetaan uudelleen jonoon.
+}
+resend-risk-uncertain = Epävarma tarkoittaa, että postipalvelin on ehkä jo ottanut viestin vastaan: lukija voi saada sen kahdesti. Lähetä uudelleen vain, jos puuttuva viesti on pahempi kuin kahdesti tullut.
+resend-audit = Päätös kirjataan tapahtumalokiin nimelläsi.
+resend-risk-accept = Ymmärrän, että lukija voi saada tämän kahdesti.
+resend-button = Lähetä uudelleen

@@ -382,3 +382,137 @@ editor-hashtags = Kampanjens hashtaggar, för alla språk
 editor-words-hint = Skilj åt med kommatecken eller mellanslag.
 new-brief-blank-intro = Skriv ett meddelande i redigeraren, ett fält i taget, på så många språk som behövs:
 new-brief-blank = Börja från ett tomt meddelande
+
+## Scheman, utskick och leveransloggen
+console-nav-schedules = Scheman
+console-nav-editions = Utskick
+console-nav-deliveries = Leveranser
+brief-flash = Skicka nu som snabbutskick…
+brief-flash-hint = Ett brådskande meddelande kan gå ut genast till varje prenumerant som inte har fått det. Du ser mottagarna innan något skickas.
+schedules-title = Scheman
+schedules-intro = Varje schema skickar sitt segments läsare de meddelanden som det ännu inte har förmedlat, på sina tider. Tiderna är finsk tid, med UTC bredvid.
+schedules-col-name = Schema
+schedules-col-cadence = Hur ofta
+schedules-col-segment = Segment
+schedules-col-next = Nästa körningar
+schedules-col-send = Utanför sina tider
+schedules-off = av
+schedules-last-run = Senaste körning { $when }
+schedules-send-now = Skicka nu…
+schedules-empty = Det finns inga scheman ännu.
+send-nothing = Schemat { $schedule } har inget godkänt meddelande som det inte redan har förmedlat: det finns inget att skicka.
+send-confirm-title = Bekräfta utskicket
+send-confirm-heading = Skicka { $schedule } nu?
+send-changed = Det som skulle skickas ändrades medan du tittade. Så här ser det ut nu: kontrollera och bekräfta igen.
+send-confirm-intro = Inget köas förrän du bekräftar. De här meddelandena går till de här läsarna, var och en på sitt eget språk.
+send-confirm-briefs = Meddelanden i läsordning
+send-confirm-readers = Läsare
+send-confirm-total = { $count ->
+    [one] 1 läsare får det här utskicket.
+   *[other] { $shown } läsare får det här utskicket.
+}
+send-confirm-nobody = Ingen skulle få det: varje läsare har redan fått de här meddelandena, eller ingen prenumererar. Inget kan skickas.
+send-confirm-button = Bekräfta och skicka
+editions-title = Utskick
+editions-intro = Alla utskick, det nyaste först. Öppna ett för att följa det, eller för att pausa, återuppta eller avbryta det.
+editions-col-id = Utskick
+editions-col-kind = Typ
+editions-col-status = Status
+editions-col-briefs = Meddelanden
+editions-col-readers = Läsare
+editions-col-created = Skapat
+editions-empty = Inget har skickats ännu.
+editions-newer = Nyare
+editions-older = Äldre
+edition-title = Utskick { $id }
+edition-kind-scheduled = Enligt schema
+edition-kind-flash = Snabbutskick
+edition-kind-manual = Skickat för hand
+edition-status-sending = Skickas
+edition-status-paused = Pausat
+edition-status-cancelled = Avbrutet
+edition-status-done = Klart
+delivery-status-queued = I kö
+delivery-status-sending = Skickas
+delivery-status-sent = Skickat
+delivery-status-deferred = Uppskjutet
+delivery-status-failed = Misslyckades
+delivery-status-bounced = Studsade
+delivery-status-suppressed = Spärrat
+delivery-status-uncertain = Osäkert
+delivery-status-cancelled = Avbrutet
+delivery-status-expired = Utgånget
+edition-action-pause = Pausa…
+edition-action-resume = Återuppta…
+edition-action-cancel = Avbryt resten…
+edition-left-unknown = återstående tid är inte känd ännu
+edition-left-minutes = { $minutes ->
+    [one] cirka 1 minut kvar
+   *[other] cirka { $minutes } minuter kvar
+}
+edition-progress-summary = { $settled } av { $total } behandlade
+edition-rate = { $count } skickade den senaste minuten
+edition-created-notice = Utskicket är köat och skickas.
+edition-paused-notice = Utskicket är pausat. Meddelanden som redan lämnats till e-postservern går ändå.
+edition-resumed-notice = Utskicket skickas igen.
+edition-cancelled-notice = Utskicket är avbrutet. Inget mer av det skickas.
+edition-confirm-title = Bekräfta ändringen
+edition-confirm-pause = Pausa utskick { $id }? { $pending } meddelanden väntar; inget mer skickas förrän någon återupptar det.
+edition-confirm-resume = Återuppta utskick { $id }? Dess { $pending } väntande meddelanden skickas från och med nu.
+edition-confirm-cancel = Avbryta utskick { $id }? Dess { $pending } väntande meddelanden skickas aldrig, och det kan inte ångras. Redan skickade meddelanden förblir skickade.
+edition-changed = Utskicket ändrades under tiden och har nu statusen { $status }. Inget gjordes.
+edition-created = Skapat { $when }
+edition-finished = Klart { $when }
+edition-correction = rättelse
+edition-deliveries-link = Dess leveranser, en och en
+edition-progress-heading = Förlopp
+edition-problems-heading = Senaste problem
+confirm-back = Gå tillbaka utan att ändra något
+flash-confirm-title = Skicka det här meddelandet nu?
+flash-refused-routine = Det här meddelandet är rutin: bara ett brådskande meddelande kan gå som snabbutskick. Det går ut enligt sina scheman.
+flash-refused-status = Det här meddelandet har statusen { $status }: bara ett godkänt meddelande kan skickas.
+flash-refused-embargo = Meddelandet har embargo till { $when }: det kan inte skickas före det.
+flash-refused-expired = Meddelandet gick ut { $when }: det skickas inte längre.
+flash-back-to-brief = Tillbaka till meddelandet
+deliveries-title = Leveranser
+deliveries-intro = En rad per meddelande till en läsare, med vad som hände med det och e-postserverns senaste svar.
+deliveries-bad-edition = Utskicket ska vara ett nummer.
+deliveries-bad-status = Den statusen är inte känd.
+deliveries-bad-language = Det språket erbjuds inte.
+deliveries-bad-since = Starttiden går inte att läsa som datum och tid.
+deliveries-bad-until = Sluttiden går inte att läsa som datum och tid.
+deliveries-resent-notice = Köat igen; ditt beslut finns i händelseloggen.
+deliveries-none-resent = Inget skickades igen: bara osäkra eller misslyckade leveranser av utskick som inte avbrutits kan skickas igen.
+deliveries-any = Alla
+deliveries-erased = (raderad)
+deliveries-edition = Utskick
+deliveries-status = Status
+deliveries-language = Språk
+deliveries-since = Händelser från (finsk tid)
+deliveries-until = Händelser till (finsk tid)
+deliveries-resend-all = Skicka alla dessa igen…
+deliveries-col-id = Leverans
+deliveries-col-reader = Läsare
+deliveries-col-status = Status
+deliveries-col-response = E-postserverns senaste svar
+deliveries-col-history = Historik
+deliveries-attempts = { $count ->
+    [one] 1 försök
+   *[other] { $count } försök
+}
+deliveries-resend = Skicka igen…
+deliveries-events = { $count ->
+    [one] 1 händelse
+   *[other] { $count } händelser
+}
+deliveries-empty = Ingen leverans matchar.
+resend-title = Skicka igen?
+resend-one = Leveransen köas igen och skickas av nästa lediga arbetare.
+resend-edition = { $more ->
+    [yes] Fler än { $count } leveranser av utskick { $edition } med statusen ”{ $status }” köas igen.
+   *[no] { $count } leveranser av utskick { $edition } med statusen ”{ $status }” köas igen.
+}
+resend-risk-uncertain = Osäkert betyder att e-postservern kanske redan har tagit emot meddelandet: läsaren kan få det två gånger. Skicka igen bara när ett saknat meddelande är värre än ett dubbelt.
+resend-audit = Beslutet registreras i händelseloggen med ditt namn.
+resend-risk-accept = Jag förstår att en läsare kan få det här två gånger.
+resend-button = Skicka igen

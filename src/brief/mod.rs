@@ -32,6 +32,20 @@ pub use parse::{BriefFormat, ParseError};
 pub use validate::{Arg, Counter, Problem, Words, counters, validate};
 pub use weighted::x_weighted_length;
 
+/// Why a brief may not go out alone in a flash edition now. The words here are the command
+/// line's and the API's; the console words each kind in the reader's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum FlashRefusal {
+    #[error("is routine: only urgent briefs go out in a flash edition")]
+    Routine,
+    #[error("is {0}: only an approved brief can be sent")]
+    NotApproved(BriefStatus),
+    #[error("is under embargo until {}", .0.to_rfc3339())]
+    Embargoed(DateTime<Utc>),
+    #[error("expired at {}", .0.to_rfc3339())]
+    Expired(DateTime<Utc>),
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Brief {
@@ -191,22 +205,22 @@ impl Brief {
 
     /// Why the brief, in `status`, may not go out alone in a flash edition at `now`; `None` when
     /// it may. A flash edition skips the schedule, so it is only for what cannot wait.
-    pub fn flash_refusal(&self, status: BriefStatus, now: DateTime<Utc>) -> Option<String> {
+    pub fn flash_refusal(&self, status: BriefStatus, now: DateTime<Utc>) -> Option<FlashRefusal> {
         if !self.is_urgent() {
-            return Some("is routine: only urgent briefs go out in a flash edition".to_string());
+            return Some(FlashRefusal::Routine);
         }
         if !matches!(status, BriefStatus::Approved | BriefStatus::Queued) {
-            return Some(format!("is {status}: only an approved brief can be sent"));
+            return Some(FlashRefusal::NotApproved(status));
         }
         if self.is_sendable_at(now) {
             return None;
         }
-        let utc = |at: DateTime<FixedOffset>| at.with_timezone(&Utc).to_rfc3339();
-        Some(match (self.meta.embargo.filter(|e| *e > now), self.meta.expires) {
-            (Some(embargo), _) => format!("is under embargo until {}", utc(embargo)),
-            (None, Some(expires)) => format!("expired at {}", utc(expires)),
-            (None, None) => return None,
-        })
+        let utc = |at: DateTime<FixedOffset>| at.with_timezone(&Utc);
+        match (self.meta.embargo.filter(|e| *e > now), self.meta.expires) {
+            (Some(embargo), _) => Some(FlashRefusal::Embargoed(utc(embargo))),
+            (None, Some(expires)) => Some(FlashRefusal::Expired(utc(expires))),
+            (None, None) => None,
+        }
     }
 
     /// The hashtags appended to the Instagram caption in `language`: the brief-wide ones, then

@@ -70,6 +70,7 @@ pub(super) async fn run(config: &Config, out: Output, args: DeliveriesArgs) -> a
                 status: args.status,
                 limit: args.limit,
                 offset: args.offset,
+                ..Default::default()
             };
             let list = service::log(store.as_ref(), &Caller::cli(), &query).await?;
             if out.json {

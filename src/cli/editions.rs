@@ -49,7 +49,7 @@ pub(super) async fn run(config: &Config, out: Output, command: EditionCommand) -
                 confirmed,
                 "add --now to send `{schedule}`'s edition outside its schedule"
             );
-            print_created(&out, &editions::send_now(store, &caller, &schedule, now).await?);
+            print_created(&out, &editions::send_now(store, &caller, &schedule, None, now).await?);
         }
         EditionCommand::Flash { brief } => print_created(&out, &editions::flash(store, &caller, brief, now).await?),
         EditionCommand::List { limit } => {
@@ -94,7 +94,7 @@ async fn change(
     action: EditionAction,
     now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<()> {
-    let status = editions::change(store, caller, id, action, now).await?;
+    let status = editions::change(store, caller, id, action, None, now).await?;
     out.line(
         json!({ "edition": id, "status": status }),
         &format!("Edition {id} is now {status}."),

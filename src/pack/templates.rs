@@ -83,6 +83,38 @@ const BUILT_IN: &[(&str, &str)] = &[
         "console/account_admin.html",
         include_str!("../../content/templates/console/account_admin.html"),
     ),
+    (
+        "console/schedules.html",
+        include_str!("../../content/templates/console/schedules.html"),
+    ),
+    (
+        "console/send_confirm.html",
+        include_str!("../../content/templates/console/send_confirm.html"),
+    ),
+    (
+        "console/editions.html",
+        include_str!("../../content/templates/console/editions.html"),
+    ),
+    (
+        "console/edition.html",
+        include_str!("../../content/templates/console/edition.html"),
+    ),
+    (
+        "console/edition_live.html",
+        include_str!("../../content/templates/console/edition_live.html"),
+    ),
+    (
+        "console/edition_confirm.html",
+        include_str!("../../content/templates/console/edition_confirm.html"),
+    ),
+    (
+        "console/deliveries.html",
+        include_str!("../../content/templates/console/deliveries.html"),
+    ),
+    (
+        "console/resend_confirm.html",
+        include_str!("../../content/templates/console/resend_confirm.html"),
+    ),
 ];
 
 /// The names of the templates that `content/templates/` may override.

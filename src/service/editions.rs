@@ -5,9 +5,11 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::access::{Caller, Denied};
-use crate::edition::{BriefId, EditionAction, EditionId, EditionStatus, Progress};
+use crate::brief::FlashRefusal;
+use crate::edition::{BriefId, EditionAction, EditionBrief, EditionId, EditionStatus, Progress, Recipients};
 use crate::edition::{EditionCreated, EditionSummary};
-use crate::store::{Store, StoreError};
+use crate::language::Language;
+use crate::store::{Store, StoreError, StoredBrief};
 
 #[derive(Debug, thiserror::Error)]
 pub enum EditionError {
@@ -19,6 +21,14 @@ pub enum EditionError {
     NotFound(EditionId),
     #[error("schedule `{0}` has no approved, unexpired brief it has not carried yet: nothing to send")]
     NothingToSend(String),
+    #[error("brief {0} not found")]
+    NoBrief(BriefId),
+    #[error("brief {brief} {refusal}")]
+    FlashRefused { brief: BriefId, refusal: FlashRefusal },
+    /// What was confirmed is no longer what would happen: the briefs due changed, or the
+    /// edition moved on. Nothing was done; `now` is how things stand.
+    #[error("this changed since it was shown: {now}")]
+    Changed { now: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -30,11 +40,96 @@ pub struct EditionView {
     pub progress: Progress,
 }
 
-/// A schedule's edition now, outside its times, with the briefs it has not carried yet.
+/// What a send would do, shown before anything is queued: the briefs it carries, in order, and
+/// how many readers get it in each language.
+#[derive(Debug, Clone, Serialize)]
+pub struct SendPreview {
+    pub briefs: Vec<StoredBrief>,
+    pub readers: Vec<(Language, u64)>,
+}
+
+impl SendPreview {
+    pub fn total(&self) -> u64 {
+        self.readers.iter().map(|(_, n)| n).sum()
+    }
+
+    pub fn brief_ids(&self) -> Vec<BriefId> {
+        self.briefs.iter().map(|b| b.id).collect()
+    }
+}
+
+async fn preview_of(
+    store: &dyn Store,
+    ids: Vec<BriefId>,
+    recipients: &Recipients,
+) -> Result<SendPreview, EditionError> {
+    let mut briefs = Vec::with_capacity(ids.len());
+    for id in &ids {
+        briefs.push(store.brief(*id).await?.ok_or(EditionError::NoBrief(*id))?);
+    }
+    let carried: Vec<EditionBrief> = ids
+        .iter()
+        .zip(1..)
+        .map(|(brief, position)| EditionBrief {
+            brief: *brief,
+            position,
+            is_correction: false,
+        })
+        .collect();
+    let readers = store.count_recipients(recipients, &carried).await?;
+    Ok(SendPreview { briefs, readers })
+}
+
+/// What sending a schedule's edition now would queue; nothing is written.
+pub async fn preview_send_now(
+    store: &dyn Store,
+    caller: &Caller,
+    schedule: &str,
+    now: DateTime<Utc>,
+) -> Result<SendPreview, EditionError> {
+    caller.must_coordinate()?;
+    let stored = store
+        .schedule(schedule)
+        .await?
+        .ok_or_else(|| EditionError::NoSchedule(schedule.to_string()))?;
+    let segment = store
+        .segment(stored.schedule.segment())
+        .await?
+        .ok_or_else(|| EditionError::NoSchedule(schedule.to_string()))?;
+    let ids = store.briefs_due_for(stored.id, stored.schedule.cadence(), now).await?;
+    if ids.is_empty() {
+        return Err(EditionError::NothingToSend(schedule.to_string()));
+    }
+    let recipients = Recipients::Subscribers {
+        segment: segment.segment.filter,
+        cadence: stored.schedule.cadence(),
+    };
+    preview_of(store, ids, &recipients).await
+}
+
+/// What a flash edition of `brief` would queue; nothing is written. Refused, with the reason,
+/// for a brief that may not be flashed now.
+pub async fn preview_flash(
+    store: &dyn Store,
+    caller: &Caller,
+    brief: BriefId,
+    now: DateTime<Utc>,
+) -> Result<SendPreview, EditionError> {
+    caller.must_coordinate()?;
+    let stored = store.brief(brief).await?.ok_or(EditionError::NoBrief(brief))?;
+    if let Some(refusal) = stored.brief.flash_refusal(stored.status, now) {
+        return Err(EditionError::FlashRefused { brief, refusal });
+    }
+    preview_of(store, vec![brief], &Recipients::AllNotYetCarrying).await
+}
+
+/// A schedule's edition now, outside its times, with the briefs it has not carried yet. With
+/// `confirmed`, the briefs the person was shown: when others are due by now, nothing is sent.
 pub async fn send_now(
     store: &dyn Store,
     caller: &Caller,
     schedule: &str,
+    confirmed: Option<&[BriefId]>,
     now: DateTime<Utc>,
 ) -> Result<EditionCreated, EditionError> {
     caller.must_coordinate()?;
@@ -42,6 +137,15 @@ pub async fn send_now(
         .schedule(schedule)
         .await?
         .ok_or_else(|| EditionError::NoSchedule(schedule.to_string()))?;
+    if let Some(confirmed) = confirmed {
+        let due = store.briefs_due_for(stored.id, stored.schedule.cadence(), now).await?;
+        if due != confirmed {
+            let listed: Vec<String> = due.iter().map(ToString::to_string).collect();
+            return Err(EditionError::Changed {
+                now: format!("the briefs due are now [{}]", listed.join(", ")),
+            });
+        }
+    }
     store
         .send_now(stored.id, &caller.actor, now)
         .await?
@@ -56,6 +160,11 @@ pub async fn flash(
     now: DateTime<Utc>,
 ) -> Result<EditionCreated, EditionError> {
     caller.must_coordinate()?;
+    let stored = store.brief(brief).await?.ok_or(EditionError::NoBrief(brief))?;
+    if let Some(refusal) = stored.brief.flash_refusal(stored.status, now) {
+        return Err(EditionError::FlashRefused { brief, refusal });
+    }
+    // The store checks again inside its transaction, for a brief withdrawn meanwhile.
     Ok(store.create_flash(brief, &caller.actor, now).await?)
 }
 
@@ -91,14 +200,24 @@ pub async fn show(
     Ok(EditionView { edition, progress })
 }
 
-/// Pauses, resumes or cancels an edition; returns the status it is in now.
+/// Pauses, resumes or cancels an edition; returns the status it is in now. With `seen`, the
+/// status the person saw when they chose: if the edition has moved on since, nothing is done.
 pub async fn change(
     store: &dyn Store,
     caller: &Caller,
     id: EditionId,
     action: EditionAction,
+    seen: Option<EditionStatus>,
     now: DateTime<Utc>,
 ) -> Result<EditionStatus, EditionError> {
     caller.must_operate()?;
+    if let Some(seen) = seen {
+        let edition = store.edition(id).await?.ok_or(EditionError::NotFound(id))?;
+        if edition.status != seen {
+            return Err(EditionError::Changed {
+                now: format!("edition {id} is {}", edition.status),
+            });
+        }
+    }
     Ok(store.change_edition(id, action, &caller.actor, now).await?)
 }

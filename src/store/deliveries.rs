@@ -5,13 +5,22 @@ use chrono::{DateTime, Utc};
 
 use crate::access::Actor;
 use crate::edition::{DeliveryRecord, DeliveryStatus, ResendTarget};
-use crate::ids::EditionId;
+use crate::ids::{DeliveryId, EditionId};
+use crate::language::Language;
 use crate::store::StoreResult;
 
 #[derive(Debug, Clone, Default)]
 pub struct DeliveryQuery {
+    /// One delivery by its id.
+    pub delivery: Option<DeliveryId>,
     pub edition: Option<EditionId>,
     pub status: Option<DeliveryStatus>,
+    /// The reader's language the delivery was queued in.
+    pub language: Option<Language>,
+    /// Something happened to the delivery (queued, claimed, an outcome) at or after this…
+    pub active_since: Option<DateTime<Utc>>,
+    /// …and before this.
+    pub active_until: Option<DateTime<Utc>>,
     pub limit: u64,
     pub offset: u64,
 }

@@ -4,8 +4,11 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::access::Actor;
-use crate::edition::{EditionAction, EditionCreated, EditionStatus, EditionSummary, NewEdition, Progress};
+use crate::edition::{
+    EditionAction, EditionBrief, EditionCreated, EditionStatus, EditionSummary, NewEdition, Progress, Recipients,
+};
 use crate::ids::{BriefId, EditionId};
+use crate::language::Language;
 use crate::store::StoreResult;
 
 #[async_trait]
@@ -22,6 +25,14 @@ pub trait EditionStore: Send + Sync {
     /// A flash edition of one urgent brief: at once, to every subscriber who has not had it.
     /// Refused (conflict) unless the brief is urgent, approved, past its embargo and unexpired.
     async fn create_flash(&self, brief: BriefId, actor: &Actor, now: DateTime<Utc>) -> StoreResult<EditionCreated>;
+
+    /// How many readers, by language, an edition of `briefs` to `recipients` would be queued for
+    /// now; nothing is written. For the confirmation before a send.
+    async fn count_recipients(
+        &self,
+        recipients: &Recipients,
+        briefs: &[EditionBrief],
+    ) -> StoreResult<Vec<(Language, u64)>>;
 
     /// Sending editions with nothing left to attempt become `done`.
     async fn settle_editions(&self, now: DateTime<Utc>) -> StoreResult<Vec<EditionId>>;

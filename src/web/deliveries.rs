@@ -52,6 +52,7 @@ pub async fn list(
         status,
         limit: p.limit.unwrap_or(100).clamp(1, 1000),
         offset: p.offset.unwrap_or(0),
+        ..Default::default()
     };
     let deliveries = service::log(state.store.as_ref(), &caller, &query).await?;
     Ok(Json(json!({ "deliveries": deliveries })))

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use super::{ApiError, AppState, Caller};
 use crate::edition::{BriefId, EditionAction, EditionId};
 use crate::service::editions::{self, EditionError};
+use crate::store::StoreError;
 
 /// Either a schedule's edition, sent now, or a flash edition of one urgent brief.
 #[derive(Debug, Deserialize)]
@@ -32,6 +33,14 @@ impl From<EditionError> for ApiError {
             EditionError::NoSchedule(_) => ApiError::invalid("schedule", format!("schedule: {e}")),
             EditionError::NotFound(id) => ApiError::not_found(format!("edition {id}")),
             EditionError::NothingToSend(_) => ApiError::new(StatusCode::CONFLICT, "nothing_to_send", e.to_string()),
+            EditionError::NoBrief(id) => StoreError::NotFound {
+                what: format!("brief {id}"),
+            }
+            .into(),
+            EditionError::FlashRefused { .. } => {
+                ApiError::new(StatusCode::CONFLICT, "conflict", e.to_string()).with_field("brief")
+            }
+            EditionError::Changed { .. } => ApiError::new(StatusCode::CONFLICT, "conflict", e.to_string()),
             EditionError::Store(e) => e.into(),
         }
     }
@@ -51,7 +60,7 @@ pub async fn create(
     let (store, now) = (state.store.as_ref(), state.clock.now());
     let created = match request {
         NewEditionRequest::Flash(brief) => editions::flash(store, &caller, brief, now).await?,
-        NewEditionRequest::Schedule(name) => editions::send_now(store, &caller, &name, now).await?,
+        NewEditionRequest::Schedule(name) => editions::send_now(store, &caller, &name, None, now).await?,
     };
     Ok((StatusCode::CREATED, Json(json!(created))))
 }
@@ -83,7 +92,7 @@ pub async fn change(
 ) -> Result<Json<Value>, ApiError> {
     let id = edition_id(&id)?;
     let action: EditionAction = action.parse().map_err(|_| ApiError::not_found("route"))?;
-    let status = editions::change(state.store.as_ref(), &caller, id, action, state.clock.now()).await?;
+    let status = editions::change(state.store.as_ref(), &caller, id, action, None, state.clock.now()).await?;
     Ok(Json(json!({ "edition": id, "status": status })))
 }
 

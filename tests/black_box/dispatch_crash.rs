@@ -204,6 +204,7 @@ async fn with_status(store: &dyn Store, edition: EditionId, status: DeliveryStat
             status: Some(status),
             limit: READERS as u64 + 1,
             offset: 0,
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -310,6 +311,7 @@ fn crash_and_recover(site: &Site, runtime: &tokio::runtime::Runtime) {
         status: Some(DeliveryStatus::Uncertain),
         limit: READERS as u64 + 1,
         offset: 0,
+        ..Default::default()
     }));
     for record in records.unwrap() {
         let turned = record

@@ -190,6 +190,7 @@ each_backend! {
                     status: Some(DeliveryStatus::Sent),
                     limit: READERS as u64 + 1,
                     offset: 0,
+                    ..Default::default()
                 })
                 .await
                 .unwrap()
@@ -225,6 +226,7 @@ each_backend! {
                 status: None,
                 limit: READERS as u64 + 1,
                 offset: 0,
+                ..Default::default()
             })
             .await
             .unwrap();

@@ -12,3 +12,5 @@
 mod common;
 
 mod console;
+mod sending;
+mod support;

@@ -60,6 +60,7 @@ async fn one_of(
             status: Some(status),
             limit: 1000,
             offset: 0,
+            ..Default::default()
         })
         .await
         .unwrap()

@@ -326,6 +326,7 @@ each_backend! {
                 status: Some(DeliveryStatus::Cancelled),
                 limit: 10,
                 offset: 0,
+                ..Default::default()
             })
             .await
             .unwrap();

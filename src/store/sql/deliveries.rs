@@ -91,11 +91,34 @@ impl DeliveryStore for ThisStore {
              FROM deliveries d JOIN editions e ON e.id = d.edition_id \
              LEFT JOIN influencers i ON i.id = d.influencer_id WHERE 1 = 1",
         );
+        if let Some(delivery) = query.delivery {
+            q.push(" AND d.id = ").push_bind(delivery.0);
+        }
         if let Some(edition) = query.edition {
             q.push(" AND d.edition_id = ").push_bind(edition.0);
         }
         if let Some(status) = query.status {
             q.push(" AND d.status = ").push_bind(status.as_str());
+        }
+        if let Some(language) = query.language {
+            q.push(" AND d.language = ").push_bind(language.code());
+        }
+        if query.active_since.is_some() || query.active_until.is_some() {
+            // Active in the window: queued in it (the edition's creation), or an event in it.
+            let window = |q: &mut QueryBuilder<Db>, column: &str| {
+                q.push("1 = 1");
+                if let Some(since) = query.active_since {
+                    q.push(format!(" AND {column} >= ")).push_bind(since);
+                }
+                if let Some(until) = query.active_until {
+                    q.push(format!(" AND {column} < ")).push_bind(until);
+                }
+            };
+            q.push(" AND ((");
+            window(&mut q, "e.created_at");
+            q.push(") OR EXISTS (SELECT 1 FROM delivery_events ev WHERE ev.delivery_id = d.id AND ");
+            window(&mut q, "ev.at");
+            q.push("))");
         }
         q.push(" ORDER BY d.id LIMIT ")
             .push_bind(sql_count(query.limit.max(1)))

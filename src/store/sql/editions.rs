@@ -11,13 +11,14 @@ use sqlx::{QueryBuilder, Row};
 
 use super::common::{DbRow, audit, sql_count};
 use super::deliveries::{log_events, parse_delivery_status};
-use super::new_edition::{audit_edition, insert_edition};
+use super::new_edition::{audit_edition, insert_edition, push_recipients};
 use super::{D, Db, ThisStore};
 use crate::access::Actor;
 use crate::edition::{
     BriefId, DeliveryId, EditionAction, EditionBrief, EditionCreated, EditionId, EditionKind, EditionStatus,
     EditionSummary, NewEdition, Progress, ProgressError, Recipients,
 };
+use crate::language::Language;
 use crate::store::dialect::Dialect;
 use crate::store::{EditionStore, StoreError, StoreResult};
 
@@ -73,6 +74,28 @@ impl EditionStore for ThisStore {
         audit_edition(&mut tx, actor, &edition, &created, None, now).await?;
         tx.commit().await?;
         Ok(created)
+    }
+
+    async fn count_recipients(
+        &self,
+        recipients: &Recipients,
+        briefs: &[EditionBrief],
+    ) -> StoreResult<Vec<(Language, u64)>> {
+        let mut q = QueryBuilder::<Db>::new("SELECT language, COUNT(*) AS readers FROM influencers WHERE 1 = 1");
+        push_recipients(&mut q, recipients, briefs);
+        q.push(" GROUP BY language ORDER BY language");
+        let mut counts = Vec::new();
+        for row in q.build().fetch_all(&self.pool).await? {
+            let code: String = row.try_get("language")?;
+            let language = code
+                .parse::<Language>()
+                .map_err(|_| StoreError::Corrupt(format!("influencer language `{code}`")))?;
+            let readers: i64 = row.try_get("readers")?;
+            counts.push((language, readers as u64));
+        }
+        // In the order the product lists its languages, not the database's.
+        counts.sort_by_key(|(language, _)| Language::ALL.iter().position(|l| l == language));
+        Ok(counts)
     }
 
     async fn settle_editions(&self, now: DateTime<Utc>) -> StoreResult<Vec<EditionId>> {

@@ -12,7 +12,7 @@ use super::common::{Tx, audit, push_segment_filter};
 use super::{D, Db};
 use crate::access::Actor;
 use crate::audience::SegmentFilter;
-use crate::edition::{EditionCreated, EditionId, NewEdition, Recipients};
+use crate::edition::{EditionBrief, EditionCreated, EditionId, NewEdition, Recipients};
 use crate::store::StoreResult;
 use crate::store::dialect::Dialect;
 
@@ -65,14 +65,27 @@ pub(super) async fn insert_edition(
         .push(", id, language, 'queued', 0, ")
         .push_bind(now)
         .push(" FROM influencers WHERE 1 = 1");
-    match &edition.recipients {
-        Recipients::Segment(filter) => push_segment_filter(&mut q, filter),
+    push_recipients(&mut q, &edition.recipients, &edition.briefs);
+    let recipients = q.build().execute(&mut **tx).await?.rows_affected();
+    D::refresh_statistics(tx).await?;
+    Ok(EditionCreated {
+        edition: EditionId(id),
+        recipients,
+    })
+}
+
+/// The condition on `influencers` that picks an edition's recipients, after a `WHERE`. One
+/// text for making the edition and for counting it beforehand, so a confirmation's numbers are
+/// the ones that get queued.
+pub(super) fn push_recipients(q: &mut QueryBuilder<Db>, recipients: &Recipients, briefs: &[EditionBrief]) {
+    match recipients {
+        Recipients::Segment(filter) => push_segment_filter(q, filter),
         Recipients::Subscribers { segment, cadence } => {
-            push_segment_filter(&mut q, segment);
+            push_segment_filter(q, segment);
             q.push(" AND cadence = ").push_bind(cadence.as_str());
         }
         Recipients::ReceivedBrief(old) => {
-            push_segment_filter(&mut q, &SegmentFilter::default());
+            push_segment_filter(q, &SegmentFilter::default());
             // Sent, or uncertain (it may have arrived): either way the reader may hold the old text.
             q.push(
                 " AND EXISTS (SELECT 1 FROM deliveries had JOIN edition_briefs eb ON eb.edition_id = had.edition_id \
@@ -82,29 +95,19 @@ pub(super) async fn insert_edition(
             .push(")");
         }
         Recipients::AllNotYetCarrying => {
-            push_segment_filter(&mut q, &SegmentFilter::default());
-            if !edition.briefs.is_empty() {
+            push_segment_filter(q, &SegmentFilter::default());
+            if !briefs.is_empty() {
                 // A delivery that was cancelled or expired never reached the person, so it does
                 // not count as having had the brief.
                 q.push(
                     " AND NOT EXISTS (SELECT 1 FROM deliveries had JOIN edition_briefs eb ON eb.edition_id = had.edition_id \
                      WHERE had.influencer_id = influencers.id AND had.status NOT IN ('cancelled', 'expired') AND ",
                 );
-                D::push_id_in(
-                    &mut q,
-                    "eb.brief_id",
-                    &edition.briefs.iter().map(|b| b.brief.0).collect::<Vec<_>>(),
-                );
+                D::push_id_in(q, "eb.brief_id", &briefs.iter().map(|b| b.brief.0).collect::<Vec<_>>());
                 q.push(")");
             }
         }
     }
-    let recipients = q.build().execute(&mut **tx).await?.rows_affected();
-    D::refresh_statistics(tx).await?;
-    Ok(EditionCreated {
-        edition: EditionId(id),
-        recipients,
-    })
 }
 
 /// Approved briefs an edition carries are queued from now on (the lifecycle's approved → queued).

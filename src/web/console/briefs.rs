@@ -27,7 +27,7 @@ const STATUSES: [BriefStatus; 6] = [
 
 /// A brief's title for someone who reads `language`: in it when the brief has it, else in the
 /// first language the brief has.
-fn title_for(stored: &StoredBrief, language: Language) -> String {
+pub(super) fn title_for(stored: &StoredBrief, language: Language) -> String {
     let brief = &stored.brief;
     brief
         .block(language)
@@ -184,6 +184,8 @@ struct Actions {
     withdraw: bool,
     edit: bool,
     correct: bool,
+    /// An urgent approved brief can go out at once, after a confirmation.
+    flash: bool,
 }
 
 fn snippet(label: String, text: String, characters: usize) -> SnippetView {
@@ -285,6 +287,9 @@ async fn brief_page(state: &AppState, signed: &Signed, id: BriefId, shown: Shown
         withdraw: coordinates && stored.status.withdraw().is_ok(),
         edit: coordinates && stored.status.edit().is_ok(),
         correct: coordinates && stored.status == BriefStatus::Sent,
+        flash: coordinates
+            && stored.brief.is_urgent()
+            && matches!(stored.status, BriefStatus::Approved | BriefStatus::Queued),
     };
     let (source, field_error) = match shown.typed {
         Some((text, error)) => (text, Some(error)),

@@ -9,8 +9,11 @@
 mod accounts;
 mod audit;
 mod briefs;
+mod deliveries;
+mod editions;
 mod editor;
 mod roster;
+mod schedules;
 mod second_factor;
 mod segments;
 mod sign_in;
@@ -66,6 +69,21 @@ pub fn routes() -> Router<AppState> {
         .route("/briefs/{id}/editor", get(editor::page).post(editor::submit))
         .route("/briefs/{id}/editor/check", post(editor::check))
         .route("/briefs/{id}/preview/{lang}", get(briefs::email_preview))
+        .route("/briefs/{id}/flash", get(editions::confirm_flash).post(editions::flash))
+        .route("/schedules", get(schedules::list))
+        .route("/schedules/{name}/send", get(schedules::confirm).post(schedules::send))
+        .route("/editions", get(editions::list))
+        .route("/editions/{id}", get(editions::show))
+        .route("/editions/{id}/progress", get(editions::progress))
+        .route(
+            "/editions/{id}/{action}",
+            get(editions::confirm_change).post(editions::change),
+        )
+        .route("/deliveries", get(deliveries::log))
+        .route(
+            "/deliveries/resend",
+            get(deliveries::confirm_resend).post(deliveries::resend),
+        )
         .route("/roster", get(roster::list))
         .route(
             "/roster/import",

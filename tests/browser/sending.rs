@@ -1,0 +1,311 @@
+//! Sending from the console in Chromium: a flash edition confirmed with its readers and watched
+//! until it is done at the mail server; a schedule sent now after its confirmation; an uncertain
+//! delivery resent only after its risk is named, on the record under the person's name; and ops
+//! reading the delivery log without addresses.
+
+use std::sync::{Arc, Mutex};
+
+use briefcast::access::Role;
+use briefcast::clock::Clock;
+use briefcast::edition::DeliveryStatus;
+use briefcast::language::Language;
+use briefcast::store::{AuditQuery, DeliveryQuery};
+use chrono::TimeDelta;
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::common::{self, PASSWORD, TestApp, add_person, eventually, json_of, spawn_api_only, spawn_app_with};
+use crate::support::{accessible, browser, click, screenshots, sign_in, tools, wait_for_text};
+
+const STORM: &str = include_str!("../fixtures/briefs/storm-72h.toml");
+const ROSTER: &str = include_str!("../fixtures/rosters/influencers-sample.csv");
+
+/// Where this test's mail goes: Postfix's smtp-sink when the run has one (`.ci/run`), else an
+/// in-process SMTP server. Either way only this test's messages are counted, by their own
+/// reply domain.
+enum MailPeer {
+    Sink {
+        url: String,
+        dir: String,
+    },
+    InProcess {
+        url: String,
+        received: Arc<Mutex<Vec<common::Received>>>,
+    },
+}
+
+impl MailPeer {
+    fn start() -> MailPeer {
+        match (
+            common::service("BRIEFCAST_TEST_SMTP_URL"),
+            common::service("BRIEFCAST_TEST_SMTP_SINK_DIR"),
+        ) {
+            (Some(url), Some(dir)) => MailPeer::Sink { url, dir },
+            _ => {
+                let (url, received) = common::spawn_smtp_peer();
+                MailPeer::InProcess { url, received }
+            }
+        }
+    }
+
+    fn url(&self) -> &str {
+        match self {
+            MailPeer::Sink { url, .. } | MailPeer::InProcess { url, .. } => url,
+        }
+    }
+
+    fn messages_for(&self, domain: &str) -> usize {
+        match self {
+            MailPeer::Sink { dir, .. } => std::fs::read_dir(dir)
+                .unwrap()
+                .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+                .filter(|text| text.contains(domain))
+                .count(),
+            MailPeer::InProcess { received, .. } => received
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|m| String::from_utf8_lossy(&m.bytes).contains(domain))
+                .count(),
+        }
+    }
+}
+
+async fn import_roster(app: &TestApp) {
+    let response = app
+        .post("/api/v1/influencers/import", &app.coordinator)
+        .body(ROSTER)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+/// The number in "N readers get this edition." on a confirmation page.
+fn readers_confirmed(page: &str, words: &str) -> usize {
+    let line = page
+        .lines()
+        .find(|l| l.contains(words))
+        .unwrap_or_else(|| panic!("no `{words}` on the page: {page}"));
+    line.split_whitespace()
+        .next()
+        .and_then(|n| n.replace([',', '\u{a0}'], "").parse().ok())
+        .unwrap_or_else(|| panic!("no count in `{line}`"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_flash_edition_is_confirmed_with_its_readers_and_watched_until_done_at_the_mail_server() {
+    let Some(tools) = tools() else { return };
+    let backend = common::sqlite_backend().await;
+    let peer = MailPeer::start();
+    let domain = format!("flash-{}.example", uuid::Uuid::new_v4().simple());
+    let app = spawn_app_with(
+        &backend,
+        &[("BRIEFCAST_SMTP_URL", peer.url()), ("BRIEFCAST_REPLY_DOMAIN", &domain)],
+    )
+    .await;
+    let routine = common::brief_valid_at(STORM, common::now());
+    let urgent = routine.replacen("priority = \"routine\"", "priority = \"urgent\"", 1);
+    assert_ne!(urgent, routine, "the fixture names its priority");
+    // Approving an urgent brief flashes it at once, to the readers there are: none yet. The
+    // roster arrives afterwards, and the coordinator sends it to those who have not had it.
+    let brief = app.submit_and_approve("/api/v1/briefs", &urgent).await;
+    import_roster(&app).await;
+    add_person(
+        &app,
+        "kaisa@example.fi",
+        "Kaisa Koordinaattori",
+        Role::Coordinator,
+        Language::En,
+    )
+    .await;
+    let client = browser(&tools).await;
+
+    sign_in(&client, &app, "kaisa@example.fi", PASSWORD).await;
+    wait_for_text(&client, "h1", "Briefs").await;
+    client.goto(&app.url(&format!("/briefs/{brief}"))).await.unwrap();
+    wait_for_text(&client, "#actions-heading", "").await;
+    click(&client, "a[href$='/flash']").await;
+    // Before anything is queued: which brief, how many readers, in which languages.
+    let page = wait_for_text(&client, "h1", "Send this brief now?").await;
+    assert!(page.contains("Get ready for the storm"), "{page}");
+    for language in ["suomi", "svenska", "English"] {
+        assert!(page.contains(language), "readers in {language}: {page}");
+    }
+    let confirmed = readers_confirmed(&page, "readers get this edition.");
+    assert!(confirmed > 0, "{page}");
+    assert_eq!(peer.messages_for(&domain), 0, "nothing is sent before the confirmation");
+    accessible(&client, &tools, "flash confirmation").await;
+    screenshots(&client, "flash-confirm").await;
+
+    click(&client, "#send-confirm").await;
+    wait_for_text(&client, "p.notice", "The edition is queued and sending.").await;
+    // The page follows the send by itself, without a reload, until it is done.
+    let page = wait_for_text(&client, "#edition-status", "Done").await;
+    let sent = client
+        .find(fantoccini::Locator::Id("count-sent"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(sent.replace([',', '\u{a0}'], ""), confirmed.to_string(), "{page}");
+    assert!(!page.contains("Pause…"), "a finished edition offers no pause: {page}");
+    accessible(&client, &tools, "edition done").await;
+    screenshots(&client, "edition").await;
+    eventually("every confirmed reader's message at the mail server", || {
+        peer.messages_for(&domain) >= confirmed
+    })
+    .await;
+    assert_eq!(
+        peer.messages_for(&domain),
+        confirmed,
+        "one message per confirmed reader"
+    );
+
+    // Sent now, the brief is not flashed again; a routine brief never is. Each refusal says why.
+    client.goto(&app.url(&format!("/briefs/{brief}/flash"))).await.unwrap();
+    wait_for_text(&client, "h1", "only an approved brief can be sent").await;
+    let other = app
+        .submit_and_approve(
+            "/api/v1/briefs",
+            &routine.replace("storm-72h-preparedness", "storm-routine"),
+        )
+        .await;
+    client.goto(&app.url(&format!("/briefs/{other}/flash"))).await.unwrap();
+    wait_for_text(&client, "h1", "only an urgent brief can go in a flash edition").await;
+    client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_schedule_is_sent_now_after_its_confirmation_and_an_uncertain_delivery_is_resent_with_its_risk_named() {
+    let Some(tools) = tools() else { return };
+    let backend = common::sqlite_backend().await;
+    // No dispatcher: this test is the worker, so that it can die in the middle of a send.
+    let app = spawn_api_only(&backend).await;
+    import_roster(&app).await;
+    for (path, body) in [
+        (
+            "/api/v1/segments",
+            json!({ "name": "daily-readers", "cadences": ["daily"] }),
+        ),
+        (
+            "/api/v1/schedules",
+            json!({ "name": "daily", "cron": "0 9 * * *", "cadence": "daily", "segment": "daily-readers" }),
+        ),
+    ] {
+        let (status, answer) = json_of(app.post(path, &app.coordinator).json(&body).send().await.unwrap()).await;
+        assert_eq!(status, StatusCode::CREATED, "{answer}");
+    }
+    app.submit_and_approve("/api/v1/briefs", &common::brief_valid_at(STORM, common::now()))
+        .await;
+    add_person(
+        &app,
+        "sara@example.fi",
+        "Sara Samordnare",
+        Role::Coordinator,
+        Language::Sv,
+    )
+    .await;
+    add_person(&app, "olli@example.fi", "Olli Operaattori", Role::Ops, Language::Fi).await;
+    let client = browser(&tools).await;
+
+    sign_in(&client, &app, "sara@example.fi", PASSWORD).await;
+    client.goto(&app.url("/schedules")).await.unwrap();
+    let page = wait_for_text(&client, "h1", "Scheman").await;
+    assert!(page.contains("Varje dag"), "{page}");
+    assert!(
+        page.contains("UTC"),
+        "the next runs in UTC beside Helsinki time: {page}"
+    );
+    accessible(&client, &tools, "schedules").await;
+    screenshots(&client, "schedules").await;
+    click(&client, "a[href='/schedules/daily/send']").await;
+    let page = wait_for_text(&client, "h1", "Skicka daily nu?").await;
+    assert!(
+        page.contains("Förbered dig på stormen"),
+        "the brief in the reader's language: {page}"
+    );
+    let confirmed = readers_confirmed(&page, "läsare får det här utskicket.");
+    accessible(&client, &tools, "send-now confirmation").await;
+    click(&client, "#send-confirm").await;
+    let page = wait_for_text(&client, "p.notice", "Utskicket är köat och skickas.").await;
+    assert!(page.contains("I kö"), "{page}");
+    let edition = app.store.editions(1, 0).await.unwrap()[0].id;
+    assert_eq!(
+        app.store.edition(edition).await.unwrap().unwrap().deliveries as usize,
+        confirmed
+    );
+
+    // A worker takes one message and dies before it can say whether it went.
+    let now = app.clock.now();
+    let claimed = app
+        .store
+        .claim_due("worker-that-died", 1, TimeDelta::minutes(5), now)
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), 1);
+    app.clock.advance(TimeDelta::minutes(6));
+    assert_eq!(app.store.expire_leases(app.clock.now()).await.unwrap(), 1);
+    let delivery = claimed[0].lease.delivery;
+
+    client
+        .goto(&app.url(&format!("/deliveries?edition={edition}&status=uncertain")))
+        .await
+        .unwrap();
+    let page = wait_for_text(&client, "h1", "Leveranser").await;
+    assert!(page.contains("Osäkert"), "{page}");
+    assert!(page.contains(&claimed[0].email), "coordinators see the address: {page}");
+    accessible(&client, &tools, "delivery log").await;
+    screenshots(&client, "deliveries").await;
+    click(&client, &format!("a[href='/deliveries/resend?delivery={delivery}']")).await;
+    let page = wait_for_text(&client, "h1", "Skicka igen?").await;
+    assert!(
+        page.contains("läsaren kan få det två gånger"),
+        "the risk is named: {page}"
+    );
+    assert!(page.contains("med ditt namn"), "{page}");
+    accessible(&client, &tools, "resend confirmation").await;
+    click(&client, "input[name='confirm']").await;
+    click(&client, "#resend-confirm").await;
+    wait_for_text(&client, "p.notice", "Köat igen").await;
+    let records = app
+        .store
+        .deliveries(&DeliveryQuery {
+            delivery: Some(delivery),
+            limit: 1,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(records[0].status, DeliveryStatus::Queued);
+    let audit = app
+        .store
+        .audit_search(&AuditQuery {
+            family: Some("deliveries".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.action == "deliveries.resend" && e.actor == "Sara Samordnare <sara@example.fi>"),
+        "{audit:?}"
+    );
+
+    // Ops watch the same log without the roster's addresses.
+    click(&client, "form[action='/sign-out'] button").await;
+    sign_in(&client, &app, "olli@example.fi", PASSWORD).await;
+    client
+        .goto(&app.url(&format!("/deliveries?edition={edition}")))
+        .await
+        .unwrap();
+    let page = wait_for_text(&client, "h1", "Toimitukset").await;
+    assert!(!page.contains(&claimed[0].email), "ops see no address: {page}");
+    let masked = briefcast::audience::mask(&claimed[0].email);
+    assert!(page.contains(&masked), "{page}");
+    accessible(&client, &tools, "delivery log for ops").await;
+    client.close().await.unwrap();
+}
