@@ -167,7 +167,7 @@ each_backend! {
 
         let signed = browser.sign_in("KAISA@example.fi", PASSWORD).await;
         assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.html);
-        assert_eq!(signed.location.as_deref(), Some("/briefs"));
+        assert_eq!(signed.location.as_deref(), Some("/"));
         let cookie = signed.set_cookie.unwrap();
         for flag in ["HttpOnly", "SameSite=Strict", "Path=/"] {
             assert!(cookie.contains(flag), "{cookie}");
@@ -334,7 +334,7 @@ each_backend! {
         let elsewhere = browser
             .post("/sign-in", &[("email", "kaisa@example.fi"), ("password", PASSWORD), ("next", "//evil.example/")])
             .await;
-        assert_eq!(elsewhere.location.as_deref(), Some("/briefs"), "never sent to another site");
+        assert_eq!(elsewhere.location.as_deref(), Some("/"), "never sent to another site");
     }
 }
 
@@ -424,7 +424,7 @@ each_backend! {
         let cross = again.post_from("https://evil.example", "/sign-in/code", &[("csrf", &csrf), ("code", &fresh)]).await;
         assert_eq!(cross.status, StatusCode::FORBIDDEN);
         let signed = again.post("/sign-in/code", &[("csrf", &csrf), ("code", &fresh)]).await;
-        assert_eq!(signed.location.as_deref(), Some("/briefs"), "{}", signed.html);
+        assert_eq!(signed.location.as_deref(), Some("/"), "{}", signed.html);
     }
 }
 
@@ -433,7 +433,7 @@ each_backend! {
         let app = spawn_app(&b).await;
         add_person(&app, "kaisa@example.fi", "Kaisa Koordinaattori", Role::Coordinator, Language::Fi).await;
         let mut browser = Browser::new(&app);
-        assert_eq!(browser.sign_in("kaisa@example.fi", PASSWORD).await.location.as_deref(), Some("/briefs"));
+        assert_eq!(browser.sign_in("kaisa@example.fi", PASSWORD).await.location.as_deref(), Some("/"));
         let page = browser.get("/account").await;
         assert!(text_of(&page.html).contains("Ei käytössä: kirjautuminen kysyy vain salasanasi."), "{}", page.html);
         let (secret, code) = app_code(&page.html, &app);

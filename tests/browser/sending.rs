@@ -298,6 +298,10 @@ async fn a_schedule_is_sent_now_after_its_confirmation_and_an_uncertain_delivery
     // Ops watch the same log without the roster's addresses.
     click(&client, "form[action='/sign-out'] button").await;
     sign_in(&client, &app, "olli@example.fi", PASSWORD).await;
+    // Ops start at the editions, and the menu offers them nothing they may not read.
+    wait_for_text(&client, "h1", "Lähetykset").await;
+    let briefs_link = client.find(fantoccini::Locator::Css("nav a[href='/briefs']")).await;
+    assert!(briefs_link.is_err(), "ops are not offered the briefs");
     client
         .goto(&app.url(&format!("/deliveries?edition={edition}")))
         .await

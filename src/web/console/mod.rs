@@ -48,7 +48,7 @@ const CONSOLE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'sel
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(|| async { Redirect::to("/briefs") }))
+        .route("/", get(home))
         .route("/sign-in", get(sign_in::page).post(sign_in::submit))
         .route("/sign-in/code", get(second_factor::page).post(second_factor::submit))
         .route("/sign-out", post(sign_in::sign_out))
@@ -103,6 +103,14 @@ pub fn routes() -> Router<AppState> {
         .route("/accounts/{email}/disable", post(accounts::disable))
         .route("/audit", get(audit::page))
         .route("/console/assets/{name}", get(asset))
+}
+
+/// Where a person starts: the briefs, or for ops, who may not read them, the editions.
+async fn home(signed: Signed) -> Redirect {
+    match signed.session.account.role.coordinates() {
+        true => Redirect::to("/briefs"),
+        false => Redirect::to("/editions"),
+    }
 }
 
 async fn asset(Path(name): Path<String>) -> Response {

@@ -193,7 +193,7 @@ pub async fn submit(
 /// Where a session just begun goes: on to the page asked for, or to give the second factor.
 pub(super) fn signed_in_response(state: &AppState, signed_in: &SignedIn, next: &str) -> Response {
     let to = match signed_in.stage {
-        SessionStage::Full if next.is_empty() => "/briefs".to_string(),
+        SessionStage::Full if next.is_empty() => "/".to_string(),
         SessionStage::Full => next.to_string(),
         SessionStage::Code | SessionStage::Enrol if next.is_empty() => "/sign-in/code".to_string(),
         SessionStage::Code | SessionStage::Enrol => format!("/sign-in/code?next={}", super::encode(next)),
