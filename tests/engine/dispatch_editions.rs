@@ -355,3 +355,80 @@ each_backend! {
         ));
     }
 }
+
+each_backend! {
+    with_sql
+    async fn the_count_confirmed_before_a_send_is_the_count_queued_and_the_log_filters_by_language_and_time(db) {
+        let store = db.store();
+        let now = at("2026-11-21T08:00:00Z");
+        roster(
+            &db,
+            &[
+                ("aino@example.fi", "fi", "instagram", "weekly"),
+                ("linnea@example.fi", "sv", "instagram", "weekly"),
+                ("oliver@example.fi", "en", "instagram", "weekly"),
+                ("pekka@example.fi", "fi", "instagram", "weekly"),
+                ("unsub@example.fi", "sv", "instagram", "weekly"),
+            ],
+        )
+        .await;
+        store
+            .suppress(&email("unsub@example.fi"), SuppressionReason::Unsubscribed, "link", now)
+            .await
+            .unwrap();
+        let b = brief(&db, NewBrief::approved("storm", "weekly")).await;
+        let edition = edition_for(SegmentFilter::default(), &[b]);
+
+        let counted = store.count_recipients(&edition.recipients, &edition.briefs).await.unwrap();
+        use briefcast::language::Language;
+        assert_eq!(
+            counted,
+            vec![(Language::Fi, 2), (Language::Sv, 1), (Language::En, 1)],
+            "{}: by language, in the product's order, without the suppressed",
+            db.name()
+        );
+        let created = store.create_edition(&edition, &actor(), now).await.unwrap();
+        assert_eq!(created.recipients, 4, "{}: what was counted is what is queued", db.name());
+        let flash_first = store
+            .count_recipients(&Recipients::AllNotYetCarrying, &edition.briefs)
+            .await
+            .unwrap();
+        assert!(flash_first.is_empty(), "{}: everyone has the brief now: {flash_first:?}", db.name());
+
+        let in_finnish = store
+            .deliveries(&DeliveryQuery {
+                edition: Some(created.edition),
+                language: Some(Language::Fi),
+                limit: 100,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(in_finnish.len(), 2, "{}", db.name());
+        assert!(in_finnish.iter().all(|d| d.language == "fi"));
+        let window = |since, until| DeliveryQuery {
+            edition: Some(created.edition),
+            active_since: Some(since),
+            active_until: Some(until),
+            limit: 100,
+            ..Default::default()
+        };
+        let queued_then = store.deliveries(&window(now - TimeDelta::minutes(1), now + TimeDelta::minutes(1))).await.unwrap();
+        assert_eq!(queued_then.len(), 4, "{}: queued in the window", db.name());
+        let later = store
+            .deliveries(&window(now + TimeDelta::hours(1), now + TimeDelta::hours(2)))
+            .await
+            .unwrap();
+        assert!(later.is_empty(), "{}: nothing happened an hour later", db.name());
+        let one = store
+            .deliveries(&DeliveryQuery {
+                delivery: Some(in_finnish[0].id),
+                limit: 100,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(one.len(), 1, "{}: one delivery by its id", db.name());
+        assert_eq!(one[0].id, in_finnish[0].id);
+    }
+}
