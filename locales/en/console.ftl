@@ -522,3 +522,7 @@ resend-risk-uncertain = Uncertain means the mail server may already have taken t
 resend-audit = The decision is recorded in the audit log under your name.
 resend-risk-accept = I understand that a reader may get this twice.
 resend-button = Send again
+brief-approve-sends = { $count ->
+    [one] This brief is urgent: approving it sends it at once to 1 reader.
+   *[other] This brief is urgent: approving it sends it at once to { $shown } readers.
+}

@@ -522,3 +522,7 @@ resend-risk-uncertain = Epävarma tarkoittaa, että postipalvelin on ehkä jo ot
 resend-audit = Päätös kirjataan tapahtumalokiin nimelläsi.
 resend-risk-accept = Ymmärrän, että lukija voi saada tämän kahdesti.
 resend-button = Lähetä uudelleen
+brief-approve-sends = { $count ->
+    [one] Tiedote on kiireellinen: hyväksyminen lähettää sen heti 1 lukijalle.
+   *[other] Tiedote on kiireellinen: hyväksyminen lähettää sen heti { $shown } lukijalle.
+}

@@ -516,3 +516,7 @@ resend-risk-uncertain = Osäkert betyder att e-postservern kanske redan har tagi
 resend-audit = Beslutet registreras i händelseloggen med ditt namn.
 resend-risk-accept = Jag förstår att en läsare kan få det här två gånger.
 resend-button = Skicka igen
+brief-approve-sends = { $count ->
+    [one] Meddelandet är brådskande: när det godkänns skickas det genast till 1 läsare.
+   *[other] Meddelandet är brådskande: när det godkänns skickas det genast till { $shown } läsare.
+}

@@ -554,6 +554,7 @@ pub const CONSOLE_IDS: &[&str] = &[
     "resend-audit",
     "resend-risk-accept",
     "resend-button",
+    "brief-approve-sends",
 ];
 
 /// The messages without arguments: templates get them as labels.

@@ -123,6 +123,22 @@ pub async fn preview_flash(
     preview_of(store, vec![brief], &Recipients::AllNotYetCarrying).await
 }
 
+/// Who approving an urgent brief would send it to at once (its flash edition), by language; for
+/// the approval button to say so before anything is queued.
+pub async fn readers_on_approval(
+    store: &dyn Store,
+    caller: &Caller,
+    brief: BriefId,
+) -> Result<Vec<(Language, u64)>, EditionError> {
+    caller.must_coordinate()?;
+    let carried = [EditionBrief {
+        brief,
+        position: 1,
+        is_correction: false,
+    }];
+    Ok(store.count_recipients(&Recipients::AllNotYetCarrying, &carried).await?)
+}
+
 /// A schedule's edition now, outside its times, with the briefs it has not carried yet. With
 /// `confirmed`, the briefs the person was shown: when others are due by now, nothing is sent.
 pub async fn send_now(

@@ -107,15 +107,25 @@ async fn a_flash_edition_is_confirmed_with_its_readers_and_watched_until_done_at
     let routine = common::brief_valid_at(STORM, common::now());
     let urgent = routine.replacen("priority = \"routine\"", "priority = \"urgent\"", 1);
     assert_ne!(urgent, routine, "the fixture names its priority");
-    // Approving an urgent brief flashes it at once, to the readers there are: none yet. The
-    // roster arrives afterwards, and the coordinator sends it to those who have not had it.
-    let brief = app.submit_and_approve("/api/v1/briefs", &urgent).await;
-    import_roster(&app).await;
+    // Approving an urgent brief flashes it at once, to the readers there are: none yet, and the
+    // approval button says so. The roster arrives afterwards, and the brief goes to them from its
+    // page, after a confirmation.
+    let (status, body) = json_of(
+        app.post("/api/v1/briefs", &app.coordinator)
+            .header("content-type", "application/toml")
+            .body(urgent)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let brief = body["id"].as_i64().unwrap();
     add_person(
         &app,
         "kaisa@example.fi",
         "Kaisa Koordinaattori",
-        Role::Coordinator,
+        Role::Approver,
         Language::En,
     )
     .await;
@@ -123,6 +133,12 @@ async fn a_flash_edition_is_confirmed_with_its_readers_and_watched_until_done_at
 
     sign_in(&client, &app, "kaisa@example.fi", PASSWORD).await;
     wait_for_text(&client, "h1", "Briefs").await;
+    client.goto(&app.url(&format!("/briefs/{brief}"))).await.unwrap();
+    wait_for_text(&client, "#approve-sends", "approving it sends it at once to 0 readers").await;
+    accessible(&client, &tools, "urgent brief before approval").await;
+    click(&client, "form[action$='/approve'] button").await;
+    wait_for_text(&client, "p.notice", "").await;
+    import_roster(&app).await;
     client.goto(&app.url(&format!("/briefs/{brief}"))).await.unwrap();
     wait_for_text(&client, "#actions-heading", "").await;
     click(&client, "a[href$='/flash']").await;

@@ -318,6 +318,18 @@ async fn brief_page(state: &AppState, signed: &Signed, id: BriefId, shown: Shown
         supersedes: stored.supersedes_id,
         stamp: stamp(stored.updated_at),
     };
+    // Approving an urgent brief sends it at once: the button says to how many, and in which
+    // languages, before anything is queued.
+    let approval_sends = match actions.approve && stored.brief.is_urgent() && stored.brief.is_sendable_at(now) {
+        true => match crate::service::editions::readers_on_approval(store, caller, stored.id).await {
+            Ok(readers) => Some(super::editions::readers_sentence(&page, &readers)),
+            Err(error) => {
+                tracing::error!(%error, "the console could not count a flash's readers");
+                return unavailable(state, language);
+            }
+        },
+        false => None,
+    };
     page.title = view.title.clone();
     page.notice = shown.notice;
     page.error = shown.error;
@@ -330,6 +342,7 @@ async fn brief_page(state: &AppState, signed: &Signed, id: BriefId, shown: Shown
             "previews": previews,
             "actions": actions,
             "blocked": blocked.map(|id| page.t(id)),
+            "approval_sends": approval_sends,
             "source": source,
             "field_error": field_error,
         }),

@@ -465,6 +465,28 @@ pub(super) fn confirm_send(
     )
 }
 
+/// "N readers get this edition." followed by each language's count, for a button's hint.
+pub(super) fn readers_sentence(page: &Page, readers: &[(Language, u64)]) -> String {
+    let language = page.language;
+    let total: u64 = readers.iter().map(|(_, n)| n).sum();
+    let each: Vec<String> = readers
+        .iter()
+        .map(|(l, n)| format!("{} {}", l.own_name(), format_number(language, *n)))
+        .collect();
+    let sentence = page.state.content.strings.get_with(
+        language,
+        "brief-approve-sends",
+        &[
+            ("count", (total as i64).into()),
+            ("shown", format_number(language, total).into()),
+        ],
+    );
+    match each.is_empty() {
+        true => sentence,
+        false => format!("{sentence} ({})", each.join(", ")),
+    }
+}
+
 /// A flash refused, in the person's words.
 pub(super) fn flash_refusal_words(page: &Page, refusal: FlashRefusal) -> String {
     let strings = &page.state.content.strings;
