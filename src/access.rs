@@ -79,6 +79,11 @@ impl Actor {
         Actor(format!("{name} <{email}>"))
     }
 
+    /// The daemon acting on its own rules (the sender guard pausing an edition, say).
+    pub fn daemon() -> Self {
+        Actor("briefcast".to_string())
+    }
+
     pub fn token(label: &str, id: TokenId) -> Self {
         Actor(format!("token:{id}:{label}"))
     }

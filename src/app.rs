@@ -143,6 +143,11 @@ impl App {
                 batch: self.state.config.dispatch_batch,
                 lease: chrono::TimeDelta::from_std(self.state.config.dispatch_lease).context("dispatch_lease")?,
                 concurrency: self.state.config.dispatch_concurrency,
+                guard: crate::edition::SenderGuard {
+                    bounce_percent: self.state.config.pause_bounce_percent,
+                    bounce_sample: self.state.config.pause_bounce_sample,
+                    policy_in_row: self.state.config.pause_policy_refusals,
+                },
                 ..Pace::default()
             },
         };

@@ -189,6 +189,12 @@ settings! {
         pub dispatch_batch: u32 = DefaultValue::Text("200"), Public, |v| whole_in(v, 1, 10_000);
         /// messages in flight at once per daemon
         pub dispatch_concurrency: usize = DefaultValue::Text("16"), Public, |v| whole_in(v, 1, 1_000);
+        /// hard bounces, in percent of an edition's first `pause_bounce_sample` attempts, past which it pauses itself; 0: never
+        pub pause_bounce_percent: u32 = DefaultValue::Text("5"), Public, |v| whole_in(v, 0, 100);
+        /// how many of an edition's first attempts the bounce line judges
+        pub pause_bounce_sample: u64 = DefaultValue::Text("1000"), Public, |v| whole_in(v, 1, 10_000_000);
+        /// policy refusals (5xx, enhanced status 5.7.x) in a row that pause an edition; 0: never
+        pub pause_policy_refusals: u32 = DefaultValue::Text("10"), Public, |v| whole_in(v, 0, 100_000);
     }
     Inbound {
         /// imap:// or imaps://user:pass@host/MAILBOX to poll for replies; unset: no polling
@@ -649,6 +655,7 @@ mod tests {
                 "send_rate_per_second" | "send_rate_per_hour" => "10",
                 "dispatch_lease" => "30s",
                 "dispatch_batch" | "dispatch_concurrency" => "4",
+                "pause_bounce_percent" | "pause_bounce_sample" | "pause_policy_refusals" => "3",
                 "require_totp" => "approver,ops",
                 "session_idle_timeout" | "session_max_age" => "1h",
                 _ => "x",

@@ -526,3 +526,6 @@ brief-approve-sends = { $count ->
     [one] This brief is urgent: approving it sends it at once to 1 reader.
    *[other] This brief is urgent: approving it sends it at once to { $shown } readers.
 }
+edition-protect-bounces = Paused by briefcast to protect the sender: { $bounced } hard bounces in the first { $sample } attempts, past the line of { $percent } %. The addresses that bounced will not be mailed again. Find out why (an old list?) before an approver resumes it, or cancel it.
+edition-protect-policy = Paused by briefcast to protect the sender: { $count } messages in a row were refused on policy, the latest with “{ $response }”. The sending domain may be blocklisted or failing authentication (DKIM, SPF, DMARC); find out before an approver resumes it.
+editions-protected = stopped itself

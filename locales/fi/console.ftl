@@ -526,3 +526,6 @@ brief-approve-sends = { $count ->
     [one] Tiedote on kiireellinen: hyväksyminen lähettää sen heti 1 lukijalle.
    *[other] Tiedote on kiireellinen: hyväksyminen lähettää sen heti { $shown } lukijalle.
 }
+edition-protect-bounces = briefcast keskeytti lähetyksen lähettäjän suojaamiseksi: { $bounced } pysyvää palautusta ensimmäisistä { $sample } yrityksestä, yli { $percent } %:n rajan. Palautuneisiin osoitteisiin ei enää lähetetä. Selvitä syy (vanha lista?) ennen kuin hyväksyjä jatkaa lähetystä, tai peru se.
+edition-protect-policy = briefcast keskeytti lähetyksen lähettäjän suojaamiseksi: { $count } viestiä peräkkäin hylättiin käytäntösyistä, viimeisin vastauksella ”{ $response }”. Lähettävä verkkotunnus voi olla estolistalla tai sen todennus (DKIM, SPF, DMARC) voi pettää; selvitä asia ennen kuin hyväksyjä jatkaa.
+editions-protected = keskeytti itsensä

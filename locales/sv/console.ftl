@@ -520,3 +520,6 @@ brief-approve-sends = { $count ->
     [one] Meddelandet är brådskande: när det godkänns skickas det genast till 1 läsare.
    *[other] Meddelandet är brådskande: när det godkänns skickas det genast till { $shown } läsare.
 }
+edition-protect-bounces = briefcast pausade utskicket för att skydda avsändaren: { $bounced } hårda studsar bland de första { $sample } försöken, över gränsen { $percent } %. Adresserna som studsade får inga fler meddelanden. Ta reda på orsaken (en gammal lista?) innan en godkännare återupptar utskicket, eller avbryt det.
+edition-protect-policy = briefcast pausade utskicket för att skydda avsändaren: { $count } meddelanden i rad avvisades av policyskäl, det senaste med ”{ $response }”. Den sändande domänen kan vara svartlistad eller dess autentisering (DKIM, SPF, DMARC) kan fallera; ta reda på det innan en godkännare återupptar.
+editions-protected = pausade sig själv

@@ -18,7 +18,7 @@ use super::transport::{RetryPolicy, SendError, Transport};
 use crate::audience::EmailAddress;
 use crate::brief::Brief;
 use crate::clock::Clock;
-use crate::edition::{BriefId, EditionId, Outcome};
+use crate::edition::{BriefId, EditionId, Outcome, SenderGuard};
 use crate::edition::{ClaimedDelivery, Lease, Recorded};
 use crate::language::Language;
 use crate::metrics::Metrics;
@@ -45,6 +45,8 @@ pub struct Pace {
     pub retry: RetryPolicy,
     /// Send rates the transport allows, shared with every daemon on the same database.
     pub limits: Vec<SendLimit>,
+    /// The lines past which an edition pauses itself to protect the sender.
+    pub guard: SenderGuard,
 }
 
 impl Default for Pace {
@@ -57,6 +59,7 @@ impl Default for Pace {
             idle: Duration::from_secs(1),
             retry: RetryPolicy::default(),
             limits: Vec::new(),
+            guard: SenderGuard::default(),
         }
     }
 }
@@ -260,6 +263,9 @@ impl Dispatcher {
         };
         tracing::debug!(claimed = claimed.len(), editions = composed.len(), "sending a batch");
         let count = claimed.len();
+        let mut editions: Vec<EditionId> = claimed.iter().map(|d| d.edition).collect();
+        editions.sort_unstable();
+        editions.dedup();
         // Owned deliveries move into each send, so the stream borrows nothing but `self`.
         let sends = claimed.into_iter().map(|delivery| {
             let edition = composed.get(&(delivery.edition, delivery.language)).cloned().flatten();
@@ -290,7 +296,31 @@ impl Dispatcher {
                 );
             }
         }
+        let refused = results
+            .iter()
+            .any(|(_, o)| matches!(o, Outcome::Bounced { .. } | Outcome::Failed { .. }));
+        if refused {
+            for edition in editions {
+                self.guard_edition(edition).await?;
+            }
+        }
         Ok(count)
+    }
+
+    /// Pauses an edition whose refusals pass the sender guard's lines, and says why.
+    async fn guard_edition(&self, edition: EditionId) -> anyhow::Result<()> {
+        let guard = &self.pace.guard;
+        let health = self
+            .store
+            .edition_health(edition, guard.bounce_sample, guard.policy_in_row)
+            .await
+            .context("reading how an edition fares")?;
+        if let Some(reason) = guard.judge(&health)
+            && self.store.pause_to_protect(edition, &reason, self.clock.now()).await?
+        {
+            tracing::warn!(edition = edition.0, %reason, "edition paused to protect the sender; an approver resumes it");
+        }
+        Ok(())
     }
 
     /// The composition of each (edition, language) of the batch, from the briefs still live:

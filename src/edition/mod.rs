@@ -11,6 +11,7 @@
 //! before its turn came, so there was nothing left that was still true to send).
 
 mod delivery;
+mod guard;
 mod new;
 mod status;
 
@@ -20,6 +21,7 @@ use std::str::FromStr;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
+pub use guard::{EditionHealth, PauseReason, SenderGuard, is_policy_refusal};
 pub use status::{DeliveryStatus, EditionStatus, UnknownStatus};
 
 /// How long a claim holds a delivery. It must outlast the slowest honest send of one batch

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{EditionKind, EditionStatus};
+use super::{EditionKind, EditionStatus, PauseReason};
 use crate::audience::SegmentFilter;
 use crate::cadence::Cadence;
 use crate::ids::{BriefId, EditionId, ScheduleId};
@@ -59,4 +59,6 @@ pub struct EditionSummary {
     pub finished_at: Option<DateTime<Utc>>,
     pub briefs: Vec<EditionBrief>,
     pub deliveries: u64,
+    /// Why the edition paused itself to protect the sender, until someone resumes it.
+    pub paused_reason: Option<PauseReason>,
 }

@@ -555,6 +555,9 @@ pub const CONSOLE_IDS: &[&str] = &[
     "resend-risk-accept",
     "resend-button",
     "brief-approve-sends",
+    "edition-protect-bounces",
+    "edition-protect-policy",
+    "editions-protected",
 ];
 
 /// The messages without arguments: templates get them as labels.

@@ -227,13 +227,18 @@ pub async fn change(
     now: DateTime<Utc>,
 ) -> Result<EditionStatus, EditionError> {
     caller.must_operate()?;
-    if let Some(seen) = seen {
-        let edition = store.edition(id).await?.ok_or(EditionError::NotFound(id))?;
-        if edition.status != seen {
-            return Err(EditionError::Changed {
-                now: format!("edition {id} is {}", edition.status),
-            });
-        }
+    let edition = store.edition(id).await?.ok_or(EditionError::NotFound(id))?;
+    if let Some(seen) = seen
+        && edition.status != seen
+    {
+        return Err(EditionError::Changed {
+            now: format!("edition {id} is {}", edition.status),
+        });
+    }
+    // An edition that stopped itself to protect the sender goes on only on an approver's word:
+    // resuming it risks the domain's standing with every mailbox provider.
+    if action == EditionAction::Resume && edition.paused_reason.is_some() {
+        caller.must_approve()?;
     }
     Ok(store.change_edition(id, action, &caller.actor, now).await?)
 }

@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 
 use crate::access::Actor;
 use crate::edition::{
-    EditionAction, EditionBrief, EditionCreated, EditionStatus, EditionSummary, NewEdition, Progress, Recipients,
+    EditionAction, EditionBrief, EditionCreated, EditionHealth, EditionStatus, EditionSummary, NewEdition, PauseReason,
+    Progress, Recipients,
 };
 use crate::ids::{BriefId, EditionId};
 use crate::language::Language;
@@ -33,6 +34,14 @@ pub trait EditionStore: Send + Sync {
         recipients: &Recipients,
         briefs: &[EditionBrief],
     ) -> StoreResult<Vec<(Language, u64)>>;
+
+    /// How an edition fares, for the sender guard: hard bounces among its first `sample`
+    /// attempted deliveries, and its latest `latest` outcomes, newest first.
+    async fn edition_health(&self, id: EditionId, sample: u64, latest: u32) -> StoreResult<EditionHealth>;
+
+    /// Pauses a sending edition to protect the sender, keeping why; audited as the daemon's own
+    /// act. False when it was no longer sending.
+    async fn pause_to_protect(&self, id: EditionId, reason: &PauseReason, now: DateTime<Utc>) -> StoreResult<bool>;
 
     /// Sending editions with nothing left to attempt become `done`.
     async fn settle_editions(&self, now: DateTime<Utc>) -> StoreResult<Vec<EditionId>>;

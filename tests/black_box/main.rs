@@ -21,4 +21,5 @@ mod questions_api;
 mod questions_cli;
 mod readme;
 mod scheduler_loop;
+mod sender_guard;
 mod users_cli;

@@ -329,3 +329,80 @@ async fn a_schedule_is_sent_now_after_its_confirmation_and_an_uncertain_delivery
     accessible(&client, &tools, "delivery log for ops").await;
     client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bounce_storm_pauses_an_edition_which_says_why_and_waits_for_an_approver() {
+    let Some(tools) = tools() else { return };
+    let backend = common::sqlite_backend().await;
+    let peer = common::spawn_refusing_smtp_peer(550, "5.1.1 <{to}>: Recipient address rejected: User unknown");
+    let app = spawn_app_with(
+        &backend,
+        &[
+            ("BRIEFCAST_SMTP_URL", &peer),
+            ("BRIEFCAST_PAUSE_BOUNCE_PERCENT", "20"),
+            ("BRIEFCAST_PAUSE_BOUNCE_SAMPLE", "10"),
+            ("BRIEFCAST_DISPATCH_BATCH", "2"),
+            ("BRIEFCAST_DISPATCH_CONCURRENCY", "2"),
+        ],
+    )
+    .await;
+    import_roster(&app).await;
+    let urgent =
+        common::brief_valid_at(STORM, common::now()).replacen("priority = \"routine\"", "priority = \"urgent\"", 1);
+    app.submit_and_approve("/api/v1/briefs", &urgent).await;
+    add_person(
+        &app,
+        "kaisa@example.fi",
+        "Kaisa Koordinaattori",
+        Role::Coordinator,
+        Language::Fi,
+    )
+    .await;
+    add_person(
+        &app,
+        "hanna@example.fi",
+        "Hanna Hyväksyjä",
+        Role::Approver,
+        Language::En,
+    )
+    .await;
+    let client = browser(&tools).await;
+
+    sign_in(&client, &app, "kaisa@example.fi", PASSWORD).await;
+    client.goto(&app.url("/editions")).await.unwrap();
+    wait_for_text(&client, "h1", "Lähetykset").await;
+    // The list says which edition stopped itself, once it has (the daemon is sending meanwhile).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        client.goto(&app.url("/editions")).await.unwrap();
+        let page = wait_for_text(&client, "h1", "Lähetykset").await;
+        if page.contains("keskeytti itsensä") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the edition never paused itself: {page}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    click(&client, "a[href='/editions/1']").await;
+    let page = wait_for_text(&client, "#edition-protected", "pysyvää palautusta").await;
+    assert!(page.contains("Keskeytetty"), "{page}");
+    let resume = client
+        .find(fantoccini::Locator::Css("a[href='/editions/1/resume']"))
+        .await;
+    assert!(resume.is_err(), "a coordinator is not offered to resume it: {page}");
+    accessible(&client, &tools, "edition paused by the guard").await;
+    screenshots(&client, "edition-protected").await;
+    click(&client, "form[action='/sign-out'] button").await;
+
+    sign_in(&client, &app, "hanna@example.fi", PASSWORD).await;
+    client.goto(&app.url("/editions/1")).await.unwrap();
+    wait_for_text(&client, "#edition-protected", "hard bounces in the first 10 attempts").await;
+    click(&client, "a[href='/editions/1/resume']").await;
+    wait_for_text(&client, "h1", "Confirm the change").await;
+    accessible(&client, &tools, "resume confirmation").await;
+    click(&client, "#change-confirm").await;
+    wait_for_text(&client, "p.notice", "The edition is sending again.").await;
+    client.close().await.unwrap();
+}

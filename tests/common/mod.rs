@@ -346,6 +346,8 @@ struct Peer {
     received: Arc<std::sync::Mutex<Vec<Received>>>,
     current: Option<Received>,
     gate: Option<Gate>,
+    /// A reply code and text that refuses every recipient (`{to}` stands for the address).
+    refuse: Option<(u16, String)>,
 }
 
 /// Two peers that each hold their first message until the other has begun one: a test of two
@@ -370,6 +372,13 @@ impl Gate {
 }
 
 impl mailin_embedded::Handler for Peer {
+    fn rcpt(&mut self, to: &str) -> mailin_embedded::Response {
+        match &self.refuse {
+            Some((code, text)) => mailin_embedded::Response::custom(*code, text.replace("{to}", to)),
+            None => mailin_embedded::response::OK,
+        }
+    }
+
     fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, to: &[String]) -> mailin_embedded::Response {
         if let Some(gate) = &self.gate {
             gate.pass();
@@ -403,6 +412,15 @@ pub fn spawn_smtp_peer() -> (String, Arc<std::sync::Mutex<Vec<Received>>>) {
     (serve_peer(peer), received)
 }
 
+/// An in-process SMTP server that refuses every recipient with `code` and `text`, e.g. 550 and
+/// `5.1.1 <{to}>: Recipient address rejected: User unknown`; its `smtp://` URL.
+pub fn spawn_refusing_smtp_peer(code: u16, text: &str) -> String {
+    serve_peer(Peer {
+        refuse: Some((code, text.to_string())),
+        ..Peer::default()
+    })
+}
+
 /// Two in-process SMTP servers, one per sender, that record into one list and hold their first
 /// message until the other server has begun one (see [`Gate`]); their URLs and what they got.
 pub fn spawn_gated_smtp_pair() -> ([String; 2], Arc<std::sync::Mutex<Vec<Received>>>) {
@@ -416,6 +434,7 @@ pub fn spawn_gated_smtp_pair() -> ([String; 2], Arc<std::sync::Mutex<Vec<Receive
                 me,
                 started: started.clone(),
             }),
+            refuse: None,
         })
     });
     (urls, received)
@@ -441,6 +460,22 @@ fn serve_peer(peer: Peer) -> String {
 pub async fn eventually<F: FnMut() -> bool>(what: &str, mut done: F) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     while !done() {
+        assert!(std::time::Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+/// Waits for an asynchronous check to give a value, checking often, failing after a deadline.
+pub async fn eventually_async<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
         assert!(std::time::Instant::now() < deadline, "timed out waiting for {what}");
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }

@@ -15,8 +15,8 @@ use super::new_edition::{audit_edition, insert_edition, push_recipients};
 use super::{D, Db, ThisStore};
 use crate::access::Actor;
 use crate::edition::{
-    BriefId, DeliveryId, EditionAction, EditionBrief, EditionCreated, EditionId, EditionKind, EditionStatus,
-    EditionSummary, NewEdition, Progress, ProgressError, Recipients,
+    BriefId, DeliveryId, EditionAction, EditionBrief, EditionCreated, EditionHealth, EditionId, EditionKind,
+    EditionStatus, EditionSummary, NewEdition, PauseReason, Progress, ProgressError, Recipients,
 };
 use crate::language::Language;
 use crate::store::dialect::Dialect;
@@ -96,6 +96,65 @@ impl EditionStore for ThisStore {
         // In the order the product lists its languages, not the database's.
         counts.sort_by_key(|(language, _)| Language::ALL.iter().position(|l| l == language));
         Ok(counts)
+    }
+
+    async fn edition_health(&self, id: EditionId, sample: u64, latest: u32) -> StoreResult<EditionHealth> {
+        let bounced: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT d.status FROM deliveries d JOIN editions e ON e.id = d.edition_id \
+             WHERE d.edition_id = $1 AND d.attempts > 0 AND (e.guarded_from IS NULL OR d.claimed_at >= e.guarded_from) \
+             ORDER BY d.id LIMIT $2) AS sample WHERE status = 'bounced'",
+        )
+        .bind(id.0)
+        .bind(sql_count(sample))
+        .fetch_one(&self.pool)
+        .await?;
+        let rows = sqlx::query(
+            "SELECT ev.status, ev.detail FROM delivery_events ev JOIN deliveries d ON d.id = ev.delivery_id \
+             JOIN editions e ON e.id = d.edition_id \
+             WHERE d.edition_id = $1 AND ev.status IN ('sent', 'deferred', 'failed', 'bounced') \
+             AND (e.guarded_from IS NULL OR ev.at >= e.guarded_from) \
+             ORDER BY ev.id DESC LIMIT $2",
+        )
+        .bind(id.0)
+        .bind(i64::from(latest))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut outcomes = Vec::with_capacity(rows.len());
+        for row in rows {
+            let status: String = row.try_get("status")?;
+            outcomes.push((parse_delivery_status(&status)?, row.try_get("detail")?));
+        }
+        Ok(EditionHealth {
+            bounced_in_sample: bounced.max(0) as u64,
+            latest: outcomes,
+        })
+    }
+
+    async fn pause_to_protect(&self, id: EditionId, reason: &PauseReason, now: DateTime<Utc>) -> StoreResult<bool> {
+        let mut tx = D::begin_write(&self.pool).await?;
+        let text = serde_json::to_string(reason).map_err(|e| StoreError::Corrupt(format!("pause reason: {e}")))?;
+        let changed = sqlx::query(
+            "UPDATE editions SET status = 'paused', paused_reason = $1 WHERE id = $2 AND status = 'sending'",
+        )
+        .bind(&text)
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 1 {
+            let detail = json!({ "from": "sending", "to": "paused", "reason": reason });
+            audit(
+                &mut tx,
+                &Actor::daemon(),
+                "edition.protect",
+                &format!("edition:{id}"),
+                detail,
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(changed == 1)
     }
 
     async fn settle_editions(&self, now: DateTime<Utc>) -> StoreResult<Vec<EditionId>> {
@@ -223,6 +282,17 @@ impl EditionStore for ThisStore {
                 message: format!("edition {id} changed meanwhile; try again"),
             });
         }
+        if to == EditionStatus::Sending {
+            // Someone decided to go on: the guard's reason is answered, and from now on it judges
+            // only what is attempted after that decision.
+            sqlx::query(
+                "UPDATE editions SET guarded_from = $1, paused_reason = NULL WHERE id = $2 AND paused_reason IS NOT NULL",
+            )
+            .bind(now)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        }
         let mut cancelled = 0;
         if to == EditionStatus::Cancelled {
             let detail = format!("the edition was cancelled by {actor}: not sent");
@@ -255,7 +325,8 @@ impl EditionStore for ThisStore {
 /// How many of an edition's latest problems its progress shows.
 const LAST_ERRORS: i64 = 5;
 
-const EDITION_SELECT: &str = "SELECT e.id, e.kind, e.status, s.name AS schedule, e.due_at, e.created_at, e.finished_at \
+const EDITION_SELECT: &str = "SELECT e.id, e.kind, e.status, s.name AS schedule, e.due_at, e.created_at, e.finished_at, \
+     e.paused_reason \
      FROM editions e LEFT JOIN schedules s ON s.id = e.schedule_id";
 
 impl ThisStore {
@@ -293,6 +364,11 @@ impl ThisStore {
                 let id: i64 = row.try_get("id")?;
                 let kind: String = row.try_get("kind")?;
                 let status: String = row.try_get("status")?;
+                let paused_reason: Option<String> = row.try_get("paused_reason")?;
+                let paused_reason = paused_reason
+                    .map(|text| serde_json::from_str::<PauseReason>(&text))
+                    .transpose()
+                    .map_err(|e| StoreError::Corrupt(format!("editions.paused_reason: {e}")))?;
                 Ok(EditionSummary {
                     id: EditionId(id),
                     kind: kind
@@ -307,6 +383,7 @@ impl ThisStore {
                     finished_at: row.try_get("finished_at")?,
                     briefs: briefs.remove(&id).unwrap_or_default(),
                     deliveries: counts.get(&id).copied().unwrap_or(0),
+                    paused_reason,
                 })
             })
             .collect()

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::briefs::title_for;
 use super::{Page, Posted, Signed, forbidden, needed_for, not_found, unavailable};
 use crate::brief::FlashRefusal;
-use crate::edition::{DeliveryStatus, EditionAction, EditionStatus, Progress};
+use crate::edition::{DeliveryStatus, EditionAction, EditionStatus, PauseReason, Progress};
 use crate::ids::{BriefId, EditionId};
 use crate::language::Language;
 use crate::pack::{format_datetime, format_number};
@@ -74,6 +74,7 @@ struct Row {
     created: When,
     deliveries: String,
     briefs: String,
+    protected: bool,
 }
 
 #[derive(Deserialize)]
@@ -107,6 +108,7 @@ pub async fn list(State(state): State<AppState>, signed: Signed, Query(q): Query
                 .map(|b| format!("#{}", b.brief))
                 .collect::<Vec<_>>()
                 .join(", "),
+            protected: e.paused_reason.is_some(),
         })
         .collect();
     page.render(
@@ -150,6 +152,8 @@ struct Live {
     left: Option<String>,
     problems: Vec<Problem>,
     actions: Vec<ActionLink>,
+    /// Why the edition paused itself, in the person's words.
+    protected: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -159,10 +163,16 @@ struct ActionLink {
     danger: bool,
 }
 
-fn actions_for(page: &Page, id: EditionId, status: EditionStatus) -> Vec<ActionLink> {
+fn actions_for(page: &Page, id: EditionId, status: EditionStatus, protected: bool) -> Vec<ActionLink> {
+    // An edition that stopped itself resumes on an approver's word only (the use case's rule);
+    // others are not offered the button.
+    let approves = page
+        .signed
+        .is_some_and(|s| s.session.account.role == crate::access::Role::Approver);
     [EditionAction::Pause, EditionAction::Resume, EditionAction::Cancel]
         .into_iter()
         .filter(|action| action.apply(status).is_ok())
+        .filter(|action| !(protected && *action == EditionAction::Resume) || approves)
         .map(|action| ActionLink {
             href: format!("/editions/{id}/{}", action.as_str()),
             label: page.t(&format!("edition-action-{}", action.as_str())),
@@ -235,7 +245,36 @@ fn live(page: &Page, view: &EditionView) -> Live {
                 detail: e.detail.clone(),
             })
             .collect(),
-        actions: actions_for(page, edition.id, edition.status),
+        actions: actions_for(page, edition.id, edition.status, edition.paused_reason.is_some()),
+        protected: edition.paused_reason.as_ref().map(|reason| pause_words(page, reason)),
+    }
+}
+
+/// Why an edition paused itself, in the person's language.
+pub(super) fn pause_words(page: &Page, reason: &PauseReason) -> String {
+    let (strings, language) = (&page.state.content.strings, page.language);
+    match reason {
+        PauseReason::HardBounces {
+            bounced,
+            sample,
+            percent,
+        } => strings.get_with(
+            language,
+            "edition-protect-bounces",
+            &[
+                ("bounced", format_number(language, *bounced).into()),
+                ("sample", format_number(language, *sample).into()),
+                ("percent", (i64::from(*percent)).into()),
+            ],
+        ),
+        PauseReason::PolicyRefusals { in_row, response } => strings.get_with(
+            language,
+            "edition-protect-policy",
+            &[
+                ("count", format_number(language, u64::from(*in_row)).into()),
+                ("response", response.clone().into()),
+            ],
+        ),
     }
 }
 

@@ -1,0 +1,113 @@
+//! Protecting the sender: an edition whose readers' servers refuse it stops itself, says why,
+//! and goes on only on an approver's word, after which it is judged afresh.
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::common::{self, TestApp, eventually_async, json_of, spawn_app_with, spawn_refusing_smtp_peer};
+
+const STORM: &str = include_str!("../fixtures/briefs/storm-72h.toml");
+const ROSTER: &str = include_str!("../fixtures/rosters/influencers-sample.csv");
+
+async fn edition(app: &TestApp, id: i64) -> Value {
+    let (status, body) = json_of(
+        app.get(&format!("/api/v1/editions/{id}"), &app.ops)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
+
+async fn protect_entries(app: &TestApp) -> usize {
+    let (_, body) = json_of(app.get("/api/v1/audit", &app.approver).send().await.unwrap()).await;
+    body.as_array()
+        .or_else(|| body["entries"].as_array())
+        .map_or(0, |entries| {
+            entries.iter().filter(|e| e["action"] == "edition.protect").count()
+        })
+}
+
+each_backend! {
+    async fn a_bounce_storm_pauses_an_edition_until_an_approver_resumes_it(b) {
+        let peer = spawn_refusing_smtp_peer(550, "5.1.1 <{to}>: Recipient address rejected: User unknown");
+        // Small lines and small batches, so that the storm is seen long before the list is done.
+        let app = spawn_app_with(
+            &b,
+            &[
+                ("BRIEFCAST_SMTP_URL", &peer),
+                ("BRIEFCAST_PAUSE_BOUNCE_PERCENT", "20"),
+                ("BRIEFCAST_PAUSE_BOUNCE_SAMPLE", "10"),
+                ("BRIEFCAST_DISPATCH_BATCH", "2"),
+                ("BRIEFCAST_DISPATCH_CONCURRENCY", "2"),
+            ],
+        )
+        .await;
+        let import = app.post("/api/v1/influencers/import", &app.coordinator).body(ROSTER).send().await.unwrap();
+        assert_eq!(import.status(), StatusCode::OK);
+        let urgent = common::brief_valid_at(STORM, common::now()).replacen("priority = \"routine\"", "priority = \"urgent\"", 1);
+        // Approving an urgent brief flashes it: edition 1, to the whole roster.
+        app.submit_and_approve("/api/v1/briefs", &urgent).await;
+        let id = 1;
+
+        let paused = eventually_async("the edition to pause itself", || async {
+            let shown = edition(&app, id).await;
+            (shown["edition"]["status"] == "paused").then_some(shown)
+        })
+        .await;
+        let reason = &paused["edition"]["paused_reason"];
+        assert_eq!(reason["kind"], "hard_bounces", "{}: {paused}", b.name);
+        assert!(reason["bounced"].as_u64().unwrap() > 2, "{}: past 20% of 10: {reason}", b.name);
+        let queued = paused["progress"]["by_status"]["queued"].as_u64().unwrap_or(0);
+        assert!(queued > 0, "{}: stopped before the list was done: {paused}", b.name);
+        assert_eq!(protect_entries(&app).await, 1, "{}: on the record", b.name);
+
+        // Only an approver resumes what the guard paused.
+        let refused = app.post(&format!("/api/v1/editions/{id}/resume"), &app.coordinator).send().await.unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{}", b.name);
+        assert_eq!(edition(&app, id).await["edition"]["status"], "paused");
+        // The approver decides a second later; the guard then judges only what comes after.
+        app.clock.advance(chrono::TimeDelta::seconds(1));
+        let (status, body) = json_of(app.post(&format!("/api/v1/editions/{id}/resume"), &app.approver).send().await.unwrap()).await;
+        assert_eq!(status, StatusCode::OK, "{}: {body}", b.name);
+        let again = eventually_async("the still-refused edition to pause itself again", || async {
+            let shown = edition(&app, id).await;
+            (shown["edition"]["status"] == "paused" && !shown["edition"]["paused_reason"].is_null()).then_some(shown)
+        })
+        .await;
+        assert_eq!(again["edition"]["paused_reason"]["kind"], "hard_bounces", "{}", b.name);
+        assert_eq!(protect_entries(&app).await, 2, "{}", b.name);
+    }
+}
+
+each_backend! {
+    async fn policy_refusals_in_a_row_pause_an_edition_with_the_servers_words(b) {
+        let peer = spawn_refusing_smtp_peer(554, "5.7.1 Service unavailable; client host blocked using a blocklist");
+        let app = spawn_app_with(
+            &b,
+            &[
+                ("BRIEFCAST_SMTP_URL", &peer),
+                ("BRIEFCAST_PAUSE_BOUNCE_PERCENT", "0"),
+                ("BRIEFCAST_PAUSE_POLICY_REFUSALS", "3"),
+                ("BRIEFCAST_DISPATCH_BATCH", "2"),
+                ("BRIEFCAST_DISPATCH_CONCURRENCY", "2"),
+            ],
+        )
+        .await;
+        let import = app.post("/api/v1/influencers/import", &app.coordinator).body(ROSTER).send().await.unwrap();
+        assert_eq!(import.status(), StatusCode::OK);
+        let urgent = common::brief_valid_at(STORM, common::now()).replacen("priority = \"routine\"", "priority = \"urgent\"", 1);
+        app.submit_and_approve("/api/v1/briefs", &urgent).await;
+        let paused = eventually_async("the edition to pause itself", || async {
+            let shown = edition(&app, 1).await;
+            (shown["edition"]["status"] == "paused").then_some(shown)
+        })
+        .await;
+        let reason = &paused["edition"]["paused_reason"];
+        assert_eq!(reason["kind"], "policy_refusals", "{}: {paused}", b.name);
+        assert_eq!(reason["in_row"], 3);
+        assert!(reason["response"].as_str().unwrap().contains("5.7.1"), "{}: {reason}", b.name);
+    }
+}
