@@ -115,6 +115,18 @@ const BUILT_IN: &[(&str, &str)] = &[
         "console/resend_confirm.html",
         include_str!("../../content/templates/console/resend_confirm.html"),
     ),
+    (
+        "console/questions.html",
+        include_str!("../../content/templates/console/questions.html"),
+    ),
+    (
+        "console/question.html",
+        include_str!("../../content/templates/console/question.html"),
+    ),
+    (
+        "console/you_asked.html",
+        include_str!("../../content/templates/console/you_asked.html"),
+    ),
 ];
 
 /// The names of the templates that `content/templates/` may override.

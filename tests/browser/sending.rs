@@ -406,3 +406,184 @@ async fn a_bounce_storm_pauses_an_edition_which_says_why_and_waits_for_an_approv
     wait_for_text(&client, "p.notice", "The edition is sending again.").await;
     client.close().await.unwrap();
 }
+
+const AINO_ASKS: &str = include_str!("../../content/demo/replies/01-plain-fi-quoted.eml");
+
+/// A roster, a segment of daily readers, the storm brief approved and a daily schedule, as a
+/// coordinator would have them before the first edition.
+async fn daily_setup(app: &TestApp) {
+    import_roster(app).await;
+    for (path, body) in [
+        (
+            "/api/v1/segments",
+            json!({ "name": "daily-readers", "cadences": ["daily"] }),
+        ),
+        (
+            "/api/v1/schedules",
+            json!({ "name": "daily", "cron": "0 9 * * *", "cadence": "daily", "segment": "daily-readers" }),
+        ),
+    ] {
+        let (status, answer) = json_of(app.post(path, &app.coordinator).json(&body).send().await.unwrap()).await;
+        assert_eq!(status, StatusCode::CREATED, "{answer}");
+    }
+    app.submit_and_approve("/api/v1/briefs", &common::brief_valid_at(STORM, common::now()))
+        .await;
+}
+
+async fn send_daily(app: &TestApp) {
+    let (status, body) = json_of(
+        app.post("/api/v1/editions", &app.coordinator)
+            .json(&json!({ "schedule": "daily" }))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_question_goes_from_new_to_answered_at_the_desk_and_out_in_the_next_you_asked() {
+    let Some(tools) = tools() else { return };
+    let backend = common::sqlite_backend().await;
+    let (smtp_url, received) = common::spawn_smtp_peer();
+    let app = spawn_app_with(
+        &backend,
+        &[
+            ("BRIEFCAST_SMTP_URL", &smtp_url),
+            ("BRIEFCAST_REPLY_DOMAIN", "replies.example.fi"),
+        ],
+    )
+    .await;
+    daily_setup(&app).await;
+    send_daily(&app).await;
+    common::eventually("the first edition", || received.lock().unwrap().len() >= 6).await;
+
+    // Aino replies to her copy with a question.
+    let hers = received
+        .lock()
+        .unwrap()
+        .iter()
+        .find(|m| m.rcpt_to[0] == "aino.virtanen@example.com")
+        .cloned()
+        .unwrap();
+    let parsed = mail_parser::MessageParser::default().parse(&hers.bytes).unwrap();
+    let reply_to = parsed
+        .reply_to()
+        .and_then(|r| r.first())
+        .and_then(|a| a.address())
+        .unwrap()
+        .to_string();
+    let token = reply_to
+        .trim_start_matches("questions+")
+        .split('@')
+        .next()
+        .unwrap()
+        .to_string();
+    let raw = AINO_ASKS
+        .replace("{{TOKEN}}", &token)
+        .replace("{{MESSAGE_ID}}", &format!("<{}>", parsed.message_id().unwrap()));
+    let (status, body) = json_of(app.post("/api/v1/inbound", &app.ops).body(raw).send().await.unwrap()).await;
+    assert!(status.is_success(), "{body}");
+
+    add_person(
+        &app,
+        "kaisa@example.fi",
+        "Kaisa Koordinaattori",
+        Role::Coordinator,
+        Language::En,
+    )
+    .await;
+    let client = browser(&tools).await;
+    sign_in(&client, &app, "kaisa@example.fi", PASSWORD).await;
+    client.goto(&app.url("/questions")).await.unwrap();
+    let page = wait_for_text(&client, "h1", "Questions").await;
+    assert!(page.contains("storm-72h-preparedness"), "grouped by brief: {page}");
+    assert!(page.contains("1 asked, 1 open"), "{page}");
+    assert!(
+        page.contains("pitääkö kotivarassa olla myös käteistä rahaa"),
+        "the cleaned text: {page}"
+    );
+    assert!(!page.contains("Lähetetty iPhonesta"), "no signature: {page}");
+    accessible(&client, &tools, "question desk").await;
+    screenshots(&client, "questions").await;
+
+    click(&client, "ol.questions a").await;
+    wait_for_text(&client, "#question-status", "New").await;
+    click(&client, "a[href='?raw=1']").await;
+    let page = wait_for_text(&client, "h2", "The message as it came").await;
+    assert!(
+        page.contains("Lähetetty iPhonesta"),
+        "the raw message on request: {page}"
+    );
+    click(&client, "#triage").await;
+    wait_for_text(&client, "#question-status", "Triaged").await;
+    client
+        .find(fantoccini::Locator::Id("authority"))
+        .await
+        .unwrap()
+        .send_keys("Huoltovarmuuskeskus")
+        .await
+        .unwrap();
+    click(&client, "#forward").await;
+    wait_for_text(&client, "#question-status", "Forwarded").await;
+    // An answer with neither text nor link is refused beside its field; nothing changes.
+    click(&client, "#answer").await;
+    wait_for_text(&client, "#answer-error", "Give the answer, a link to it, or both.").await;
+    accessible(&client, &tools, "question with a refused answer").await;
+    let answer = "Kyllä: pidä kotona myös käteistä rahaa, sillä korttimaksut eivät toimi sähkökatkon aikana.";
+    client
+        .find(fantoccini::Locator::Id("text"))
+        .await
+        .unwrap()
+        .send_keys(answer)
+        .await
+        .unwrap();
+    click(&client, "#answer").await;
+    let page = wait_for_text(&client, "#question-status", "Answered").await;
+    assert!(page.contains("Goes out in the next edition"), "{page}");
+    screenshots(&client, "question").await;
+
+    client.goto(&app.url("/questions/you-asked")).await.unwrap();
+    let page = wait_for_text(&client, "h1", "The next \"you asked\"").await;
+    let finnish = client
+        .find(fantoccini::Locator::Css("article[lang='fi']"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        finnish.contains("Kysyitte, vastaamme") && finnish.contains(answer),
+        "{page}"
+    );
+    let swedish = client
+        .find(fantoccini::Locator::Css("article[lang='sv']"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(swedish.contains("Nothing waits"), "{swedish}");
+    accessible(&client, &tools, "you asked preview").await;
+
+    // The next edition carries it to the Finnish readers.
+    let before = received.lock().unwrap().len();
+    app.submit_and_approve(
+        "/api/v1/briefs",
+        &common::brief_valid_at(STORM, common::now()).replace("storm-72h-preparedness", "storm-followup"),
+    )
+    .await;
+    send_daily(&app).await;
+    common::eventually("the second edition", || received.lock().unwrap().len() >= before + 6).await;
+    let carried = received.lock().unwrap()[before..]
+        .iter()
+        .filter_map(|m| mail_parser::MessageParser::default().parse(&m.bytes))
+        .filter(|m| m.body_text(0).is_some_and(|text| text.contains(answer)))
+        .count();
+    assert!(carried > 0, "the answer went out in the next edition");
+    client.goto(&app.url("/questions?status=answered")).await.unwrap();
+    click(&client, "ol.questions a").await;
+    wait_for_text(&client, "p.hint", "Published in edition 2.").await;
+    client.close().await.unwrap();
+}

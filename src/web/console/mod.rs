@@ -12,6 +12,7 @@ mod briefs;
 mod deliveries;
 mod editions;
 mod editor;
+mod questions;
 mod roster;
 mod schedules;
 mod second_factor;
@@ -79,6 +80,11 @@ pub fn routes() -> Router<AppState> {
             "/editions/{id}/{action}",
             get(editions::confirm_change).post(editions::change),
         )
+        .route("/questions", get(questions::desk))
+        .route("/questions/export.csv", get(questions::export))
+        .route("/questions/you-asked", get(questions::you_asked))
+        .route("/questions/{id}", get(questions::show))
+        .route("/questions/{id}/{action}", post(questions::act))
         .route("/deliveries", get(deliveries::log))
         .route(
             "/deliveries/resend",
