@@ -127,6 +127,10 @@ const BUILT_IN: &[(&str, &str)] = &[
         "console/you_asked.html",
         include_str!("../../content/templates/console/you_asked.html"),
     ),
+    (
+        "console/ops.html",
+        include_str!("../../content/templates/console/ops.html"),
+    ),
 ];
 
 /// The names of the templates that `content/templates/` may override.

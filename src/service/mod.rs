@@ -10,6 +10,7 @@ pub mod briefs;
 pub mod deliveries;
 pub mod editions;
 pub mod inbound;
+pub mod ops;
 pub mod questions;
 pub mod schedules;
 pub mod sessions;

@@ -25,6 +25,28 @@ pub struct DeliveryQuery {
     pub offset: u64,
 }
 
+/// Outcomes recorded in one hour, for the ops view's chart.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct HourOutcomes {
+    pub hour: DateTime<Utc>,
+    pub sent: u64,
+    pub deferred: u64,
+    pub failed: u64,
+    pub bounced: u64,
+}
+
+/// How an edition's mail was received, for the lines mailbox providers hold senders to.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct EditionRates {
+    pub edition: EditionId,
+    pub created_at: DateTime<Utc>,
+    /// Deliveries the transport answered for: sent, bounced or failed.
+    pub attempted: u64,
+    pub bounced: u64,
+    /// Complaint reports (feedback loops, ARF) that came back for its deliveries.
+    pub complaints: u64,
+}
+
 #[async_trait]
 pub trait DeliveryStore: Send + Sync {
     /// Requeues uncertain or failed deliveries on ops' request, audited. Returns how many.
@@ -38,4 +60,11 @@ pub trait DeliveryStore: Send + Sync {
 
     /// Deliveries per status over all editions, for metrics.
     async fn delivery_counts(&self) -> StoreResult<Vec<(DeliveryStatus, u64)>>;
+
+    /// Outcomes per hour for the `hours` hours before `now`, oldest first; read as a stream, so
+    /// a busy day costs its counts, not its rows.
+    async fn outcomes_by_hour(&self, now: DateTime<Utc>, hours: u32) -> StoreResult<Vec<HourOutcomes>>;
+
+    /// Bounce and complaint counts of the newest `limit` editions, newest first.
+    async fn edition_rates(&self, limit: u64) -> StoreResult<Vec<EditionRates>>;
 }

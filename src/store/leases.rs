@@ -24,6 +24,9 @@ pub trait LeaseStore: Send + Sync {
     /// been sent, so they wait for ops. Returns how many.
     async fn expire_leases(&self, now: DateTime<Utc>) -> StoreResult<u64>;
 
+    /// Every daemon with a heartbeat on record and its latest beat, newest first.
+    async fn daemons(&self) -> StoreResult<Vec<(String, DateTime<Utc>)>>;
+
     /// Records that `worker`'s daemon is alive at `now`.
     async fn beat(&self, worker: &str, now: DateTime<Utc>) -> StoreResult<()>;
 

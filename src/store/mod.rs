@@ -35,7 +35,7 @@ use serde::Serialize;
 pub use accounts::{AccountStore, StoredAccount};
 pub use answers::{AnswerStore, YouAsked};
 pub use briefs::{BriefStore, StoredBrief};
-pub use deliveries::{DeliveryQuery, DeliveryStore};
+pub use deliveries::{DeliveryQuery, DeliveryStore, EditionRates, HourOutcomes};
 pub use editions::EditionStore;
 pub use leadership::{Leadership, LeadershipStore};
 pub use leases::LeaseStore;

@@ -404,6 +404,32 @@ async fn a_bounce_storm_pauses_an_edition_which_says_why_and_waits_for_an_approv
     accessible(&client, &tools, "resume confirmation").await;
     click(&client, "#change-confirm").await;
     wait_for_text(&client, "p.notice", "The edition is sending again.").await;
+
+    // The ops view draws the storm against the lines, and an approver revokes a token there.
+    client.goto(&app.url("/ops")).await.unwrap();
+    let page = wait_for_text(&client, "#health-database", "answers").await;
+    assert!(
+        page.contains("over a line"),
+        "the edition's bounce rate is past the line: {page}"
+    );
+    assert!(
+        client
+            .find(fantoccini::Locator::Css("svg.chart rect.bounced"))
+            .await
+            .is_ok()
+    );
+    accessible(&client, &tools, "ops view").await;
+    screenshots(&client, "ops").await;
+    click(&client, "button[aria-label='Revoke the token coordinator']").await;
+    wait_for_text(&client, "p.notice", "The token is revoked").await;
+    let refused = app.get("/api/v1/editions", &app.coordinator).send().await.unwrap();
+    assert_eq!(
+        refused.status(),
+        StatusCode::UNAUTHORIZED,
+        "the revoked token is refused at once"
+    );
+    let ops = app.get("/api/v1/editions", &app.ops).send().await.unwrap();
+    assert_eq!(ops.status(), StatusCode::OK, "the others still work");
     client.close().await.unwrap();
 }
 

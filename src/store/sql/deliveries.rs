@@ -14,7 +14,7 @@ use super::{D, Db, ThisStore};
 use crate::access::Actor;
 use crate::edition::{DeliveryEvent, DeliveryId, DeliveryRecord, DeliveryStatus, EditionId, ResendTarget};
 use crate::store::dialect::Dialect;
-use crate::store::{DeliveryQuery, DeliveryStore, StoreError, StoreResult};
+use crate::store::{DeliveryQuery, DeliveryStore, EditionRates, HourOutcomes, StoreError, StoreResult};
 
 #[async_trait]
 impl DeliveryStore for ThisStore {
@@ -190,6 +190,64 @@ impl DeliveryStore for ThisStore {
         Ok(out)
     }
 
+    async fn outcomes_by_hour(&self, now: DateTime<Utc>, hours: u32) -> StoreResult<Vec<HourOutcomes>> {
+        use futures::TryStreamExt;
+        let since = now - chrono::TimeDelta::hours(i64::from(hours));
+        let mut buckets: Vec<HourOutcomes> = (0..hours)
+            .map(|i| HourOutcomes {
+                hour: since + chrono::TimeDelta::hours(i64::from(i)),
+                ..HourOutcomes::default()
+            })
+            .collect();
+        let mut rows = sqlx::query(
+            "SELECT status, at FROM delivery_events WHERE at >= $1 AND at <= $2 \
+             AND status IN ('sent', 'deferred', 'failed', 'bounced')",
+        )
+        .bind(since)
+        .bind(now)
+        .fetch(&self.pool);
+        while let Some(row) = rows.try_next().await? {
+            let status: String = row.try_get("status")?;
+            let at: DateTime<Utc> = row.try_get("at")?;
+            let Some(bucket) = Self::hour_of(now, hours, at).and_then(|i| buckets.get_mut(i)) else {
+                continue;
+            };
+            match status.as_str() {
+                "sent" => bucket.sent += 1,
+                "deferred" => bucket.deferred += 1,
+                "failed" => bucket.failed += 1,
+                _ => bucket.bounced += 1,
+            }
+        }
+        Ok(buckets)
+    }
+
+    async fn edition_rates(&self, limit: u64) -> StoreResult<Vec<EditionRates>> {
+        let rows = sqlx::query(
+            "SELECT e.id, e.created_at, \
+             (SELECT COUNT(*) FROM deliveries d WHERE d.edition_id = e.id AND d.status IN ('sent', 'bounced', 'failed')) AS attempted, \
+             (SELECT COUNT(*) FROM deliveries d WHERE d.edition_id = e.id AND d.status = 'bounced') AS bounced, \
+             (SELECT COUNT(*) FROM replies r JOIN deliveries d ON d.id = r.delivery_id \
+              WHERE d.edition_id = e.id AND r.kind = 'complaint') AS complaints \
+             FROM editions e ORDER BY e.id DESC LIMIT $1",
+        )
+        .bind(sql_count(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let count = |name: &str| -> StoreResult<u64> { Ok(row.try_get::<i64, _>(name)?.max(0) as u64) };
+                Ok(EditionRates {
+                    edition: EditionId(row.try_get("id")?),
+                    created_at: row.try_get("created_at")?,
+                    attempted: count("attempted")?,
+                    bounced: count("bounced")?,
+                    complaints: count("complaints")?,
+                })
+            })
+            .collect()
+    }
+
     async fn delivery_counts(&self) -> StoreResult<Vec<(DeliveryStatus, u64)>> {
         let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status")
             .fetch_all(&self.pool)
@@ -201,6 +259,15 @@ impl DeliveryStore for ThisStore {
                 Ok((parse_delivery_status(&status)?, n as u64))
             })
             .collect()
+    }
+}
+
+impl ThisStore {
+    /// The hour bucket an outcome at `at` falls in, counting back from `now`.
+    fn hour_of(now: DateTime<Utc>, hours: u32, at: DateTime<Utc>) -> Option<usize> {
+        let back = (now - at).num_seconds();
+        let index = i64::from(hours) - 1 - back.div_euclid(3600);
+        usize::try_from(index).ok().filter(|i| *i < hours as usize)
     }
 }
 

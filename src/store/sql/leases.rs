@@ -19,6 +19,15 @@ use crate::store::{LeaseStore, StoreError, StoreResult};
 
 #[async_trait]
 impl LeaseStore for ThisStore {
+    async fn daemons(&self) -> StoreResult<Vec<(String, DateTime<Utc>)>> {
+        let rows = sqlx::query("SELECT worker, beat_at FROM daemons ORDER BY beat_at DESC")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("worker")?, row.try_get("beat_at")?)))
+            .collect()
+    }
+
     async fn claim_due(
         &self,
         worker: &str,

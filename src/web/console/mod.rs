@@ -12,6 +12,7 @@ mod briefs;
 mod deliveries;
 mod editions;
 mod editor;
+mod ops;
 mod questions;
 mod roster;
 mod schedules;
@@ -85,6 +86,8 @@ pub fn routes() -> Router<AppState> {
         .route("/questions/you-asked", get(questions::you_asked))
         .route("/questions/{id}", get(questions::show))
         .route("/questions/{id}/{action}", post(questions::act))
+        .route("/ops", get(ops::page))
+        .route("/ops/tokens/{id}/revoke", post(ops::revoke_token))
         .route("/deliveries", get(deliveries::log))
         .route(
             "/deliveries/resend",

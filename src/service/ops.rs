@@ -1,0 +1,53 @@
+//! The ops view: whether the database answers, which daemons are alive, how much waits to be
+//! sent, what the transport answered hour by hour, and each edition's bounces and complaints.
+
+use chrono::{DateTime, Utc};
+
+use crate::access::{Caller, Denied};
+use crate::edition::DeliveryStatus;
+use crate::store::{EditionRates, HourOutcomes, Store, StoreError};
+
+/// Hours the outcome chart covers.
+pub const HOURS: u32 = 12;
+/// Editions whose rates are shown.
+pub const EDITIONS: u64 = 10;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpsError {
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[derive(Debug, Clone)]
+pub struct Overview {
+    /// False when the database did not answer; then nothing else could be read.
+    pub database_ok: bool,
+    /// Each daemon's latest heartbeat, newest first.
+    pub daemons: Vec<(String, DateTime<Utc>)>,
+    pub queue: Vec<(DeliveryStatus, u64)>,
+    pub hours: Vec<HourOutcomes>,
+    pub editions: Vec<EditionRates>,
+}
+
+pub async fn overview(store: &dyn Store, caller: &Caller, now: DateTime<Utc>) -> Result<Overview, OpsError> {
+    caller.must_operate()?;
+    if let Err(error) = store.ping().await {
+        tracing::warn!(%error, "ops view: the database does not answer");
+        return Ok(Overview {
+            database_ok: false,
+            daemons: Vec::new(),
+            queue: Vec::new(),
+            hours: Vec::new(),
+            editions: Vec::new(),
+        });
+    }
+    Ok(Overview {
+        database_ok: true,
+        daemons: store.daemons().await?,
+        queue: store.delivery_counts().await?,
+        hours: store.outcomes_by_hour(now, HOURS).await?,
+        editions: store.edition_rates(EDITIONS).await?,
+    })
+}
