@@ -54,6 +54,7 @@ struct Filter {
 impl Filter {
     fn query(&self) -> anyhow::Result<QuestionQuery> {
         Ok(QuestionQuery {
+            assignee: None,
             status: self.status,
             brief_id: self.brief,
             edition_id: self.edition,

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::{QuestionStatus, Tag};
-use crate::ids::{BriefId, EditionId, InfluencerId, QuestionId, ReplyId};
+use crate::ids::{AccountId, BriefId, EditionId, InfluencerId, QuestionId, ReplyId};
 use crate::language::Language;
 
 /// One question in the log.
@@ -30,6 +30,9 @@ pub struct QuestionRecord {
     /// The asker agreed to be named when the answer is published.
     pub may_name: bool,
     pub published_edition_id: Option<EditionId>,
+    /// The colleague working on it, by name; none when nobody has it.
+    pub assignee: Option<String>,
+    pub assignee_id: Option<AccountId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

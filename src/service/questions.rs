@@ -6,6 +6,8 @@ use chrono::{DateTime, Utc};
 use serde::{Serialize, Serializer};
 
 use crate::access::{Caller, Denied};
+use crate::account::AccountSummary;
+use crate::audience::EmailAddress;
 use crate::ids::QuestionId;
 use crate::language::Language;
 use crate::questions::QuestionRecord;
@@ -20,6 +22,8 @@ pub enum QuestionError {
     NotFound(QuestionId),
     #[error("name an influencer, an edition or a brief to assign question {0} to")]
     NothingToAssign(QuestionId),
+    #[error("influencer: {0} is not a colleague who works on questions (an active coordinator or approver)")]
+    NoColleague(String),
     #[error("writing the CSV failed: {0}")]
     Csv(String),
     #[error(transparent)]
@@ -145,4 +149,42 @@ pub async fn assign(
         return Err(QuestionError::NothingToAssign(id));
     }
     Ok(store.assign_question(id, assignment, &caller.actor, now).await?)
+}
+
+/// The colleagues a question can be handed to: active coordinators and approvers, by name.
+pub async fn colleagues(store: &dyn Store, caller: &Caller) -> Result<Vec<AccountSummary>, QuestionError> {
+    caller.must_coordinate()?;
+    let mut people: Vec<AccountSummary> = store
+        .accounts()
+        .await?
+        .into_iter()
+        .filter(|a| a.disabled_at.is_none() && a.role.coordinates())
+        .collect();
+    people.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(people)
+}
+
+/// Hands a question to a colleague, by their address, to work on; `None` takes it back.
+pub async fn hand(
+    store: &dyn Store,
+    caller: &Caller,
+    id: QuestionId,
+    to: Option<&EmailAddress>,
+    now: DateTime<Utc>,
+) -> Result<QuestionRecord, QuestionError> {
+    caller.must_coordinate()?;
+    let assignee = match to {
+        None => None,
+        Some(email) => {
+            let account = store
+                .account(email)
+                .await?
+                .map(|stored| stored.summary)
+                .filter(|a| a.disabled_at.is_none() && a.role.coordinates())
+                .ok_or_else(|| QuestionError::NoColleague(email.as_str().to_string()))?;
+            Some((account.id, account.name))
+        }
+    };
+    let assignee = assignee.as_ref().map(|(id, name)| (*id, name.as_str()));
+    Ok(store.hand_question(id, assignee, &caller.actor, now).await?)
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::access::Actor;
 use crate::audience::EmailAddress;
-use crate::ids::{BriefId, EditionId, QuestionId};
+use crate::ids::{AccountId, BriefId, EditionId, QuestionId};
 use crate::language::Language;
 use crate::questions::{QuestionRecord, QuestionStatus, Tag, Transition};
 use crate::store::StoreResult;
@@ -23,6 +23,8 @@ pub struct QuestionQuery {
     pub search: Option<String>,
     /// Only questions linked to no influencer and no edition: those to assign.
     pub unmatched: bool,
+    /// Only those a colleague has in hand.
+    pub assignee: Option<AccountId>,
     pub limit: Option<u64>,
     pub offset: u64,
 }
@@ -86,6 +88,16 @@ pub trait QuestionStore: Send + Sync {
     ) -> StoreResult<QuestionRecord>;
 
     /// Links a question (typically an unmatched one) to an influencer, edition and brief.
+    /// Hands a question to a colleague (account id and name, as the audit log records it), or
+    /// takes it back from whoever had it with `None`.
+    async fn hand_question(
+        &self,
+        id: QuestionId,
+        assignee: Option<(AccountId, &str)>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<QuestionRecord>;
+
     async fn assign_question(
         &self,
         id: QuestionId,

@@ -34,6 +34,7 @@ pub struct ListParams {
 impl ListParams {
     fn query(&self) -> Result<QuestionQuery, ApiError> {
         Ok(QuestionQuery {
+            assignee: None,
             status: self
                 .status
                 .as_deref()
@@ -143,6 +144,7 @@ impl From<QuestionError> for ApiError {
             QuestionError::Denied(denied) => denied.into(),
             QuestionError::NotFound(id) => ApiError::not_found(format!("question {id}")),
             QuestionError::NothingToAssign(_) => ApiError::invalid("influencer", e.to_string()),
+            QuestionError::NoColleague(_) => ApiError::invalid("assignee", e.to_string()),
             QuestionError::Csv(_) => ApiError::internal(&e),
             QuestionError::Store(e) => e.into(),
         }

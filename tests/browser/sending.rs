@@ -169,6 +169,10 @@ async fn a_flash_edition_is_confirmed_with_its_readers_and_watched_until_done_at
     assert!(!page.contains("Pause…"), "a finished edition offers no pause: {page}");
     accessible(&client, &tools, "edition done").await;
     screenshots(&client, "edition").await;
+    client.goto(&app.url("/editions")).await.unwrap();
+    let page = wait_for_text(&client, "h1", "Editions").await;
+    assert!(page.contains("Flash") && page.contains("Done"), "{page}");
+    accessible(&client, &tools, "editions").await;
     eventually("every confirmed reader's message at the mail server", || {
         peer.messages_for(&domain) >= confirmed
     })
@@ -520,6 +524,14 @@ async fn a_question_goes_from_new_to_answered_at_the_desk_and_out_in_the_next_yo
         Language::En,
     )
     .await;
+    add_person(
+        &app,
+        "pekka@example.fi",
+        "Pekka Puhemies",
+        Role::Coordinator,
+        Language::Fi,
+    )
+    .await;
     let client = browser(&tools).await;
     sign_in(&client, &app, "kaisa@example.fi", PASSWORD).await;
     client.goto(&app.url("/questions")).await.unwrap();
@@ -542,6 +554,31 @@ async fn a_question_goes_from_new_to_answered_at_the_desk_and_out_in_the_next_yo
         page.contains("Lähetetty iPhonesta"),
         "the raw message on request: {page}"
     );
+    // Handed to a colleague, who finds it on their desk.
+    wait_for_text(&client, "#assignee", "Pekka Puhemies").await;
+    client
+        .find(fantoccini::Locator::Css("#assignee option[value='pekka@example.fi']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    click(&client, "#hand").await;
+    wait_for_text(&client, "#question-assignee", "with Pekka Puhemies").await;
+    let mine = app
+        .store
+        .questions(&briefcast::store::QuestionQuery {
+            assignee: app
+                .store
+                .account(&briefcast::audience::EmailAddress::parse("pekka@example.fi").unwrap())
+                .await
+                .unwrap()
+                .map(|a| a.summary.id),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(mine.len(), 1, "on Pekka's desk");
     click(&client, "#triage").await;
     wait_for_text(&client, "#question-status", "Triaged").await;
     client

@@ -12,7 +12,7 @@ use sqlx::{QueryBuilder, Row};
 use super::common::{DbRow, Tx, audit, list_column, list_from_column, sql_count};
 use super::{D, Db, ThisStore};
 use crate::access::Actor;
-use crate::ids::QuestionId;
+use crate::ids::{AccountId, QuestionId};
 use crate::language::Language;
 use crate::questions::{QuestionRecord, QuestionStatus, Tag, Transition};
 use crate::store::dialect::Dialect;
@@ -218,6 +218,38 @@ impl QuestionStore for ThisStore {
         self.question(id).await?.ok_or_else(|| not_found(id))
     }
 
+    async fn hand_question(
+        &self,
+        id: QuestionId,
+        assignee: Option<(AccountId, &str)>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<QuestionRecord> {
+        let mut tx = D::begin_write(&self.pool).await?;
+        let changed = sqlx::query("UPDATE questions SET assignee_id = $1, updated_at = $2 WHERE id = $3")
+            .bind(assignee.map(|(account, _)| account.0))
+            .bind(now)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if changed == 0 {
+            return Err(not_found(id));
+        }
+        let detail = json!({ "assignee": assignee.map(|(_, name)| name) });
+        audit(
+            &mut tx,
+            actor,
+            "question.assignee",
+            &format!("question:{id}"),
+            detail,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.question(id).await?.ok_or_else(|| not_found(id))
+    }
+
     async fn assign_question(
         &self,
         id: QuestionId,
@@ -291,9 +323,10 @@ impl QuestionStore for ThisStore {
 const QUESTION_SELECT: &str = "SELECT q.id, q.reply_id, r.received_at, q.influencer_id, i.email AS influencer_email, \
      i.name AS influencer_name, q.edition_id, q.brief_id, b.slug AS brief_slug, q.language, q.text, q.status, \
      q.authority, q.answer, q.answer_url, q.answered_at, q.tags, q.may_name, q.published_edition_id, \
-     q.created_at, q.updated_at \
+     q.created_at, q.updated_at, q.assignee_id, a.name AS assignee_name \
      FROM questions q JOIN replies r ON r.id = q.reply_id \
-     LEFT JOIN influencers i ON i.id = q.influencer_id LEFT JOIN briefs b ON b.id = q.brief_id";
+     LEFT JOIN influencers i ON i.id = q.influencer_id LEFT JOIN briefs b ON b.id = q.brief_id \
+     LEFT JOIN accounts a ON a.id = q.assignee_id";
 
 /// The same rows as `QUESTION_SELECT`, ids only: a page is chosen from these narrow rows, and
 /// only its own questions are read whole, so a sort never drags long texts along.
@@ -348,6 +381,9 @@ fn push_question_filter(q: &mut QueryBuilder<Db>, query: &QuestionQuery) {
     if query.unmatched {
         q.push(" AND q.influencer_id IS NULL AND q.edition_id IS NULL");
     }
+    if let Some(assignee) = query.assignee {
+        q.push(" AND q.assignee_id = ").push_bind(assignee.0);
+    }
 }
 
 pub(super) fn language_column(row: &DbRow, name: &str) -> StoreResult<Option<Language>> {
@@ -387,6 +423,8 @@ fn question_from_row(row: &DbRow) -> StoreResult<QuestionRecord> {
             .collect(),
         may_name: row.try_get("may_name")?,
         published_edition_id: row.try_get("published_edition_id")?,
+        assignee: row.try_get("assignee_name")?,
+        assignee_id: row.try_get::<Option<i64>, _>("assignee_id")?.map(AccountId),
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
     })

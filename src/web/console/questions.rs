@@ -40,6 +40,8 @@ pub struct DeskParams {
     tag: Option<String>,
     q: Option<String>,
     unmatched: Option<String>,
+    /// Only those handed to the person looking.
+    mine: Option<String>,
     offset: Option<u64>,
 }
 
@@ -50,6 +52,7 @@ fn typed(text: Option<&str>) -> Option<&str> {
 impl DeskParams {
     /// The filters as typed; one that does not read is left out and named.
     fn query(&self, page: &Page, problems: &mut Vec<String>) -> QuestionQuery {
+        let me = page.signed.map(|s| s.session.account.id);
         let mut bad = |field: &str| problems.push(page.t(&format!("desk-bad-{field}")));
         QuestionQuery {
             status: typed(self.status.as_deref()).and_then(|s| s.parse().map_err(|_| bad("status")).ok()),
@@ -59,6 +62,7 @@ impl DeskParams {
             tag: typed(self.tag.as_deref()).and_then(|t| Tag::parse(t).map_err(|_| bad("tag")).ok()),
             search: typed(self.q.as_deref()).map(str::to_string),
             unmatched: typed(self.unmatched.as_deref()).is_some(),
+            assignee: typed(self.mine.as_deref()).and(me),
             limit: Some(PAGE_SIZE + 1),
             offset: self.offset.unwrap_or(0),
         }
@@ -74,6 +78,7 @@ impl DeskParams {
             ("tag", &self.tag),
             ("q", &self.q),
             ("unmatched", &self.unmatched),
+            ("mine", &self.mine),
         ] {
             if let Some(value) = typed(value.as_deref()) {
                 parts.push(format!("{name}={}", encode(value)));
@@ -101,6 +106,7 @@ struct Card {
     tags: Vec<String>,
     text: String,
     answer: Option<String>,
+    assignee: Option<String>,
 }
 
 fn card(page: &Page, q: &QuestionRecord) -> Card {
@@ -115,6 +121,7 @@ fn card(page: &Page, q: &QuestionRecord) -> Card {
         tags: q.tags.iter().map(|t| t.as_str().to_string()).collect(),
         text: q.text.clone(),
         answer: q.answer.clone().or_else(|| q.answer_url.clone()),
+        assignee: q.assignee.clone(),
     }
 }
 
@@ -195,6 +202,7 @@ pub async fn desk(State(state): State<AppState>, signed: Signed, Query(p): Query
             "tag": typed(p.tag.as_deref()),
             "q": typed(p.q.as_deref()),
             "unmatched": query.unmatched,
+            "mine": query.assignee.is_some(),
             "export": p.link("/questions/export.csv", None),
             "older": more.then(|| p.link("/questions", Some(offset + PAGE_SIZE))),
             "newer": (offset > 0).then(|| p.link("/questions", Some(offset.saturating_sub(PAGE_SIZE)))),
@@ -280,13 +288,21 @@ async fn question_page(
         Ok(view) => view,
         Err(error) => return failed(&page, error),
     };
+    let colleagues = match service::colleagues(state.store.as_ref(), &signed.session.caller).await {
+        Ok(people) => people,
+        Err(error) => return failed(&page, error),
+    };
     let q = &view.question;
+    let colleagues: Vec<serde_json::Value> = colleagues
+        .iter()
+        .map(|a| serde_json::json!({ "email": a.email, "name": a.name, "selected": q.assignee_id == Some(a.id) }))
+        .collect();
     page.title = state
         .content
         .strings
         .get_with(page.language, "question-title", &[("id", id.to_string().into())]);
     page.notice = notice.and_then(|n| match n {
-        "triage" | "forward" | "answer" | "dismiss" | "tags" | "consent" | "assign" => {
+        "triage" | "forward" | "answer" | "dismiss" | "tags" | "consent" | "assign" | "hand" => {
             Some(page.t(&format!("question-done-{n}")))
         }
         _ => None,
@@ -329,6 +345,7 @@ async fn question_page(
             "can_dismiss": open,
             "raw_asked": raw,
             "raw": raw_text,
+            "colleagues": colleagues,
             "field": refusal.field,
             "typed_authority": typed("authority"),
             "typed_text": typed("text"),
@@ -404,7 +421,7 @@ pub async fn act(
         "dismiss" => Ok(Some(Transition::Dismiss {
             reason: typed(Some(field("reason"))).map(str::to_string),
         })),
-        "tags" | "consent" | "assign" => Ok(None),
+        "tags" | "consent" | "assign" | "hand" => Ok(None),
         _ => return not_found(&state, page.language),
     };
     let shown_again = |refusal: Refusal| {
@@ -454,6 +471,17 @@ pub async fn act(
             }
         }
         Ok(None) if action == "consent" => service::consent(store, caller, id, field("may_name") == "yes", now).await,
+        Ok(None) if action == "hand" => match typed(Some(field("assignee"))).map(EmailAddress::parse).transpose() {
+            Ok(to) => service::hand(store, caller, id, to.as_ref(), now).await,
+            Err(_) => {
+                return shown_again(Refusal {
+                    field: Some("assignee"),
+                    message: Some(page.t("question-error-colleague")),
+                    ..Refusal::default()
+                })
+                .await;
+            }
+        },
         Ok(None) => {
             let influencer = typed(Some(field("influencer"))).map(EmailAddress::parse);
             let edition = typed(Some(field("edition"))).map(|e| e.parse::<EditionId>());
@@ -480,6 +508,14 @@ pub async fn act(
     };
     match done {
         Ok(_) => Redirect::to(&format!("/questions/{id}?notice={action}")).into_response(),
+        Err(QuestionError::NoColleague(_)) => {
+            shown_again(Refusal {
+                field: Some("assignee"),
+                message: Some(page.t("question-error-colleague")),
+                ..Refusal::default()
+            })
+            .await
+        }
         Err(QuestionError::NothingToAssign(_)) => {
             shown_again(Refusal {
                 field: Some("assign"),

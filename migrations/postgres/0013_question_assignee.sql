@@ -1,0 +1,2 @@
+-- A question handed to a colleague (a console account) to work on; empty: nobody has it.
+ALTER TABLE questions ADD COLUMN assignee_id BIGINT REFERENCES accounts (id);
