@@ -107,6 +107,17 @@ pub async fn import(
     Ok(store_roster_from(store, source, &caller.actor, now).await?)
 }
 
+/// Which of these people may not be mailed, and why: every listing of people shows it.
+pub async fn suppressions_among(
+    store: &dyn Store,
+    caller: &Caller,
+    people: &[StoredInfluencer],
+) -> Result<Vec<(EmailAddress, SuppressionReason)>, AudienceError> {
+    caller.must_coordinate()?;
+    let emails: Vec<EmailAddress> = people.iter().map(|p| p.influencer.email.clone()).collect();
+    Ok(store.suppressions_among(&emails).await?)
+}
+
 pub async fn list(
     store: &dyn Store,
     caller: &Caller,

@@ -19,6 +19,17 @@ pub enum SuppressionReason {
 }
 
 impl SuppressionReason {
+    /// The reason as stored; anything unknown reads as a manual suppression.
+    pub fn from_stored(text: &str) -> SuppressionReason {
+        match text {
+            "erased" => SuppressionReason::Erased,
+            "unsubscribed" => SuppressionReason::Unsubscribed,
+            "bounced" => SuppressionReason::Bounced,
+            "complained" => SuppressionReason::Complained,
+            _ => SuppressionReason::Manual,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             SuppressionReason::Erased => "erased",
@@ -41,6 +52,9 @@ pub trait SuppressionStore: Send + Sync {
     ) -> StoreResult<()>;
 
     async fn suppression(&self, email: &EmailAddress) -> StoreResult<Option<SuppressionReason>>;
+
+    /// The suppressed among `emails`, each with why, by address; one query for a listing's page.
+    async fn suppressions_among(&self, emails: &[EmailAddress]) -> StoreResult<Vec<(EmailAddress, SuppressionReason)>>;
 
     /// The reader asked to leave (one-click or their page): suppressed and audited as `actor`, in
     /// one transaction.

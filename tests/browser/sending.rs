@@ -15,7 +15,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::common::{self, PASSWORD, TestApp, add_person, eventually, json_of, spawn_api_only, spawn_app_with};
-use crate::support::{accessible, browser, click, screenshots, sign_in, tools, wait_for_text};
+use crate::support::{accessible, browser, click, screenshots, sign_in, sign_out, tools, wait_for_text};
 
 const STORM: &str = include_str!("../fixtures/briefs/storm-72h.toml");
 const ROSTER: &str = include_str!("../fixtures/rosters/influencers-sample.csv");
@@ -316,7 +316,7 @@ async fn a_schedule_is_sent_now_after_its_confirmation_and_an_uncertain_delivery
     );
 
     // Ops watch the same log without the roster's addresses.
-    click(&client, "form[action='/sign-out'] button").await;
+    sign_out(&client).await;
     sign_in(&client, &app, "olli@example.fi", PASSWORD).await;
     // Ops start at the editions, and the menu offers them nothing they may not read.
     wait_for_text(&client, "h1", "Lähetykset").await;
@@ -398,7 +398,11 @@ async fn a_bounce_storm_pauses_an_edition_which_says_why_and_waits_for_an_approv
     assert!(resume.is_err(), "a coordinator is not offered to resume it: {page}");
     accessible(&client, &tools, "edition paused by the guard").await;
     screenshots(&client, "edition-protected").await;
-    click(&client, "form[action='/sign-out'] button").await;
+    // Whoever bounced is marked wherever people are listed.
+    client.goto(&app.url("/roster")).await.unwrap();
+    let page = wait_for_text(&client, "h1", "Vaikuttajat").await;
+    assert!(page.contains("ei postia: osoite palautui"), "{page}");
+    sign_out(&client).await;
 
     sign_in(&client, &app, "hanna@example.fi", PASSWORD).await;
     client.goto(&app.url("/editions/1")).await.unwrap();

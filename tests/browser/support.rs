@@ -93,9 +93,24 @@ pub(crate) async fn screenshots(client: &Client, name: &str) {
     client.set_window_size(1280, 900).await.unwrap();
 }
 
+/// Signs in from the sign-in page and waits until the browser has left it, so that the next
+/// step does not race the form's own navigation.
 pub(crate) async fn sign_in(client: &Client, app: &TestApp, email: &str, password: &str) {
-    client.goto(&app.url("/sign-in?lang=en")).await.unwrap();
+    let form = app.url("/sign-in?lang=en");
+    client.goto(&form).await.unwrap();
     fill_sign_in(client, email, password).await;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let here = client.current_url().await.map(|u| u.to_string()).unwrap_or_default();
+        if here != form && client.find(Locator::Css("h1")).await.is_ok() {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "signing in as {email} never left the sign-in page"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 /// Types into the sign-in form on the page and sends it.
@@ -136,4 +151,22 @@ pub(crate) async fn paste(client: &Client, id: &str, text: &str) {
         )
         .await
         .unwrap();
+}
+
+/// Signs out from the menu and waits for the sign-in page that follows.
+pub(crate) async fn sign_out(client: &Client) {
+    click(client, "form[action='/sign-out'] button").await;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let here = client
+            .current_url()
+            .await
+            .map(|u| u.path().to_string())
+            .unwrap_or_default();
+        if here == "/sign-in" && client.find(Locator::Css("form[action='/sign-in']")).await.is_ok() {
+            return;
+        }
+        assert!(Instant::now() < deadline, "signing out never reached the sign-in page");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }

@@ -5,8 +5,9 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde_json::json;
+use sqlx::{QueryBuilder, Row};
 
-use super::common::audit;
+use super::common::{audit, push_list};
 use super::{D, Db, ThisStore};
 use crate::access::Actor;
 use crate::audience::EmailAddress;
@@ -52,13 +53,25 @@ impl SuppressionStore for ThisStore {
             .bind(email.hash())
             .fetch_optional(&self.pool)
             .await?;
-        Ok(reason.map(|r| match r.as_str() {
-            "erased" => SuppressionReason::Erased,
-            "unsubscribed" => SuppressionReason::Unsubscribed,
-            "bounced" => SuppressionReason::Bounced,
-            "complained" => SuppressionReason::Complained,
-            _ => SuppressionReason::Manual,
-        }))
+        Ok(reason.as_deref().map(SuppressionReason::from_stored))
+    }
+
+    async fn suppressions_among(&self, emails: &[EmailAddress]) -> StoreResult<Vec<(EmailAddress, SuppressionReason)>> {
+        if emails.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = QueryBuilder::<Db>::new("SELECT email_hash, reason FROM suppressions WHERE email_hash IN (");
+        push_list(&mut q, emails.iter().map(EmailAddress::hash));
+        q.push(")");
+        let mut found = Vec::new();
+        for row in q.build().fetch_all(&self.pool).await? {
+            let hash: String = row.try_get("email_hash")?;
+            let reason: String = row.try_get("reason")?;
+            if let Some(email) = emails.iter().find(|e| e.hash() == hash) {
+                found.push((email.clone(), SuppressionReason::from_stored(&reason)));
+            }
+        }
+        Ok(found)
     }
 }
 

@@ -63,6 +63,8 @@ struct PersonRow {
     cadence: String,
     platforms: String,
     followers: String,
+    /// Why the person is not mailed, when they are not.
+    suppressed: Option<String>,
 }
 
 fn choices(any: String, options: Vec<(String, String)>, current: Option<&str>) -> Vec<Choice> {
@@ -121,6 +123,10 @@ pub async fn list(State(state): State<AppState>, signed: Signed, Query(q): Query
     };
     let has_next = people.len() as u64 > PAGE_SIZE;
     people.truncate(PAGE_SIZE as usize);
+    let suppressions = match service::suppressions_among(store, caller, &people).await {
+        Ok(found) => found,
+        Err(error) => return failed(&page, error),
+    };
     let ui = page.language;
     let rows: Vec<PersonRow> = people
         .iter()
@@ -134,6 +140,10 @@ pub async fn list(State(state): State<AppState>, signed: Signed, Query(q): Query
                 cadence: page.state.content.strings.get(ui, &format!("cadence-{}", i.cadence)),
                 platforms: i.platforms.join(", "),
                 followers: format_number(ui, i.followers),
+                suppressed: suppressions
+                    .iter()
+                    .find(|(email, _)| *email == i.email)
+                    .map(|(_, reason)| page.t(&format!("suppression-{}", reason.as_str()))),
             }
         })
         .collect();
@@ -426,7 +436,10 @@ async fn person_page(
         strings.get_with(
             ui,
             "person-suppressed",
-            &[("reason", reason.as_str().to_string().into())],
+            &[(
+                "reason",
+                strings.get(ui, &format!("suppression-{}", reason.as_str())).into(),
+            )],
         )
     });
     let base = format!("/roster/{}", encode(i.email.as_str()));
