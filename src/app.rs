@@ -116,11 +116,18 @@ impl App {
             "briefcast is serving"
         );
         let grace = Grace::from_std(self.state.config.schedule_grace).context("schedule_grace")?;
+        // One name for this daemon in leases, heartbeats and the scheduler's lead.
+        let daemon = format!(
+            "pid{}-{}",
+            std::process::id(),
+            &uuid::Uuid::new_v4().simple().to_string()[..8]
+        );
         let scheduler = crate::scheduler::run_until_stopped(
             self.state.store.clone(),
             self.state.clock.clone(),
             grace,
             self.state.metrics.clone(),
+            daemon.clone(),
             shutdown.clone(),
         );
         let dispatcher = Dispatcher {
@@ -133,11 +140,7 @@ impl App {
             policy: LanguagePolicy::from_config(&self.state.config),
             clock: self.state.clock.clone(),
             metrics: self.state.metrics.clone(),
-            worker: format!(
-                "pid{}-{}",
-                std::process::id(),
-                &uuid::Uuid::new_v4().simple().to_string()[..8]
-            ),
+            worker: daemon,
             pace: Pace {
                 limits: crate::store::SendLimit::from_config(&self.state.config),
                 batch: self.state.config.dispatch_batch,

@@ -168,6 +168,7 @@ pub async fn run_until_stopped(
     clock: Arc<dyn Clock>,
     grace: Grace,
     metrics: Arc<Metrics>,
+    daemon: String,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let mut leadership: Option<Leadership> = None;
@@ -191,6 +192,9 @@ pub async fn run_until_stopped(
             }
         }
         if leadership.is_some() {
+            if let Err(error) = store.note_leader(&daemon, now).await {
+                tracing::warn!(%error, "could not record this daemon as the scheduler's leader");
+            }
             match run_once(store.as_ref(), now, grace).await {
                 Ok(report) => {
                     if let Some(next) = report.next_wake {

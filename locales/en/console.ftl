@@ -655,3 +655,6 @@ suppression-unsubscribed = unsubscribed
 suppression-bounced = bounced
 suppression-complained = complained of spam
 suppression-manual = stopped by hand
+ops-leads = leads the schedules
+ops-leader-silent = silent: no daemon is running the schedules
+ops-no-leader = no daemon has led the schedules yet

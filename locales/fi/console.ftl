@@ -655,3 +655,6 @@ suppression-unsubscribed = perui tilauksen
 suppression-bounced = osoite palautui
 suppression-complained = ilmoitti roskapostiksi
 suppression-manual = estetty käsin
+ops-leads = johtaa ajastuksia
+ops-leader-silent = hiljaa: yksikään prosessi ei aja ajastuksia
+ops-no-leader = yksikään prosessi ei ole vielä johtanut ajastuksia

@@ -649,3 +649,6 @@ suppression-unsubscribed = avslutade prenumerationen
 suppression-bounced = adressen studsade
 suppression-complained = anmälde som skräppost
 suppression-manual = spärrad för hand
+ops-leads = leder schemana
+ops-leader-silent = tyst: ingen process kör schemana
+ops-no-leader = ingen process har lett schemana ännu

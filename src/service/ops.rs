@@ -26,6 +26,8 @@ pub struct Overview {
     pub database_ok: bool,
     /// Each daemon's latest heartbeat, newest first.
     pub daemons: Vec<(String, DateTime<Utc>)>,
+    /// The daemon that last said it runs the scheduler, and when.
+    pub leader: Option<(String, DateTime<Utc>)>,
     pub queue: Vec<(DeliveryStatus, u64)>,
     pub hours: Vec<HourOutcomes>,
     pub editions: Vec<EditionRates>,
@@ -38,6 +40,7 @@ pub async fn overview(store: &dyn Store, caller: &Caller, now: DateTime<Utc>) ->
         return Ok(Overview {
             database_ok: false,
             daemons: Vec::new(),
+            leader: None,
             queue: Vec::new(),
             hours: Vec::new(),
             editions: Vec::new(),
@@ -46,6 +49,7 @@ pub async fn overview(store: &dyn Store, caller: &Caller, now: DateTime<Utc>) ->
     Ok(Overview {
         database_ok: true,
         daemons: store.daemons().await?,
+        leader: store.leader().await?,
         queue: store.delivery_counts().await?,
         hours: store.outcomes_by_hour(now, HOURS).await?,
         editions: store.edition_rates(EDITIONS).await?,

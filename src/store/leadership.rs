@@ -1,6 +1,7 @@
 //! The scheduler's one leader among daemons.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
 use crate::store::StoreResult;
 
@@ -40,4 +41,10 @@ impl std::fmt::Debug for Leadership {
 pub trait LeadershipStore: Send + Sync {
     /// Tries to become the one daemon that runs the scheduler. None: another daemon leads.
     async fn try_lead(&self) -> StoreResult<Option<Leadership>>;
+
+    /// The leader says it still leads, as `daemon`, at `now`.
+    async fn note_leader(&self, daemon: &str, now: DateTime<Utc>) -> StoreResult<()>;
+
+    /// The daemon that last said it leads, and when.
+    async fn leader(&self) -> StoreResult<Option<(String, DateTime<Utc>)>>;
 }

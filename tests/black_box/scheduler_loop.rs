@@ -64,6 +64,7 @@ each_backend! {
             Arc::new(clock.clone()),
             Grace::DEFAULT,
             metrics.clone(),
+            "scheduler-test".into(),
             shutdown.clone(),
         ));
 

@@ -417,6 +417,17 @@ async fn a_bounce_storm_pauses_an_edition_which_says_why_and_waits_for_an_approv
     client.goto(&app.url("/ops")).await.unwrap();
     let page = wait_for_text(&client, "#health-database", "answers").await;
     assert!(
+        client
+            .find(fantoccini::Locator::Id("health-scheduler"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .contains("leads the schedules"),
+        "the daemon leading the scheduler is named: {page}"
+    );
+    assert!(
         page.contains("over a line"),
         "the edition's bounce rate is past the line: {page}"
     );

@@ -144,6 +144,15 @@ pub async fn page(State(state): State<AppState>, signed: Signed, Query(p): Query
             serde_json::json!({ "worker": worker, "beat": format_datetime(language, *beat), "alive": alive })
         })
         .collect();
+    // The leader writes itself down on every pass (every few seconds); a minute of silence means
+    // no daemon is running the schedules.
+    let leader = overview.leader.as_ref().map(|(daemon, beat)| {
+        serde_json::json!({
+            "daemon": daemon,
+            "beat": format_datetime(language, *beat),
+            "alive": (now - *beat).num_seconds() < 60,
+        })
+    });
     let count = |status: DeliveryStatus| overview.queue.iter().find(|(s, _)| *s == status).map_or(0, |(_, n)| *n);
     let queue: Vec<serde_json::Value> = [
         DeliveryStatus::Queued,
@@ -286,6 +295,7 @@ pub async fn page(State(state): State<AppState>, signed: Signed, Query(p): Query
             "transport": transport,
             "imap": imap,
             "daemons": daemons,
+            "leader": leader,
             "queue": queue,
             "chart": { "width": CHART_W, "height": CHART_H, "bars": bars, "total_height": CHART_H + 20.0 },
             "hours": hour_rows,
