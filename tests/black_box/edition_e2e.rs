@@ -723,23 +723,7 @@ each_backend! {
             .find(|m| m.rcpt_to[0] == "aino.virtanen@example.com")
             .cloned()
             .unwrap();
-        let parsed = MessageParser::default().parse(&hers.bytes).unwrap();
-        let reply_to = parsed
-            .reply_to()
-            .and_then(|r| r.first())
-            .and_then(|a| a.address())
-            .unwrap()
-            .to_string();
-        let token = reply_to
-            .trim_start_matches("questions+")
-            .split('@')
-            .next()
-            .unwrap()
-            .to_string();
-        let message_id = parsed.message_id().unwrap().to_string();
-        let raw = AINO_ASKS
-            .replace("{{TOKEN}}", &token)
-            .replace("{{MESSAGE_ID}}", &format!("<{message_id}>"));
+        let raw = common::reply_to(&hers, AINO_ASKS);
         let (status, body) = json_of(app.post("/api/v1/inbound", &app.ops).body(raw).send().await.unwrap()).await;
         assert!(status.is_success(), "{body}");
         let (_, questions) = json_of(app.get("/api/v1/questions", &app.coordinator).send().await.unwrap()).await;

@@ -203,22 +203,7 @@ async fn a_schedule_is_sent_now_after_its_confirmation_and_an_uncertain_delivery
     let backend = common::sqlite_backend().await;
     // No dispatcher: this test is the worker, so that it can die in the middle of a send.
     let app = spawn_api_only(&backend).await;
-    import_roster(&app).await;
-    for (path, body) in [
-        (
-            "/api/v1/segments",
-            json!({ "name": "daily-readers", "cadences": ["daily"] }),
-        ),
-        (
-            "/api/v1/schedules",
-            json!({ "name": "daily", "cron": "0 9 * * *", "cadence": "daily", "segment": "daily-readers" }),
-        ),
-    ] {
-        let (status, answer) = json_of(app.post(path, &app.coordinator).json(&body).send().await.unwrap()).await;
-        assert_eq!(status, StatusCode::CREATED, "{answer}");
-    }
-    app.submit_and_approve("/api/v1/briefs", &common::brief_valid_at(STORM, common::now()))
-        .await;
+    daily_setup(&app).await;
     add_person(
         &app,
         "sara@example.fi",
@@ -512,22 +497,7 @@ async fn a_question_goes_from_new_to_answered_at_the_desk_and_out_in_the_next_yo
         .find(|m| m.rcpt_to[0] == "aino.virtanen@example.com")
         .cloned()
         .unwrap();
-    let parsed = mail_parser::MessageParser::default().parse(&hers.bytes).unwrap();
-    let reply_to = parsed
-        .reply_to()
-        .and_then(|r| r.first())
-        .and_then(|a| a.address())
-        .unwrap()
-        .to_string();
-    let token = reply_to
-        .trim_start_matches("questions+")
-        .split('@')
-        .next()
-        .unwrap()
-        .to_string();
-    let raw = AINO_ASKS
-        .replace("{{TOKEN}}", &token)
-        .replace("{{MESSAGE_ID}}", &format!("<{}>", parsed.message_id().unwrap()));
+    let raw = common::reply_to(&hers, AINO_ASKS);
     let (status, body) = json_of(app.post("/api/v1/inbound", &app.ops).body(raw).send().await.unwrap()).await;
     assert!(status.is_success(), "{body}");
 

@@ -480,3 +480,28 @@ where
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }
+
+/// A reader's reply to `received`, as their mail app would write it from `template` (a file of
+/// `content/demo/replies/` with `{{TOKEN}}` and `{{MESSAGE_ID}}`): to the message's own reply
+/// address, in reply to its Message-ID.
+pub fn reply_to(received: &Received, template: &str) -> String {
+    let parsed = mail_parser::MessageParser::default()
+        .parse(&received.bytes)
+        .expect("a message the peer received");
+    let reply_to = parsed
+        .reply_to()
+        .and_then(|r| r.first())
+        .and_then(|a| a.address())
+        .expect("a Reply-To address")
+        .to_string();
+    let token = reply_to
+        .trim_start_matches("questions+")
+        .split('@')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let message_id = parsed.message_id().expect("a Message-ID");
+    template
+        .replace("{{TOKEN}}", &token)
+        .replace("{{MESSAGE_ID}}", &format!("<{message_id}>"))
+}
