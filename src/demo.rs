@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 use crate::access::{Actor, Caller, Role};
 use crate::audience::EmailAddress;
 use crate::audience::{Segment, SegmentFilter};
-use crate::brief::Brief;
+use crate::brief::{Brief, BriefFormat};
 use crate::cadence::Cadence;
 use crate::clock::Clock;
 use crate::edition::DeliveryStatus;
@@ -31,6 +31,7 @@ use crate::token::{Purpose, TokenKey};
 /// The sample roster, embedded so that the demo works wherever the binary runs.
 pub const SAMPLE_ROSTER: &[u8] = include_bytes!("../content/demo/influencers.csv");
 const STORM: &str = include_str!("../content/demo/storm-72h.toml");
+const WIND_ALERT: &str = include_str!("../content/demo/cap/01-wind-alert.xml");
 
 /// The sample replies, each from the reader whose delivery it answers.
 const REPLIES: [(&str, &str, Purpose); 5] = [
@@ -130,6 +131,13 @@ pub async fn seed(store: &dyn Store, content: &Content, now: DateTime<Utc>) -> a
             other => tracing::warn!(schedule = schedule.schedule.name(), ?other, "demo: no edition"),
         }
     }
+
+    // A wind warning as the Finnish Meteorological Institute publishes it (CAP 1.2), drafted into
+    // a brief for a coordinator to finish: its times moved to today, like the storm brief's.
+    let mut alert = Brief::parse(WIND_ALERT, BriefFormat::Cap).context("the demo CAP alert")?;
+    alert.meta.embargo = Some((now - TimeDelta::minutes(1)).fixed_offset());
+    alert.meta.expires = Some((now + TimeDelta::days(2)).fixed_offset());
+    store.insert_brief(&alert, None, &coordinator, now).await?;
     Ok(true)
 }
 

@@ -658,3 +658,22 @@ suppression-manual = stopped by hand
 ops-leads = leads the schedules
 ops-leader-silent = silent: no daemon is running the schedules
 ops-no-leader = no daemon has led the schedules yet
+
+## Briefs from CAP alerts
+brief-not-actual = This brief comes from a CAP alert marked { $status }: only Actual alerts ever lead to a send, so it cannot be approved.
+cap-heading = From a CAP alert
+cap-status = Status
+cap-identifier = Identifier
+cap-sender = Sender
+cap-sent = Sent
+cap-references = Refers to
+cap-ignored = Languages left out
+cap-drafted = The ready-to-post texts were drafted from the alert's headline, description and instruction: finish them before approval.
+cap-status-actual = Actual
+cap-status-exercise = Exercise
+cap-status-system = System
+cap-status-test = Test
+cap-status-draft = Draft
+cap-type-alert = alert
+cap-type-update = update
+cap-type-cancel = cancellation

@@ -658,3 +658,22 @@ suppression-manual = estetty käsin
 ops-leads = johtaa ajastuksia
 ops-leader-silent = hiljaa: yksikään prosessi ei aja ajastuksia
 ops-no-leader = yksikään prosessi ei ole vielä johtanut ajastuksia
+
+## CAP-varoituksista tehdyt tiedotteet
+brief-not-actual = Tiedote on tehty CAP-varoituksesta, jonka tila on { $status }: vain todelliset (Actual) varoitukset johtavat lähetykseen, joten sitä ei voi hyväksyä.
+cap-heading = CAP-varoituksesta
+cap-status = Tila
+cap-identifier = Tunniste
+cap-sender = Lähettäjä
+cap-sent = Lähetetty
+cap-references = Viittaa
+cap-ignored = Pois jätetyt kielet
+cap-drafted = Julkaisuvalmiit tekstit on luonnosteltu varoituksen otsikosta, kuvauksesta ja toimintaohjeesta: viimeistele ne ennen hyväksyntää.
+cap-status-actual = Todellinen
+cap-status-exercise = Harjoitus
+cap-status-system = Järjestelmä
+cap-status-test = Testi
+cap-status-draft = Luonnos
+cap-type-alert = varoitus
+cap-type-update = päivitys
+cap-type-cancel = peruutus

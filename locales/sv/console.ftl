@@ -652,3 +652,22 @@ suppression-manual = spärrad för hand
 ops-leads = leder schemana
 ops-leader-silent = tyst: ingen process kör schemana
 ops-no-leader = ingen process har lett schemana ännu
+
+## Meddelanden från CAP-varningar
+brief-not-actual = Meddelandet kommer från en CAP-varning med statusen { $status }: bara verkliga (Actual) varningar leder till ett utskick, så det kan inte godkännas.
+cap-heading = Från en CAP-varning
+cap-status = Status
+cap-identifier = Identifierare
+cap-sender = Avsändare
+cap-sent = Skickad
+cap-references = Hänvisar till
+cap-ignored = Språk som utelämnats
+cap-drafted = Texterna att publicera har skissats utifrån varningens rubrik, beskrivning och instruktion: gör dem färdiga före godkännandet.
+cap-status-actual = Verklig
+cap-status-exercise = Övning
+cap-status-system = System
+cap-status-test = Test
+cap-status-draft = Utkast
+cap-type-alert = varning
+cap-type-update = uppdatering
+cap-type-cancel = annullering

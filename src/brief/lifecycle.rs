@@ -58,6 +58,8 @@ pub enum LifecycleError {
     },
     #[error("the brief is under embargo until {0}")]
     Embargoed(DateTime<Utc>),
+    #[error("the brief comes from a CAP alert with status {0}: only Actual alerts ever lead to a send")]
+    NotActual(super::CapStatus),
     #[error("the brief expired at {0}")]
     Expired(DateTime<Utc>),
 }

@@ -11,6 +11,7 @@
 //! to the Instagram caption unless the caption already carries them, and the caption's limits
 //! are checked on that final text.
 
+mod cap;
 mod hashtag;
 pub mod lifecycle;
 mod limits;
@@ -24,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::cadence::Cadence;
 use crate::language::Language;
 
+pub use cap::{CapMsgType, CapOrigin, CapStatus, slug_of};
 pub use hashtag::{Hashtag, HashtagError, hashtags_in};
 pub use lifecycle::{BriefStatus, LifecycleError, correct};
 pub(crate) use limits::group_digits;
@@ -89,6 +91,9 @@ pub struct Meta {
     /// The slug of the sent brief this one corrects; packs mark it as a correction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supersedes: Option<String>,
+    /// The CAP alert the brief was drafted from, when it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cap: Option<CapOrigin>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

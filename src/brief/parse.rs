@@ -10,13 +10,17 @@ use super::Brief;
 pub enum BriefFormat {
     Toml,
     Json,
+    /// An OASIS CAP 1.2 alert (XML).
+    Cap,
 }
 
 impl BriefFormat {
-    /// The format a file name implies: `.json` is JSON, anything else TOML.
+    /// The format a file name implies: `.json` is JSON, `.xml` and `.cap` a CAP alert, anything
+    /// else TOML.
     pub fn of_path(path: &Path) -> BriefFormat {
         match path.extension().and_then(|e| e.to_str()) {
             Some(ext) if ext.eq_ignore_ascii_case("json") => BriefFormat::Json,
+            Some(ext) if ext.eq_ignore_ascii_case("xml") || ext.eq_ignore_ascii_case("cap") => BriefFormat::Cap,
             _ => BriefFormat::Toml,
         }
     }
@@ -86,6 +90,7 @@ impl Brief {
         match format {
             BriefFormat::Toml => Brief::from_toml(text),
             BriefFormat::Json => Brief::from_json(text),
+            BriefFormat::Cap => Brief::from_cap(text),
         }
     }
 

@@ -77,6 +77,25 @@ fn print_checked(out: &Output, checked: &Checked) {
     if let Some(by) = &b.approved_by {
         outln!("  approved by {by}");
     }
+    if let Some(cap) = &b.brief.meta.cap {
+        outln!(
+            "  from CAP {} {} ({}), sent {} by {}",
+            cap.status,
+            cap.msg_type,
+            cap.identifier,
+            cap.sent.to_rfc3339(),
+            cap.sender
+        );
+        for reference in &cap.references {
+            outln!("    refers to {reference}");
+        }
+        if !cap.ignored_languages.is_empty() {
+            outln!(
+                "    languages left out (not offered): {}",
+                cap.ignored_languages.join(", ")
+            );
+        }
+    }
     if checked.problems.is_empty() {
         outln!("  no problems: ready for approval");
     } else {

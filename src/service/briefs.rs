@@ -204,6 +204,15 @@ pub async fn approve(
     let current = stored_brief(store, id).await?;
     unchanged_since(&current, seen, now)?;
     let lifecycle = |error| BriefError::Lifecycle { id, error };
+    if let Some(cap) = current
+        .brief
+        .meta
+        .cap
+        .as_ref()
+        .filter(|c| c.status != brief::CapStatus::Actual)
+    {
+        return Err(lifecycle(LifecycleError::NotActual(cap.status)));
+    }
     let status = current.status.at(&current.brief, now);
     if status == BriefStatus::Expired {
         let expired = current.brief.meta.expires.map(|e| e.to_utc()).unwrap_or(now);

@@ -38,18 +38,22 @@ impl From<BriefError> for ApiError {
     }
 }
 
-/// JSON by default; TOML when the request says so, as a brief file would be sent.
+/// JSON by default; TOML, or a CAP alert (`application/cap+xml`, `application/xml`), when the
+/// request says so.
 fn body_text(headers: &HeaderMap, body: &Bytes) -> Result<(String, BriefFormat), ApiError> {
     let text =
         std::str::from_utf8(body).map_err(|e| ApiError::bad_request("body", format!("the body is not UTF-8: {e}")))?;
-    let is_toml = headers
+    let kind = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("toml"));
-    Ok((
-        text.to_string(),
-        if is_toml { BriefFormat::Toml } else { BriefFormat::Json },
-    ))
+        .map(|v| v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let format = match kind.as_str() {
+        k if k.contains("toml") => BriefFormat::Toml,
+        "application/cap+xml" | "application/xml" | "text/xml" => BriefFormat::Cap,
+        _ => BriefFormat::Json,
+    };
+    Ok((text.to_string(), format))
 }
 
 pub async fn add(

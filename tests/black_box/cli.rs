@@ -206,6 +206,16 @@ fn serve_demo_seeds_the_roster_and_stops_on_sigterm() {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
+    // The wind warning waits as a draft drafted from its CAP alert, for a coordinator to finish.
+    let briefs = briefcast(dir.path(), &["--json", "brief", "list"]);
+    let briefs: serde_json::Value = serde_json::from_slice(&briefs.stdout).unwrap_or_default();
+    let from_cap: Vec<&serde_json::Value> = briefs
+        .as_array()
+        .map(|all| all.iter().filter(|b| !b["brief"]["meta"]["cap"].is_null()).collect())
+        .unwrap_or_default();
+    assert_eq!(from_cap.len(), 1, "one CAP draft in the demo: {briefs}");
+    assert_eq!(from_cap[0]["status"], "draft");
+    assert_eq!(from_cap[0]["brief"]["meta"]["cap"]["status"], "Actual");
     // The roster, its WAL and every message are the daemon user's alone.
     {
         use std::os::unix::fs::PermissionsExt;

@@ -9,6 +9,7 @@ mod common;
 
 mod api;
 mod briefs;
+mod cap_api;
 mod cli;
 mod console;
 mod dispatch_api;

@@ -408,3 +408,46 @@ async fn an_approver_sets_up_the_app_their_role_requires_reads_the_audit_log_and
     wait_for_text(&client, "h1", "Tiedotteet").await;
     client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_draft_from_a_cap_exercise_shows_where_it_came_from_and_cannot_be_approved() {
+    let Some(tools) = tools() else { return };
+    let backend = common::sqlite_backend().await;
+    let app = spawn_app(&backend).await;
+    let exercise = include_str!("../fixtures/cap/04-exercise.xml");
+    let response = app
+        .post("/api/v1/briefs", &app.coordinator)
+        .header("content-type", "application/cap+xml")
+        .body(exercise)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), reqwest::StatusCode::CREATED);
+    let id = response.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    add_person(
+        &app,
+        "hanna@example.fi",
+        "Hanna Hyväksyjä",
+        Role::Approver,
+        Language::Sv,
+    )
+    .await;
+    let client = browser(&tools).await;
+    sign_in(&client, &app, "hanna@example.fi", PASSWORD).await;
+    client.goto(&app.url(&format!("/briefs/{id}"))).await.unwrap();
+    let page = wait_for_text(&client, "#cap-status", "Övning").await;
+    assert!(page.contains("Från en CAP-varning"), "{page}");
+    assert!(
+        page.contains("bara verkliga (Actual) varningar leder till ett utskick"),
+        "{page}"
+    );
+    assert!(
+        client.find(Locator::Css("form[action$='/approve']")).await.is_err(),
+        "no approval is offered: {page}"
+    );
+    accessible(&client, &tools, "a CAP exercise").await;
+    screenshots(&client, "cap-exercise").await;
+    client.close().await.unwrap();
+}

@@ -7,6 +7,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod brief_cap;
 mod brief_parse;
 mod brief_validate;
 mod inbound_garbage;

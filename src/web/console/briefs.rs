@@ -281,9 +281,32 @@ async fn brief_page(state: &AppState, signed: &Signed, id: BriefId, shown: Shown
     let blocked = (stored.status == BriefStatus::Draft)
         .then(|| approval_block(state, signed, stored))
         .flatten();
+    // A draft from a CAP exercise, test or draft alert is never approved: the page says why.
+    let not_actual = stored
+        .brief
+        .meta
+        .cap
+        .as_ref()
+        .filter(|c| c.status != crate::brief::CapStatus::Actual)
+        .map(|c| cap_status_words(state, page.language, c.status));
+    let cap = stored.brief.meta.cap.as_ref().map(|c| {
+        serde_json::json!({
+            "identifier": c.identifier,
+            "sender": c.sender,
+            "sent": format_datetime(page.language, c.sent.to_utc()),
+            "status": c.status.to_string(),
+            "status_label": page.t(&format!("cap-status-{}", c.status.to_string().to_ascii_lowercase())),
+            "msg_type": page.t(&format!("cap-type-{}", c.msg_type.to_string().to_ascii_lowercase())),
+            "references": c.references,
+            "ignored": c.ignored_languages.join(", "),
+        })
+    });
     let coordinates = caller.role.coordinates();
     let actions = Actions {
-        approve: stored.status == BriefStatus::Draft && blocked.is_none() && checked.problems.is_empty(),
+        approve: stored.status == BriefStatus::Draft
+            && blocked.is_none()
+            && not_actual.is_none()
+            && checked.problems.is_empty(),
         withdraw: coordinates && stored.status.withdraw().is_ok(),
         edit: coordinates && stored.status.edit().is_ok(),
         correct: coordinates && stored.status == BriefStatus::Sent,
@@ -341,7 +364,8 @@ async fn brief_page(state: &AppState, signed: &Signed, id: BriefId, shown: Shown
             "problems": problems,
             "previews": previews,
             "actions": actions,
-            "blocked": blocked.map(|id| page.t(id)),
+            "blocked": blocked.map(|id| page.t(id)).or(not_actual),
+            "cap": cap,
             "approval_sends": approval_sends,
             "source": source,
             "field_error": field_error,
@@ -421,6 +445,10 @@ pub(super) fn refusal(state: &AppState, language: Language, error: &BriefError) 
             );
             strings.get_with(language, "brief-cannot", &[("reason", reason.into())])
         }
+        BriefError::Lifecycle {
+            error: LifecycleError::NotActual(status),
+            ..
+        } => cap_status_words(state, language, *status),
         BriefError::Problems { problems, .. } => {
             let count = strings.get_with(language, "briefs-problems", &[("count", problems.len().into())]);
             strings.get_with(language, "brief-cannot", &[("reason", count.into())])
@@ -429,11 +457,24 @@ pub(super) fn refusal(state: &AppState, language: Language, error: &BriefError) 
     }
 }
 
+/// Why a brief from a CAP alert that is not `Actual` can never be approved.
+fn cap_status_words(state: &AppState, language: Language, status: crate::brief::CapStatus) -> String {
+    let strings = &state.content.strings;
+    let label = strings.get(
+        language,
+        &format!("cap-status-{}", status.to_string().to_ascii_lowercase()),
+    );
+    strings.get_with(language, "brief-not-actual", &[("status", label.into())])
+}
+
 /// JSON when the person chose it or the text is plainly JSON (a TOML brief never starts with
-/// `{`), else TOML.
+/// `{`), a CAP alert when it is XML (it starts with `<`), else TOML.
 fn format_of(text: &str, chose_json: bool) -> BriefFormat {
-    if chose_json || text.trim_start().starts_with('{') {
+    let start = text.trim_start();
+    if chose_json || start.starts_with('{') {
         BriefFormat::Json
+    } else if start.starts_with('<') {
+        BriefFormat::Cap
     } else {
         BriefFormat::Toml
     }
