@@ -44,3 +44,7 @@ preferences = Change language or frequency
 you-asked-heading = You asked, we answer
 you-asked-by = Asked by { $name }
 you-asked-link = See the answer
+
+# A CAP Cancel of a warning that already went out, drafted as its correction.
+cap-cancelled-title = Cancelled: { $title }
+cap-cancelled-message = The warning is cancelled: its advice no longer applies.

@@ -44,3 +44,7 @@ preferences = Vaihda kieltä tai tilaustiheyttä
 you-asked-heading = Kysyitte, vastaamme
 you-asked-by = Kysyjä: { $name }
 you-asked-link = Katso vastaus
+
+# CAP-peruutus varoitukselle, joka on jo lähetetty, oikaisuksi luonnosteltuna.
+cap-cancelled-title = Peruttu: { $title }
+cap-cancelled-message = Varoitus on peruttu: sen ohjeet eivät ole enää voimassa.

@@ -44,3 +44,7 @@ preferences = Byt språk eller hur ofta du får brevet
 you-asked-heading = Ni frågade, vi svarar
 you-asked-by = Frågan ställdes av { $name }
 you-asked-link = Se svaret
+
+# En CAP-annullering av en varning som redan gått ut, skissad som dess rättelse.
+cap-cancelled-title = Annullerad: { $title }
+cap-cancelled-message = Varningen är annullerad: dess råd gäller inte längre.

@@ -96,6 +96,9 @@ fn print_checked(out: &Output, checked: &Checked) {
             );
         }
     }
+    for note in &checked.notes {
+        outln!("  {note}");
+    }
     if checked.problems.is_empty() {
         outln!("  no problems: ready for approval");
     } else {

@@ -43,6 +43,8 @@ const EMBEDDED: [(Language, [(&str, &str); 3]); 3] = [
 
 /// Every message id the code asks for. Loading fails when a locale lacks one of them.
 pub const MESSAGE_IDS: &[&str] = &[
+    "cap-cancelled-title",
+    "cap-cancelled-message",
     "edition-heading",
     "greeting",
     "greeting-named",

@@ -46,6 +46,16 @@ pub struct Checked {
     #[serde(flatten)]
     pub stored: StoredBrief,
     pub problems: Vec<Problem>,
+    /// What else the step did, in a sentence each (a CAP update withdrawing the version it
+    /// replaces, say).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+impl Checked {
+    pub fn of(content: &Content, stored: StoredBrief, now: DateTime<Utc>) -> Checked {
+        checked(content, stored, now)
+    }
 }
 
 /// The status a coordinator should see: an unsent brief past its expiry is expired, whatever
@@ -60,6 +70,7 @@ fn checked(content: &Content, stored: StoredBrief, now: DateTime<Utc>) -> Checke
     Checked {
         stored: effective(stored, now),
         problems,
+        notes: Vec::new(),
     }
 }
 
@@ -88,6 +99,9 @@ pub async fn submit(
 ) -> Result<Checked, BriefError> {
     caller.must_coordinate()?;
     let brief = Brief::parse(text, format)?;
+    if super::alerts::follows_up(&brief) {
+        return super::alerts::follow_up(store, content, brief, caller, now).await;
+    }
     let stored = store.insert_brief(&brief, None, &caller.actor, now).await?;
     Ok(checked(content, stored, now))
 }

@@ -4,6 +4,7 @@
 //! and the rules themselves live in the domain modules (`brief`, `edition`, `audience`, …).
 
 pub mod accounts;
+pub mod alerts;
 pub mod audience;
 pub mod audit;
 pub mod briefs;
