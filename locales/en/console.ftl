@@ -677,3 +677,4 @@ cap-status-draft = Draft
 cap-type-alert = alert
 cap-type-update = update
 cap-type-cancel = cancellation
+brief-no-text-problems = No problems in its text.

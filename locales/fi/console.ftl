@@ -677,3 +677,4 @@ cap-status-draft = Luonnos
 cap-type-alert = varoitus
 cap-type-update = päivitys
 cap-type-cancel = peruutus
+brief-no-text-problems = Tekstissä ei ole ongelmia.

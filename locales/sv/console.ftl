@@ -671,3 +671,4 @@ cap-status-draft = Utkast
 cap-type-alert = varning
 cap-type-update = uppdatering
 cap-type-cancel = annullering
+brief-no-text-problems = Inga problem i texten.

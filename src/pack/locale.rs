@@ -560,6 +560,7 @@ pub const CONSOLE_IDS: &[&str] = &[
     "edition-protect-bounces",
     "edition-protect-policy",
     "editions-protected",
+    "brief-no-text-problems",
     "brief-not-actual",
     "cap-heading",
     "cap-status",

@@ -440,6 +440,10 @@ async fn a_draft_from_a_cap_exercise_shows_where_it_came_from_and_cannot_be_appr
     let page = wait_for_text(&client, "#cap-status", "Övning").await;
     assert!(page.contains("Från en CAP-varning"), "{page}");
     assert!(
+        !page.contains("meddelandet kan godkännas"),
+        "never said to be approvable: {page}"
+    );
+    assert!(
         page.contains("bara verkliga (Actual) varningar leder till ett utskick"),
         "{page}"
     );
