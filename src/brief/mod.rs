@@ -16,6 +16,7 @@ mod hashtag;
 pub mod lifecycle;
 mod limits;
 mod parse;
+mod press;
 mod validate;
 mod weighted;
 
@@ -31,6 +32,7 @@ pub use lifecycle::{BriefStatus, LifecycleError, correct};
 pub(crate) use limits::group_digits;
 pub use limits::{Limit, LimitsError, PlatformLimits, Unit};
 pub use parse::{BriefFormat, ParseError};
+pub use press::{PressFeed, PressItem, plain_text, read_feed};
 pub use validate::{Arg, Counter, Problem, Words, counters, validate};
 pub use weighted::x_weighted_length;
 

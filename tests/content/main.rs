@@ -9,6 +9,7 @@ mod common;
 
 mod brief_cap;
 mod brief_parse;
+mod brief_press;
 mod brief_validate;
 mod inbound_garbage;
 mod inbound_golden;
