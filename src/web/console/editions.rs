@@ -34,7 +34,7 @@ const SHOWN: [DeliveryStatus; 10] = [
     DeliveryStatus::Expired,
 ];
 
-/// The error page a failed edition use case gets; `None` for the errors a page words itself.
+/// The error page for a failed edition use case whose error no page words itself.
 pub(super) fn failed(page: &Page, error: EditionError) -> Response {
     match error {
         EditionError::Denied(denied) => forbidden(page, needed_for(&denied)),
