@@ -124,6 +124,9 @@ enum QuestionCommand {
         #[arg(long)]
         brief: Option<BriefId>,
     },
+    /// Hand a question to a colleague (a coordinator's or approver's console address) to work
+    /// on; without an address, take it back from whoever has it
+    Hand { id: QuestionId, colleague: Option<String> },
     /// Export for the authorities (no personal data unless the asker agreed to be named)
     Export {
         #[arg(long, default_value = "csv")]
@@ -246,6 +249,15 @@ pub async fn run(config: &Config, json: bool, args: QuestionsArgs) -> anyhow::Re
                 brief_id: brief,
             };
             let q = service::assign(store, &caller, id, &assignment, now).await?;
+            if json {
+                outln!("{}", json!(q));
+            } else {
+                print_line(&q);
+            }
+        }
+        Some(QuestionCommand::Hand { id, colleague }) => {
+            let colleague = colleague.as_deref().map(EmailAddress::parse).transpose()?;
+            let q = service::hand(store, &caller, id, colleague.as_ref(), now).await?;
             if json {
                 outln!("{}", json!(q));
             } else {

@@ -22,7 +22,7 @@ pub enum QuestionError {
     NotFound(QuestionId),
     #[error("name an influencer, an edition or a brief to assign question {0} to")]
     NothingToAssign(QuestionId),
-    #[error("influencer: {0} is not a colleague who works on questions (an active coordinator or approver)")]
+    #[error("colleague: {0} is not a colleague who works on questions (an active coordinator or approver)")]
     NoColleague(String),
     #[error("writing the CSV failed: {0}")]
     Csv(String),

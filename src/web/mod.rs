@@ -93,6 +93,7 @@ pub fn router(state: AppState) -> Router {
         .route("/questions/{id}/tags", post(questions::tags))
         .route("/questions/{id}/consent", post(questions::consent))
         .route("/questions/{id}/assign", post(questions::assign))
+        .route("/questions/{id}/hand", post(questions::hand))
         .layer(middleware::map_response(json_errors));
     Router::new()
         .route("/healthz", get(system::healthz))

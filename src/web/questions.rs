@@ -144,7 +144,7 @@ impl From<QuestionError> for ApiError {
             QuestionError::Denied(denied) => denied.into(),
             QuestionError::NotFound(id) => ApiError::not_found(format!("question {id}")),
             QuestionError::NothingToAssign(_) => ApiError::invalid("influencer", e.to_string()),
-            QuestionError::NoColleague(_) => ApiError::invalid("assignee", e.to_string()),
+            QuestionError::NoColleague(_) => ApiError::invalid("colleague", e.to_string()),
             QuestionError::Csv(_) => ApiError::internal(&e),
             QuestionError::Store(e) => e.into(),
         }
@@ -310,6 +310,31 @@ pub async fn assign(
         brief_id: body.brief,
     };
     let question = service::assign(state.store.as_ref(), &caller, id, &assignment, state.clock.now()).await?;
+    Ok(Json(json!(question)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HandBody {
+    /// A colleague's console address; null takes the question back.
+    colleague: Option<String>,
+}
+
+pub async fn hand(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let id = question_id(&id)?;
+    let body: HandBody = json_body(&body)?;
+    let colleague = body
+        .colleague
+        .as_deref()
+        .map(EmailAddress::parse)
+        .transpose()
+        .map_err(|e| ApiError::invalid("colleague", e.to_string()))?;
+    let question = service::hand(state.store.as_ref(), &caller, id, colleague.as_ref(), state.clock.now()).await?;
     Ok(Json(json!(question)))
 }
 

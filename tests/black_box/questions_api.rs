@@ -420,3 +420,43 @@ async fn json_of_get(app: &TestApp, path: &str) -> (StatusCode, Value) {
     let status = response.status();
     (status, response.json().await.unwrap())
 }
+
+each_backend! {
+    seeded
+    async fn a_question_is_handed_to_a_colleague_and_taken_back(db) {
+        db.seed_edition().await;
+        let app = spawn_app(&db.backend).await;
+        let id = question_of(&app, "02-outlook-sv-html").await;
+        common::add_person(
+            &app,
+            "pekka@example.fi",
+            "Pekka Puhemies",
+            briefcast::access::Role::Coordinator,
+            briefcast::language::Language::Fi,
+        )
+        .await;
+        common::add_person(
+            &app,
+            "olli@example.fi",
+            "Olli Operaattori",
+            briefcast::access::Role::Ops,
+            briefcast::language::Language::Fi,
+        )
+        .await;
+
+        let (status, handed) = act(&app, id, "hand", json!({ "colleague": "pekka@example.fi" })).await;
+        assert_eq!(status, StatusCode::OK, "{handed}");
+        assert_eq!(handed["assignee"], "Pekka Puhemies");
+        // Ops do not work questions, so a question is not theirs to hold.
+        let (status, refused) = act(&app, id, "hand", json!({ "colleague": "olli@example.fi" })).await;
+        assert_eq!(
+            (status, refused["error"]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("colleague")),
+            "{refused}"
+        );
+        assert_eq!(get(&app, &format!("/api/v1/questions/{id}")).await["question"]["assignee"], "Pekka Puhemies");
+        let (status, back) = act(&app, id, "hand", json!({ "colleague": null })).await;
+        assert_eq!(status, StatusCode::OK, "{back}");
+        assert!(back["assignee"].is_null(), "{back}");
+    }
+}

@@ -115,6 +115,38 @@ async fn a_coordinator_works_through_the_log_at_the_command_line() {
         String::from_utf8_lossy(&refused.stderr)
     );
 
+    // Handed to a colleague who has a console account.
+    let mut add = Command::new(env!("CARGO_BIN_EXE_briefcast"))
+        .args([
+            "users",
+            "add",
+            "pekka@example.fi",
+            "--name",
+            "Pekka Puhemies",
+            "--role",
+            "coordinator",
+            "--password-stdin",
+        ])
+        .current_dir(dir)
+        .env_remove("BRIEFCAST_DATABASE_URL")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        add.stdin
+            .take()
+            .unwrap()
+            .write_all(b"correct horse battery staple\n")
+            .unwrap();
+    }
+    assert!(add.wait().unwrap().success());
+    briefcast(dir, &["questions", "hand", &pets.to_string(), "pekka@example.fi"]);
+    let handed = text(&briefcast(dir, &["--json", "questions", "--search", "husdjur"]));
+    let handed: serde_json::Value = serde_json::from_str(&handed).unwrap();
+    assert_eq!(handed[0]["assignee"], "Pekka Puhemies", "{handed}");
+
     let csv = text(&briefcast(dir, &["questions", "export", "--format", "csv"]));
     let mut lines = csv.lines();
     assert_eq!(
