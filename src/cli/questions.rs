@@ -203,18 +203,18 @@ pub async fn run(config: &Config, json: bool, args: QuestionsArgs) -> anyhow::Re
             }
         }
         Some(QuestionCommand::Triage { id }) => {
-            changed(service::transition(store, &caller, id, &Transition::Triage, now).await?);
+            changed(service::transition(store, &caller, id, &Transition::Triage, None, now).await?);
         }
         Some(QuestionCommand::Forward { id, authority }) => {
             let t = Transition::forward(&authority)?;
-            changed(service::transition(store, &caller, id, &t, now).await?);
+            changed(service::transition(store, &caller, id, &t, None, now).await?);
         }
         Some(QuestionCommand::Answer { id, text, url }) => {
             let t = Transition::answer(text.as_deref(), url.as_deref())?;
-            changed(service::transition(store, &caller, id, &t, now).await?);
+            changed(service::transition(store, &caller, id, &t, None, now).await?);
         }
         Some(QuestionCommand::Dismiss { id, reason }) => {
-            changed(service::transition(store, &caller, id, &Transition::Dismiss { reason }, now).await?);
+            changed(service::transition(store, &caller, id, &Transition::Dismiss { reason }, None, now).await?);
         }
         Some(QuestionCommand::Tag { id, add, remove }) => {
             let parse = |list: &[String]| list.iter().map(|t| Tag::parse(t)).collect::<Result<Vec<_>, _>>();

@@ -29,6 +29,9 @@ pub enum EditionError {
     /// edition moved on. Nothing was done; `now` is how things stand.
     #[error("this changed since it was shown: {now}")]
     Changed { now: String },
+    /// The edition is no longer in the status the person saw; nothing was done.
+    #[error("edition {id} is {status} now; nothing was done")]
+    Moved { id: EditionId, status: EditionStatus },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -95,7 +98,9 @@ pub async fn preview_send_now(
     let segment = store
         .segment(stored.schedule.segment())
         .await?
-        .ok_or_else(|| EditionError::NoSchedule(schedule.to_string()))?;
+        .ok_or_else(|| StoreError::NotFound {
+            what: format!("segment `{}`", stored.schedule.segment()),
+        })?;
     let ids = store.briefs_due_for(stored.id, stored.schedule.cadence(), now).await?;
     if ids.is_empty() {
         return Err(EditionError::NothingToSend(schedule.to_string()));
@@ -216,6 +221,21 @@ pub async fn show(
     Ok(EditionView { edition, progress })
 }
 
+/// The briefs an edition carries, in reading order, for showing it; one that no longer exists
+/// is left out.
+pub async fn carried(
+    store: &dyn Store,
+    caller: &Caller,
+    edition: &EditionSummary,
+) -> Result<Vec<StoredBrief>, EditionError> {
+    caller.must_operate()?;
+    let mut briefs = Vec::with_capacity(edition.briefs.len());
+    for carried in &edition.briefs {
+        briefs.extend(store.brief(carried.brief).await?);
+    }
+    Ok(briefs)
+}
+
 /// Pauses, resumes or cancels an edition; returns the status it is in now. With `seen`, the
 /// status the person saw when they chose: if the edition has moved on since, nothing is done.
 pub async fn change(
@@ -231,8 +251,9 @@ pub async fn change(
     if let Some(seen) = seen
         && edition.status != seen
     {
-        return Err(EditionError::Changed {
-            now: format!("edition {id} is {}", edition.status),
+        return Err(EditionError::Moved {
+            id,
+            status: edition.status,
         });
     }
     // An edition that stopped itself to protect the sender goes on only on an approver's word:

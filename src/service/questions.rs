@@ -11,7 +11,7 @@ use crate::audience::EmailAddress;
 use crate::ids::QuestionId;
 use crate::language::Language;
 use crate::questions::QuestionRecord;
-use crate::questions::{Tag, Transition, write_csv};
+use crate::questions::{QuestionStatus, Tag, Transition, write_csv};
 use crate::store::{Assignment, BriefGroup, QuestionQuery, ReplyRecord, Store, StoreError, YouAsked};
 
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +24,9 @@ pub enum QuestionError {
     NothingToAssign(QuestionId),
     #[error("colleague: {0} is not a colleague who works on questions (an active coordinator or approver)")]
     NoColleague(String),
+    /// The question is no longer in the status the person saw; nothing was done.
+    #[error("question {id} is {status} now; nothing was done")]
+    Moved { id: QuestionId, status: QuestionStatus },
     #[error("writing the CSV failed: {0}")]
     Csv(String),
     #[error(transparent)]
@@ -101,14 +104,23 @@ pub async fn show(
     Ok(QuestionView { question, reply, raw })
 }
 
+/// Moves a question on. With `seen`, the status the person saw: if a colleague moved it since,
+/// nothing is done, even when the move would still be allowed from where it stands now.
 pub async fn transition(
     store: &dyn Store,
     caller: &Caller,
     id: QuestionId,
     transition: &Transition,
+    seen: Option<QuestionStatus>,
     now: DateTime<Utc>,
 ) -> Result<QuestionRecord, QuestionError> {
     caller.must_coordinate()?;
+    if let Some(seen) = seen {
+        let current = store.question(id).await?.ok_or(QuestionError::NotFound(id))?.status;
+        if current != seen {
+            return Err(QuestionError::Moved { id, status: current });
+        }
+    }
     Ok(store.transition_question(id, transition, &caller.actor, now).await?)
 }
 

@@ -40,7 +40,9 @@ impl From<EditionError> for ApiError {
             EditionError::FlashRefused { .. } => {
                 ApiError::new(StatusCode::CONFLICT, "conflict", e.to_string()).with_field("brief")
             }
-            EditionError::Changed { .. } => ApiError::new(StatusCode::CONFLICT, "conflict", e.to_string()),
+            EditionError::Changed { .. } | EditionError::Moved { .. } => {
+                ApiError::new(StatusCode::CONFLICT, "conflict", e.to_string())
+            }
             EditionError::Store(e) => e.into(),
         }
     }

@@ -144,6 +144,7 @@ impl From<QuestionError> for ApiError {
             QuestionError::Denied(denied) => denied.into(),
             QuestionError::NotFound(id) => ApiError::not_found(format!("question {id}")),
             QuestionError::NothingToAssign(_) => ApiError::invalid("influencer", e.to_string()),
+            QuestionError::Moved { .. } => ApiError::new(axum::http::StatusCode::CONFLICT, "conflict", e.to_string()),
             QuestionError::NoColleague(_) => ApiError::invalid("colleague", e.to_string()),
             QuestionError::Csv(_) => ApiError::internal(&e),
             QuestionError::Store(e) => e.into(),
@@ -233,7 +234,7 @@ async fn transition(
     id: QuestionId,
     transition: Transition,
 ) -> Result<Json<Value>, ApiError> {
-    let question = service::transition(state.store.as_ref(), caller, id, &transition, state.clock.now()).await?;
+    let question = service::transition(state.store.as_ref(), caller, id, &transition, None, state.clock.now()).await?;
     Ok(Json(json!(question)))
 }
 
@@ -298,12 +299,7 @@ pub async fn assign(
 ) -> Result<Json<Value>, ApiError> {
     let id = question_id(&id)?;
     let body: AssignBody = json_body(&body)?;
-    let influencer = body
-        .influencer
-        .as_deref()
-        .map(EmailAddress::parse)
-        .transpose()
-        .map_err(|e| ApiError::invalid("influencer", e.to_string()))?;
+    let influencer = address(body.influencer.as_deref(), "influencer")?;
     let assignment = Assignment {
         influencer,
         edition_id: body.edition,
@@ -328,14 +324,16 @@ pub async fn hand(
 ) -> Result<Json<Value>, ApiError> {
     let id = question_id(&id)?;
     let body: HandBody = json_body(&body)?;
-    let colleague = body
-        .colleague
-        .as_deref()
-        .map(EmailAddress::parse)
-        .transpose()
-        .map_err(|e| ApiError::invalid("colleague", e.to_string()))?;
+    let colleague = address(body.colleague.as_deref(), "colleague")?;
     let question = service::hand(state.store.as_ref(), &caller, id, colleague.as_ref(), state.clock.now()).await?;
     Ok(Json(json!(question)))
+}
+
+/// An optional address from a request body, refused naming its field.
+fn address(raw: Option<&str>, field: &'static str) -> Result<Option<EmailAddress>, ApiError> {
+    raw.map(EmailAddress::parse)
+        .transpose()
+        .map_err(|e| ApiError::invalid(field, e.to_string()))
 }
 
 fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {

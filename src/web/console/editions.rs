@@ -293,13 +293,9 @@ fn notice_id(name: &str) -> Option<&'static str> {
     }
 }
 
-async fn edition_page(
-    state: &AppState,
-    signed: &Signed,
-    id: EditionId,
-    notice: Option<&str>,
-    error: Option<String>,
-) -> Response {
+/// An edition's page. With `moved`, the person acted on a status the edition has left: the page
+/// says where it stands now, from the same read that draws it.
+async fn edition_page(state: &AppState, signed: &Signed, id: EditionId, notice: Option<&str>, moved: bool) -> Response {
     let mut page = Page::new(state, signed, "editions", "edition-title");
     let view = match service::show(state.store.as_ref(), &signed.session.caller, id, state.clock.now()).await {
         Ok(view) => view,
@@ -311,21 +307,24 @@ async fn edition_page(
         .strings
         .get_with(page.language, "edition-title", &[("id", id.to_string().into())]);
     page.notice = notice.and_then(notice_id).map(|id| page.t(id));
-    page.error = error;
+    page.error = moved.then(|| changed_words(&page, view.edition.status));
     let edition = &view.edition;
     let language = page.language;
-    let mut briefs = Vec::new();
-    for carried in &edition.briefs {
-        let title = match state.store.brief(carried.brief).await {
-            Ok(Some(stored)) => title_for(&stored, language),
-            Ok(None) => format!("#{}", carried.brief),
-            Err(error) => {
-                tracing::error!(%error, "the console's edition page could not read a brief");
-                return unavailable(state, language);
-            }
-        };
-        briefs.push(serde_json::json!({ "id": carried.brief, "title": title, "correction": carried.is_correction }));
-    }
+    let stored = match service::carried(state.store.as_ref(), &signed.session.caller, edition).await {
+        Ok(stored) => stored,
+        Err(error) => return failed(&page, error),
+    };
+    let briefs: Vec<serde_json::Value> = edition
+        .briefs
+        .iter()
+        .map(|carried| {
+            let title = stored
+                .iter()
+                .find(|b| b.id == carried.brief)
+                .map_or_else(|| format!("#{}", carried.brief), |b| title_for(b, language));
+            serde_json::json!({ "id": carried.brief, "title": title, "correction": carried.is_correction })
+        })
+        .collect();
     page.render(
         StatusCode::OK,
         "console/edition.html",
@@ -352,7 +351,7 @@ pub async fn show(
     let Ok(id) = id.parse::<EditionId>() else {
         return not_found(&state, signed.language());
     };
-    edition_page(&state, &signed, id, q.notice.as_deref(), None).await
+    edition_page(&state, &signed, id, q.notice.as_deref(), false).await
 }
 
 /// The live part alone, which the page's script swaps in every few seconds while it sends.
@@ -390,8 +389,7 @@ pub async fn confirm_change(
         Err(error) => return failed(&page, error),
     };
     if action.apply(view.edition.status).is_err() {
-        let error = changed_words(&page, view.edition.status);
-        return edition_page(&state, &signed, id, None, Some(error)).await;
+        return edition_page(&state, &signed, id, None, true).await;
     }
     let language = page.language;
     let explain = page.state.content.strings.get_with(
@@ -439,12 +437,8 @@ pub async fn change(
     match service::change(state.store.as_ref(), &signed.session.caller, id, action, seen, now).await {
         Ok(_) => Redirect::to(&format!("/editions/{id}?notice={}", action.as_str())).into_response(),
         // Moved on meanwhile, or the move is not allowed from where it stands: say where it is.
-        Err(EditionError::Changed { .. } | EditionError::Store(crate::store::StoreError::Conflict { .. })) => {
-            let status = match state.store.edition(id).await {
-                Ok(Some(edition)) => edition.status,
-                _ => return unavailable(&state, page.language),
-            };
-            edition_page(&state, signed, id, None, Some(changed_words(&page, status))).await
+        Err(EditionError::Moved { .. } | EditionError::Store(crate::store::StoreError::Conflict { .. })) => {
+            edition_page(&state, signed, id, None, true).await
         }
         Err(error) => failed(&page, error),
     }

@@ -354,6 +354,11 @@ async fn question_page(
     )
 }
 
+/// The status the question had on the page the form came from.
+fn seen_status(posted: &Posted) -> Option<QuestionStatus> {
+    posted.field("seen").and_then(|s| s.parse().ok())
+}
+
 fn question_id(text: &str) -> Option<QuestionId> {
     text.parse().ok()
 }
@@ -435,20 +440,7 @@ pub async fn act(
         Err(error) => return shown_again(refusal_of(&page, &error)).await,
         Ok(Some(transition)) => {
             // Moved on since the page was drawn (a colleague answered it, say): nothing is done.
-            let seen = posted.field("seen").and_then(|s| s.parse::<QuestionStatus>().ok());
-            let now_status = match store.question(id).await {
-                Ok(Some(q)) => q.status,
-                Ok(None) => return not_found(&state, page.language),
-                Err(_) => return unavailable(&state, page.language),
-            };
-            if seen.is_some_and(|seen| seen != now_status) {
-                let error = TransitionError::NotAllowed {
-                    from: now_status,
-                    verb: "changed",
-                };
-                return shown_again(refusal_of(&page, &error)).await;
-            }
-            service::transition(store, caller, id, &transition, now).await
+            service::transition(store, caller, id, &transition, seen_status(&posted), now).await
         }
         Ok(None) if action == "tags" => {
             let parse = |name: &str| -> Result<Vec<Tag>, ()> {
@@ -524,18 +516,21 @@ pub async fn act(
             })
             .await
         }
-        Err(QuestionError::Store(StoreError::Conflict { message, .. })) => {
-            tracing::info!(%message, "a question step was refused");
-            let current = match store.question(id).await {
-                Ok(Some(q)) => q.status,
-                _ => return unavailable(&state, page.language),
-            };
+        Err(QuestionError::Moved { status, .. }) => {
             let error = TransitionError::NotAllowed {
-                from: current,
+                from: status,
                 verb: "changed",
             };
             shown_again(refusal_of(&page, &error)).await
         }
+        // Not allowed from the status the page showed, which it still has (else it had moved).
+        Err(error @ QuestionError::Store(StoreError::Conflict { .. })) => match seen_status(&posted) {
+            Some(from) => {
+                let error = TransitionError::NotAllowed { from, verb: "changed" };
+                shown_again(refusal_of(&page, &error)).await
+            }
+            None => failed(&page, error),
+        },
         Err(error) => failed(&page, error),
     }
 }
