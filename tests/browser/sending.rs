@@ -173,6 +173,7 @@ async fn a_flash_edition_is_confirmed_with_its_readers_and_watched_until_done_at
     let page = wait_for_text(&client, "h1", "Editions").await;
     assert!(page.contains("Flash") && page.contains("Done"), "{page}");
     accessible(&client, &tools, "editions").await;
+    screenshots(&client, "editions").await;
     eventually("every confirmed reader's message at the mail server", || {
         peer.messages_for(&domain) >= confirmed
     })
@@ -271,6 +272,7 @@ async fn a_schedule_is_sent_now_after_its_confirmation_and_an_uncertain_delivery
     );
     assert!(page.contains("med ditt namn"), "{page}");
     accessible(&client, &tools, "resend confirmation").await;
+    screenshots(&client, "resend").await;
     click(&client, "input[name='confirm']").await;
     click(&client, "#resend-confirm").await;
     wait_for_text(&client, "p.notice", "Köat igen").await;
@@ -614,6 +616,7 @@ async fn a_question_goes_from_new_to_answered_at_the_desk_and_out_in_the_next_yo
         .unwrap();
     assert!(swedish.contains("Nothing waits"), "{swedish}");
     accessible(&client, &tools, "you asked preview").await;
+    screenshots(&client, "you-asked").await;
 
     // The next edition carries it to the Finnish readers.
     let before = received.lock().unwrap().len();
