@@ -106,7 +106,7 @@ impl App {
             .context("serving HTTP")
     }
 
-    /// Runs HTTP, the scheduler, the dispatcher and the inbound parts until `shutdown` is
+    /// Runs HTTP, the scheduler, the dispatcher, the feed poller and the inbound parts until `shutdown` is
     /// cancelled; work in flight finishes before this returns. Whichever part stops first stops
     /// the others, so the daemon never lives on half-working.
     pub async fn run_until_stopped(self, shutdown: CancellationToken) -> anyhow::Result<()> {
@@ -154,6 +154,15 @@ impl App {
                 ..Pace::default()
             },
         };
+        let poller = crate::feed::poller::Poller {
+            store: self.state.store.clone(),
+            content: self.state.content.clone(),
+            clock: self.state.clock.clone(),
+            metrics: self.state.metrics.clone(),
+            fetcher: crate::feed::Fetcher::from_config(&self.state.config).context("setting up the feed reader")?,
+            every: self.state.config.feed_poll_interval,
+        };
+        let feeds = tokio::spawn(poller.run_until_stopped(shutdown.clone()));
         let inbound = spawn_inbound(&self.state, self.imap.clone(), &shutdown);
         let http = async {
             let served = web::run_until_stopped(self.listener, self.state, shutdown.clone()).await;
@@ -174,6 +183,7 @@ impl App {
         for task in inbound {
             let _ = task.await;
         }
+        let _ = feeds.await;
         served.context("serving HTTP")?;
         scheduled.context("running the scheduler")?;
         dispatched.context("dispatching")?;

@@ -28,6 +28,7 @@ pub enum Group {
     Http,
     Mail,
     Dispatch,
+    Feeds,
     Inbound,
     Policy,
     Logging,
@@ -41,6 +42,7 @@ impl Group {
             Group::Http => "http",
             Group::Mail => "mail",
             Group::Dispatch => "dispatch",
+            Group::Feeds => "feeds",
             Group::Inbound => "inbound",
             Group::Policy => "policy",
             Group::Logging => "logging",
@@ -195,6 +197,12 @@ settings! {
         pub pause_bounce_sample: u64 = DefaultValue::Text("1000"), Public, |v| whole_in(v, 1, 10_000_000);
         /// policy refusals (5xx, enhanced status 5.7.x) in a row that pause an edition; 0: never
         pub pause_policy_refusals: u32 = DefaultValue::Text("10"), Public, |v| whole_in(v, 0, 100_000);
+    }
+    Feeds {
+        /// how often each government feed is polled, e.g. 2m; a failing feed waits twice as long after each failure, up to an hour
+        pub feed_poll_interval: Duration = DefaultValue::Text("2m"), Public, positive_duration;
+        /// how long a feed or an alert may take to answer, e.g. 10s
+        pub feed_timeout: Duration = DefaultValue::Text("10s"), Public, positive_duration;
     }
     Inbound {
         /// imap:// or imaps://user:pass@host/MAILBOX to poll for replies; unset: no polling

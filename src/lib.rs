@@ -7,6 +7,8 @@
 // The flow, in order.
 // A brief: one authority's message, its validation and its lifecycle.
 pub mod brief;
+// Government feeds (CAP alerts, press releases) read into draft briefs, once per item.
+pub mod feed;
 // The roster: influencers, their CSV import, segments over them.
 pub mod audience;
 // Packs: a brief rendered per language (email HTML and text, snippets), and editions of packs.

@@ -29,6 +29,17 @@ pub struct OutcomeLabels {
     pub transport: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct FeedLabels {
+    pub feed: String,
+    pub outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct FeedNameLabels {
+    pub feed: String,
+}
+
 /// The daemon's metrics. Parts of the flow add their families here as they arrive.
 pub struct Metrics {
     registry: Registry,
@@ -43,6 +54,10 @@ pub struct Metrics {
     pub delivery_outcomes: Family<OutcomeLabels, Counter>,
     /// Time the transport took to accept or refuse one message.
     pub send_seconds: Family<TransportLabels, Histogram>,
+    /// Feed polls by this daemon, per feed and outcome (new, not_modified, failed).
+    pub feed_polls: Family<FeedLabels, Counter>,
+    /// Items this daemon took from each feed as draft briefs.
+    pub feed_items_taken: Family<FeedNameLabels, Counter>,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -89,8 +104,22 @@ impl Default for Metrics {
             "Time to hand one message to the transport",
             send_seconds.clone(),
         );
+        let feed_polls = Family::<FeedLabels, Counter>::default();
+        registry.register(
+            "feed_polls",
+            "Government feed polls by this daemon, by feed and outcome",
+            feed_polls.clone(),
+        );
+        let feed_items_taken = Family::<FeedNameLabels, Counter>::default();
+        registry.register(
+            "feed_items_taken",
+            "Items taken from government feeds as draft briefs by this daemon, by feed",
+            feed_items_taken.clone(),
+        );
         Metrics {
             registry,
+            feed_polls,
+            feed_items_taken,
             send_seconds,
             http_requests,
             roster_rows,
@@ -129,6 +158,25 @@ impl Metrics {
                 })
                 .set(n as i64);
         }
+    }
+
+    pub fn count_feed_poll(&self, report: &crate::service::feeds::PollReport) {
+        let outcome = match (&report.error, report.not_modified) {
+            (Some(_), _) => "failed",
+            (None, true) => "not_modified",
+            (None, false) => "read",
+        };
+        self.feed_polls
+            .get_or_create(&FeedLabels {
+                feed: report.feed.clone(),
+                outcome,
+            })
+            .inc();
+        self.feed_items_taken
+            .get_or_create(&FeedNameLabels {
+                feed: report.feed.clone(),
+            })
+            .inc_by(report.taken.len() as u64);
     }
 
     pub fn observe_send(&self, transport: &str, took: std::time::Duration) {

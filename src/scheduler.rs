@@ -19,7 +19,7 @@ use crate::edition::ScheduleId;
 use crate::metrics::Metrics;
 use crate::schedule::{self, Decision, Grace, Tracked};
 use crate::schedule::{Fired, RunOutcome, StoredSchedule};
-use crate::store::{Leadership, Store};
+use crate::store::{Lead, Leadership, Store};
 
 /// The longest the loop waits between ticks, even when no run is due sooner: a schedule added
 /// through the API or another daemon is picked up within this, and so are expired leases.
@@ -182,7 +182,7 @@ pub async fn run_until_stopped(
             leadership = None;
         }
         if leadership.is_none() {
-            match store.try_lead().await {
+            match store.try_lead(Lead::Scheduler).await {
                 Ok(Some(held)) => {
                     tracing::info!(?held, "this daemon now runs the scheduler");
                     leadership = Some(held);

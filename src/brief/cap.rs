@@ -400,6 +400,7 @@ impl Brief {
                 references,
                 ignored_languages,
             }),
+            press: None,
         };
         Ok(brief)
     }

@@ -32,7 +32,7 @@ pub use lifecycle::{BriefStatus, LifecycleError, correct};
 pub(crate) use limits::group_digits;
 pub use limits::{Limit, LimitsError, PlatformLimits, Unit};
 pub use parse::{BriefFormat, ParseError};
-pub use press::{PressFeed, PressItem, plain_text, read_feed};
+pub use press::{FEED_MAX_BYTES, PressFeed, PressItem, PressOrigin, plain_text, read_feed};
 pub use validate::{Arg, Counter, Problem, Words, counters, validate};
 pub use weighted::x_weighted_length;
 
@@ -96,6 +96,9 @@ pub struct Meta {
     /// The CAP alert the brief was drafted from, when it was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cap: Option<CapOrigin>,
+    /// The press release the brief was drafted from, when it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub press: Option<PressOrigin>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -1,16 +1,20 @@
 //! Press releases from a ministry's RSS 2.0 or Atom feed, each drafted into a brief in the feed's
-//! language for a coordinator to complete. The feed poller (to come) takes each item once by its
-//! guid; this module only reads a feed document and drafts.
+//! language for a coordinator to complete. The feed poller (`crate::feed`) takes each item once by
+//! its guid; this module only reads a feed document and drafts.
 //!
 //! Real government feeds wrap each description in a CDATA section and then escape it, so after
 //! XML parsing the text still starts with a literal `<![CDATA[` and holds HTML: both are taken
 //! off here, leaving the plain sentence.
 
 use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
 
 use super::{Brief, Fact, LanguageBlock, Meta, ParseError};
 use crate::cadence::Cadence;
 use crate::language::Language;
+
+/// The largest feed document read: a feed of a few hundred items is far below it.
+pub const FEED_MAX_BYTES: usize = 4 * super::cap::MAX_BYTES;
 
 const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 const DC_NS: &str = "http://purl.org/dc/elements/1.1/";
@@ -25,6 +29,17 @@ pub struct PressItem {
     /// The description as plain text.
     pub summary: String,
     pub link: String,
+    pub published: Option<DateTime<FixedOffset>>,
+}
+
+/// Where a brief drafted from a press release came from: the feed, the item's guid and link, and
+/// when the authority published it. Kept with the brief and shown beside it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PressOrigin {
+    pub feed: String,
+    pub guid: String,
+    pub link: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published: Option<DateTime<FixedOffset>>,
 }
 
@@ -115,13 +130,9 @@ fn language_of(tag: &str) -> Option<Language> {
 /// Reads an RSS 2.0 or Atom document, with the same defences as a CAP alert: no DTD, a size
 /// and node cap.
 pub fn read_feed(xml: &str) -> Result<PressFeed, ParseError> {
-    if xml.len() > super::cap::MAX_BYTES * 4 {
+    if xml.len() > FEED_MAX_BYTES {
         return Err(refused(
-            format!(
-                "the feed is {} bytes; at most {} are read",
-                xml.len(),
-                super::cap::MAX_BYTES * 4
-            ),
+            format!("the feed is {} bytes; at most {FEED_MAX_BYTES} are read", xml.len()),
             None,
         ));
     }
@@ -205,6 +216,12 @@ impl PressItem {
                 slug: super::slug_of(&self.guid).replacen("cap-", "press-", 1),
                 source: feed.title.clone(),
                 cadences: vec![Cadence::Daily],
+                press: Some(PressOrigin {
+                    feed: feed.title.clone(),
+                    guid: self.guid.clone(),
+                    link: self.link.clone(),
+                    published: self.published,
+                }),
                 ..Meta::default()
             },
             ..Brief::default()

@@ -96,6 +96,17 @@ fn print_checked(out: &Output, checked: &Checked) {
             );
         }
     }
+    if let Some(press) = &b.brief.meta.press {
+        outln!(
+            "  from the press feed \"{}\": {}{}",
+            press.feed,
+            press.link,
+            press
+                .published
+                .map(|at| format!(", published {}", at.to_rfc3339()))
+                .unwrap_or_default()
+        );
+    }
     for note in &checked.notes {
         outln!("  {note}");
     }

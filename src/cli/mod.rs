@@ -10,6 +10,7 @@ macro_rules! outln {
 mod briefs;
 mod deliveries;
 mod editions;
+mod feeds;
 mod questions;
 mod schedules;
 mod users;
@@ -73,6 +74,9 @@ enum Command {
     /// Briefs: add, list, show, edit, approve, withdraw, correct, preview
     #[command(subcommand)]
     Brief(briefs::BriefCommand),
+    /// Government feeds (CAP alerts, press releases): add, list, remove, poll
+    #[command(subcommand)]
+    Feeds(feeds::FeedCommand),
     /// The influencer roster
     #[command(subcommand)]
     Influencers(InfluencerCommand),
@@ -280,6 +284,7 @@ impl Cli {
             Command::Influencers(command) => influencers(&config, out, command).await,
             Command::Segments(command) => segments(&config, out, command).await,
             Command::Schedules(command) => schedules::run(&config, out, command).await,
+            Command::Feeds(command) => feeds::run(&config, out, command).await,
             Command::Edition(command) => editions::run(&config, out, command).await,
             Command::Deliveries(args) => deliveries::run(&config, out, args).await,
             Command::Questions(args) => questions::run(&config, out.json, args).await,

@@ -5,9 +5,10 @@
 
 use chrono::{DateTime, Utc};
 
-use super::briefs::{BriefError, Checked};
+use super::briefs::{BriefError, Checked, insert_new};
 use crate::access::Caller;
 use crate::brief::{self, Brief, BriefStatus, CapMsgType, LanguageBlock};
+use crate::feed::Take;
 use crate::language::Language;
 use crate::pack::Content;
 use crate::store::{Store, StoredBrief};
@@ -83,15 +84,16 @@ pub async fn follow_up(
     mut brief: Brief,
     caller: &Caller,
     now: DateTime<Utc>,
+    take: Option<&Take>,
 ) -> Result<Checked, BriefError> {
     caller.must_coordinate()?;
     let Some(cap) = brief.meta.cap.clone() else {
-        let stored = store.insert_brief(&brief, None, &caller.actor, now).await?;
+        let stored = insert_new(store, &brief, None, &caller.actor, now, take).await?;
         return Ok(Checked::of(content, stored, now));
     };
     let all = store.briefs(None).await?;
     let Some(found) = referenced(&all, &cap.references) else {
-        let stored = store.insert_brief(&brief, None, &caller.actor, now).await?;
+        let stored = insert_new(store, &brief, None, &caller.actor, now, take).await?;
         let mut checked = Checked::of(content, stored, now);
         checked.notes.push(format!(
             "refers to {}, which briefcast has not seen: kept as a draft of its own",
@@ -133,18 +135,21 @@ pub async fn follow_up(
                 "a correction of brief {}, which was sent: approved, it goes to that brief's readers",
                 sent.id
             ));
-            store
-                .insert_brief(&corrected, Some(sent.id), &caller.actor, now)
-                .await?
+            insert_new(store, &corrected, Some(sent.id), &caller.actor, now, take).await?
         }
-        (CapMsgType::Cancel, None) => match withdrawn {
+        (CapMsgType::Cancel, None) => {
             // Nothing went out and nothing waits to: the cancellation is done.
-            Some(done) => done,
-            None => found.clone(),
-        },
+            let done = withdrawn.unwrap_or_else(|| found.clone());
+            if let Some(take) = take
+                && !store.mark_taken(take, Some(done.id), now).await?
+            {
+                return Err(BriefError::AlreadyTaken(take.key.clone()));
+            }
+            done
+        }
         (_, None) => {
             notes.push(format!("the next version of brief {}", found.id));
-            store.insert_brief(&brief, None, &caller.actor, now).await?
+            insert_new(store, &brief, None, &caller.actor, now, take).await?
         }
     };
     let mut checked = Checked::of(content, stored, now);

@@ -5,11 +5,12 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::access::{Caller, Denied, Role};
+use crate::access::{Actor, Caller, Denied, Role};
 use crate::brief::{
     self, Brief, BriefFormat, BriefStatus, Counter, LifecycleError, ParseError, Problem, counters, validate,
 };
 use crate::edition::{BriefId, EditionKind};
+use crate::feed::Take;
 use crate::edition::{EditionBrief, NewEdition, Recipients};
 use crate::language::Language;
 use crate::pack::{Content, LanguagePolicy, Preview, Recipient, RenderError};
@@ -34,6 +35,9 @@ pub enum BriefError {
     Store(#[from] StoreError),
     #[error("rendering failed: {0}")]
     Render(#[from] RenderError),
+    /// A feed's item that a poll took before: nothing was written.
+    #[error("{0} was taken from a feed already")]
+    AlreadyTaken(String),
 }
 
 fn joined(problems: &[Problem]) -> String {
@@ -100,10 +104,52 @@ pub async fn submit(
     caller.must_coordinate()?;
     let brief = Brief::parse(text, format)?;
     if super::alerts::follows_up(&brief) {
-        return super::alerts::follow_up(store, content, brief, caller, now).await;
+        return super::alerts::follow_up(store, content, brief, caller, now, None).await;
     }
     let stored = store.insert_brief(&brief, None, &caller.actor, now).await?;
     Ok(checked(content, stored, now))
+}
+
+/// Stores a brief read from a feed, taken under `take` in the transaction that stores it; an
+/// alert that follows up an earlier one is handled as `submit` handles it. `AlreadyTaken`,
+/// writing nothing, when a poll took the item before.
+pub async fn take(
+    store: &dyn Store,
+    content: &Content,
+    brief: Brief,
+    caller: &Caller,
+    now: DateTime<Utc>,
+    take: &Take,
+) -> Result<Checked, BriefError> {
+    caller.must_coordinate()?;
+    // Checked before anything is withdrawn: an update taken twice must not withdraw the draft
+    // it made the first time.
+    if store.is_taken(&take.key).await? {
+        return Err(BriefError::AlreadyTaken(take.key.clone()));
+    }
+    if super::alerts::follows_up(&brief) {
+        return super::alerts::follow_up(store, content, brief, caller, now, Some(take)).await;
+    }
+    let stored = insert_new(store, &brief, None, &caller.actor, now, Some(take)).await?;
+    Ok(checked(content, stored, now))
+}
+
+/// Stores a new draft, under `take` when it comes from a feed.
+pub(super) async fn insert_new(
+    store: &dyn Store,
+    brief: &Brief,
+    supersedes: Option<BriefId>,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    take: Option<&Take>,
+) -> Result<StoredBrief, BriefError> {
+    match take {
+        None => Ok(store.insert_brief(brief, supersedes, actor, now).await?),
+        Some(take) => store
+            .insert_taken_brief(brief, supersedes, take, actor, now)
+            .await?
+            .ok_or_else(|| BriefError::AlreadyTaken(take.key.clone())),
+    }
 }
 
 pub async fn show(

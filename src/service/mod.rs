@@ -10,6 +10,7 @@ pub mod audit;
 pub mod briefs;
 pub mod deliveries;
 pub mod editions;
+pub mod feeds;
 pub mod inbound;
 pub mod ops;
 pub mod questions;

@@ -11,7 +11,7 @@ use std::future::Future;
 
 use sqlx::{Pool, QueryBuilder, Transaction};
 
-use super::leadership::Leadership;
+use super::leadership::{Lead, Leadership};
 
 pub(crate) trait Dialect {
     type Db: sqlx::Database;
@@ -40,6 +40,6 @@ pub(crate) trait Dialect {
     /// Pushes "`column` is one of `ids`" in the form this backend looks up in an index.
     fn push_id_in<I: Copy + Into<i64>>(q: &mut QueryBuilder<Self::Db>, column: &str, ids: &[I]);
 
-    /// Tries to become the scheduler's one leader. None: another daemon leads.
-    fn lead(pool: &Pool<Self::Db>) -> impl Future<Output = sqlx::Result<Option<Leadership>>> + Send;
+    /// Tries to become the one leader of `work`. None: another daemon leads it.
+    fn lead(pool: &Pool<Self::Db>, work: Lead) -> impl Future<Output = sqlx::Result<Option<Leadership>>> + Send;
 }

@@ -1,11 +1,20 @@
-//! The scheduler's one leader among daemons.
+//! The one leader among daemons, per kind of work: the scheduler, the feed poller.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::store::StoreResult;
 
-/// Leadership of the scheduler. Dropping it gives leadership up.
+/// Work that one daemon at a time does for all of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lead {
+    /// Firing schedules and keeping the delivery queue.
+    Scheduler,
+    /// Polling government feeds.
+    Feeds,
+}
+
+/// Leadership of one kind of work. Dropping it gives leadership up.
 pub struct Leadership {
     pub(super) inner: LeaderHold,
 }
@@ -39,8 +48,8 @@ impl std::fmt::Debug for Leadership {
 
 #[async_trait]
 pub trait LeadershipStore: Send + Sync {
-    /// Tries to become the one daemon that runs the scheduler. None: another daemon leads.
-    async fn try_lead(&self) -> StoreResult<Option<Leadership>>;
+    /// Tries to become the one daemon that does `work`. None: another daemon leads it.
+    async fn try_lead(&self, work: Lead) -> StoreResult<Option<Leadership>>;
 
     /// The leader says it still leads, as `daemon`, at `now`.
     async fn note_leader(&self, daemon: &str, now: DateTime<Utc>) -> StoreResult<()>;

@@ -8,6 +8,7 @@ mod briefs;
 mod deliveries;
 mod dialect;
 mod editions;
+mod feeds;
 mod leadership;
 mod leases;
 mod outcomes;
@@ -37,7 +38,8 @@ pub use answers::{AnswerStore, YouAsked};
 pub use briefs::{BriefStore, StoredBrief};
 pub use deliveries::{DeliveryQuery, DeliveryStore, EditionRates, HourOutcomes};
 pub use editions::EditionStore;
-pub use leadership::{Leadership, LeadershipStore};
+pub use feeds::FeedStore;
+pub use leadership::{Lead, Leadership, LeadershipStore};
 pub use leases::LeaseStore;
 pub use outcomes::OutcomeStore;
 pub use postgres::PgStore;
@@ -139,6 +141,7 @@ pub trait Store:
     + BriefStore
     + ScheduleStore
     + EditionStore
+    + FeedStore
     + LeaseStore
     + OutcomeStore
     + DeliveryStore

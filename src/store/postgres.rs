@@ -9,7 +9,7 @@ use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::{QueryBuilder, Transaction};
 
 use super::dialect::Dialect;
-use super::leadership::{LeaderHold, Leadership};
+use super::leadership::{Lead, LeaderHold, Leadership};
 
 type Db = sqlx::Postgres;
 type ThisStore = PgStore;
@@ -28,6 +28,9 @@ const SEND_WINDOWS_LOCK: i64 = 0x0073_656e_6477_696e;
 /// one deployment (or one test) in a schema keep every other schema's scheduler from ever running.
 /// Two names that hash alike only share a leader, which costs time, never a double send.
 const SCHEDULER_LOCK: i32 = 0x6263_7363;
+
+/// First half of the feed poller leader's advisory lock key ("bcfd"), paired like the scheduler's.
+const FEEDS_LOCK: i32 = 0x6263_6664;
 
 pub struct PgStore {
     pool: PgPool,
@@ -108,10 +111,13 @@ impl Dialect for Postgres {
     /// Leads while a session-level advisory lock is held on a connection of its own, outside the
     /// pool: the lock lives exactly as long as that session, so a daemon that dies (or loses its
     /// network) gives leadership up without anyone cleaning after it.
-    async fn lead(pool: &PgPool) -> sqlx::Result<Option<Leadership>> {
+    async fn lead(pool: &PgPool, work: Lead) -> sqlx::Result<Option<Leadership>> {
         let mut conn = PgConnection::connect_with(&pool.connect_options()).await?;
         let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1, hashtext(COALESCE(current_schema(), '')))")
-            .bind(SCHEDULER_LOCK)
+            .bind(match work {
+                Lead::Scheduler => SCHEDULER_LOCK,
+                Lead::Feeds => FEEDS_LOCK,
+            })
             .fetch_one(&mut conn)
             .await?;
         if got {
@@ -148,6 +154,8 @@ mod common;
 mod deliveries;
 #[path = "sql/editions.rs"]
 mod editions;
+#[path = "sql/feeds.rs"]
+mod feeds;
 #[path = "sql/leadership.rs"]
 mod leadership;
 #[path = "sql/leases.rs"]

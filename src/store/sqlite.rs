@@ -8,7 +8,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use sqlx::{QueryBuilder, Transaction};
 
 use super::dialect::Dialect;
-use super::leadership::{LeaderHold, Leadership};
+use super::leadership::{Lead, LeaderHold, Leadership};
 
 type Db = sqlx::Sqlite;
 type ThisStore = SqliteStore;
@@ -100,7 +100,7 @@ impl Dialect for Sqlite {
     }
 
     /// One process owns a SQLite file, so it leads its scheduler.
-    async fn lead(_pool: &SqlitePool) -> sqlx::Result<Option<Leadership>> {
+    async fn lead(_pool: &SqlitePool, _work: Lead) -> sqlx::Result<Option<Leadership>> {
         Ok(Some(Leadership {
             inner: LeaderHold::Sole,
         }))
@@ -122,6 +122,8 @@ mod common;
 mod deliveries;
 #[path = "sql/editions.rs"]
 mod editions;
+#[path = "sql/feeds.rs"]
+mod feeds;
 #[path = "sql/leadership.rs"]
 mod leadership;
 #[path = "sql/leases.rs"]

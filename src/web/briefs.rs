@@ -29,7 +29,7 @@ impl From<BriefError> for ApiError {
                 error: error @ (LifecycleError::NotAnApprover { .. } | LifecycleError::OwnBrief { .. }),
                 ..
             } => ApiError::forbidden(error.to_string()),
-            e @ (BriefError::Lifecycle { .. } | BriefError::Stale { .. }) => {
+            e @ (BriefError::Lifecycle { .. } | BriefError::Stale { .. } | BriefError::AlreadyTaken(_)) => {
                 ApiError::new(StatusCode::CONFLICT, "conflict", e.to_string()).with_field("status")
             }
             BriefError::Store(e) => e.into(),

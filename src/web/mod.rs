@@ -6,6 +6,7 @@ mod console;
 mod deliveries;
 mod editions;
 mod error;
+mod feeds;
 mod form;
 mod inbound;
 mod influencers;
@@ -67,6 +68,9 @@ pub fn router(state: AppState) -> Router {
         .route("/influencers/{email}/export", get(influencers::export))
         .route("/segments", get(segments::list).post(segments::add))
         .route("/segments/{name}", get(segments::show))
+        .route("/feeds", get(feeds::list).post(feeds::add))
+        .route("/feeds/{name}", axum::routing::delete(feeds::remove))
+        .route("/feeds/{name}/poll", post(feeds::poll))
         .route("/schedules", get(schedules::list).post(schedules::add))
         .route("/schedules/{name}", get(schedules::show))
         .route("/editions", get(editions::list).post(editions::create))

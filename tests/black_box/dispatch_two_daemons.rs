@@ -147,7 +147,7 @@ each_backend! {
                         .await
                         .unwrap(),
                 );
-                let leads = store.try_lead().await.unwrap();
+                let leads = store.try_lead(briefcast::store::Lead::Scheduler).await.unwrap();
                 assert!(leads.is_some(), "the neighbour leads its own schema");
                 Some((other, store, leads))
             }

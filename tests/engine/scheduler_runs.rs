@@ -371,10 +371,10 @@ each_backend! {
 each_backend! {
     with_sql
     async fn one_daemon_leads_the_scheduler_at_a_time(db) {
-        let first = db.store().try_lead().await.unwrap();
+        let first = db.store().try_lead(briefcast::store::Lead::Scheduler).await.unwrap();
         assert!(first.is_some(), "{}", db.name());
         let other = db.second_daemon().await;
-        let second = other.try_lead().await.unwrap();
+        let second = other.try_lead(briefcast::store::Lead::Scheduler).await.unwrap();
         if db.name() == "postgres" {
             assert!(second.is_none(), "two leaders on one PostgreSQL database");
             drop(first);
@@ -383,7 +383,7 @@ each_backend! {
             let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
             let mut took_over = None;
             while took_over.is_none() && tokio::time::Instant::now() < deadline {
-                took_over = other.try_lead().await.unwrap();
+                took_over = other.try_lead(briefcast::store::Lead::Scheduler).await.unwrap();
                 tokio::task::yield_now().await;
             }
             let mut leader = took_over.expect("the second daemon takes over once the first lets go");

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::Row;
 
-use super::common::{DbRow, audit, list_column};
+use super::common::{DbRow, Tx, audit, list_column};
 use super::{D, ThisStore};
 use crate::access::Actor;
 use crate::brief::{Brief, BriefStatus};
@@ -27,35 +27,8 @@ impl BriefStore for ThisStore {
         author: &Actor,
         now: DateTime<Utc>,
     ) -> StoreResult<StoredBrief> {
-        let document = serde_json::to_string(brief).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let found = searchable(brief);
         let mut tx = D::begin_write(&self.pool).await?;
-        let version: i32 = sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) + 1 FROM briefs WHERE slug = $1")
-            .bind(&brief.meta.slug)
-            .fetch_one(&mut *tx)
-            .await?;
-        let id = BriefId(
-            sqlx::query_scalar(
-                "INSERT INTO briefs (slug, version, supersedes_id, status, priority, embargo_at, expires_at, cadences, \
-             languages, document, author, created_at, updated_at) \
-             VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
-            )
-            .bind(&brief.meta.slug)
-            .bind(version)
-            .bind(supersedes_id.map(|b| b.0))
-            .bind(found.priority)
-            .bind(found.embargo)
-            .bind(found.expires)
-            .bind(found.cadences)
-            .bind(found.languages)
-            .bind(&document)
-            .bind(&author.0)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?,
-        );
-        let detail = json!({ "slug": brief.meta.slug, "version": version, "supersedes": supersedes_id });
-        audit(&mut tx, author, "brief.add", &format!("brief:{id}"), detail, now).await?;
+        let id = insert_brief_in(&mut tx, brief, supersedes_id, author, now).await?;
         tx.commit().await?;
         self.brief(id).await?.ok_or_else(|| StoreError::NotFound {
             what: format!("brief {id}"),
@@ -173,6 +146,45 @@ impl BriefStore for ThisStore {
             what: format!("brief {id}"),
         })
     }
+}
+
+/// Inserts a new draft inside `tx`: its version is one more than any brief with its slug.
+pub(super) async fn insert_brief_in(
+    tx: &mut Tx,
+    brief: &Brief,
+    supersedes_id: Option<BriefId>,
+    author: &Actor,
+    now: DateTime<Utc>,
+) -> StoreResult<BriefId> {
+    let document = serde_json::to_string(brief).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let found = searchable(brief);
+    let version: i32 = sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) + 1 FROM briefs WHERE slug = $1")
+        .bind(&brief.meta.slug)
+        .fetch_one(&mut **tx)
+        .await?;
+    let id = BriefId(
+        sqlx::query_scalar(
+            "INSERT INTO briefs (slug, version, supersedes_id, status, priority, embargo_at, expires_at, cadences, \
+             languages, document, author, created_at, updated_at) \
+             VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+        )
+        .bind(&brief.meta.slug)
+        .bind(version)
+        .bind(supersedes_id.map(|b| b.0))
+        .bind(found.priority)
+        .bind(found.embargo)
+        .bind(found.expires)
+        .bind(found.cadences)
+        .bind(found.languages)
+        .bind(&document)
+        .bind(&author.0)
+        .bind(now)
+        .fetch_one(&mut **tx)
+        .await?,
+    );
+    let detail = json!({ "slug": brief.meta.slug, "version": version, "supersedes": supersedes_id });
+    audit(tx, author, "brief.add", &format!("brief:{id}"), detail, now).await?;
+    Ok(id)
 }
 
 fn moved_meanwhile(id: BriefId) -> StoreError {

@@ -8,12 +8,12 @@ use sqlx::Row;
 
 use super::{D, ThisStore};
 use crate::store::dialect::Dialect;
-use crate::store::{Leadership, LeadershipStore, StoreResult};
+use crate::store::{Lead, Leadership, LeadershipStore, StoreResult};
 
 #[async_trait]
 impl LeadershipStore for ThisStore {
-    async fn try_lead(&self) -> StoreResult<Option<Leadership>> {
-        Ok(D::lead(&self.pool).await?)
+    async fn try_lead(&self, work: Lead) -> StoreResult<Option<Leadership>> {
+        Ok(D::lead(&self.pool, work).await?)
     }
 
     async fn note_leader(&self, daemon: &str, now: DateTime<Utc>) -> StoreResult<()> {
