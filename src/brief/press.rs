@@ -136,6 +136,16 @@ pub fn read_feed(xml: &str) -> Result<PressFeed, ParseError> {
             None,
         ));
     }
+    let head: String = xml
+        .trim_start()
+        .chars()
+        .take(15)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if head.starts_with("<!doctype html") || head.starts_with("<html") {
+        // A portal's error or maintenance page, or a feed address that moved to a web page.
+        return Err(refused("the address answered with an HTML page, not a feed", Some(1)));
+    }
     let options = roxmltree::ParsingOptions {
         allow_dtd: false,
         nodes_limit: 200_000,

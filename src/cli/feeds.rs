@@ -85,7 +85,10 @@ pub(super) async fn run(config: &Config, out: Output, command: FeedCommand) -> a
 }
 
 fn when(at: Option<chrono::DateTime<chrono::Utc>>) -> String {
-    at.map_or_else(|| "never".to_string(), |at| at.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+    at.map_or_else(
+        || "never".to_string(),
+        |at| at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+    )
 }
 
 fn print_feed(feed: &StoredFeed) {

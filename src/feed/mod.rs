@@ -96,7 +96,11 @@ impl NewFeed {
             Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(()),
             Ok(url) => Err(FeedInvalid {
                 field: "url",
-                message: format!("`{}` is a {} address; a feed is read over http or https", self.url, url.scheme()),
+                message: format!(
+                    "`{}` is a {} address; a feed is read over http or https",
+                    self.url,
+                    url.scheme()
+                ),
             }),
             Err(e) => Err(FeedInvalid {
                 field: "url",
@@ -158,6 +162,9 @@ pub enum PollRecord {
 pub struct Take {
     pub feed: i64,
     pub key: String,
+    /// Whether taking it counts as an item taken from the feed (an alert's link is only a note
+    /// that its alert is in).
+    pub counts: bool,
 }
 
 impl Take {
@@ -165,6 +172,7 @@ impl Take {
         Take {
             feed,
             key: format!("cap {sender} {identifier}"),
+            counts: true,
         }
     }
 
@@ -173,6 +181,7 @@ impl Take {
         Take {
             feed,
             key: format!("cap-link {link}"),
+            counts: false,
         }
     }
 
@@ -180,6 +189,7 @@ impl Take {
         Take {
             feed,
             key: format!("item {feed_url} {guid}"),
+            counts: true,
         }
     }
 }

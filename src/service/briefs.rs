@@ -10,8 +10,8 @@ use crate::brief::{
     self, Brief, BriefFormat, BriefStatus, Counter, LifecycleError, ParseError, Problem, counters, validate,
 };
 use crate::edition::{BriefId, EditionKind};
-use crate::feed::Take;
 use crate::edition::{EditionBrief, NewEdition, Recipients};
+use crate::feed::Take;
 use crate::language::Language;
 use crate::pack::{Content, LanguagePolicy, Preview, Recipient, RenderError};
 use crate::store::{Store, StoreError, StoredBrief};

@@ -57,7 +57,12 @@ pub struct TakenItem {
     pub notes: Vec<String>,
 }
 
-pub async fn add(store: &dyn Store, caller: &Caller, new: NewFeed, now: DateTime<Utc>) -> Result<StoredFeed, FeedError> {
+pub async fn add(
+    store: &dyn Store,
+    caller: &Caller,
+    new: NewFeed,
+    now: DateTime<Utc>,
+) -> Result<StoredFeed, FeedError> {
     caller.must_coordinate()?;
     new.check()?;
     Ok(store.add_feed(&new, &caller.actor, now).await?)

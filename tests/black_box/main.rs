@@ -18,6 +18,7 @@ mod dispatch_crash;
 mod dispatch_faults;
 mod dispatch_two_daemons;
 mod edition_e2e;
+mod feeds;
 mod questions_api;
 mod questions_cli;
 mod readme;

@@ -9,7 +9,7 @@ use serde_json::json;
 use sqlx::Row;
 
 use super::briefs::insert_brief_in;
-use super::common::{DbRow, audit};
+use super::common::{DbRow, Tx, audit};
 use super::{D, ThisStore};
 use crate::access::Actor;
 use crate::brief::Brief;
@@ -168,10 +168,7 @@ impl FeedStore for ThisStore {
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("UPDATE feeds SET items_taken = items_taken + 1 WHERE id = $1")
-            .bind(take.feed)
-            .execute(&mut *tx)
-            .await?;
+        count_taken(&mut tx, take).await?;
         tx.commit().await?;
         Ok(Some(self.brief(id).await?.ok_or_else(|| StoreError::NotFound {
             what: format!("brief {id}"),
@@ -179,6 +176,7 @@ impl FeedStore for ThisStore {
     }
 
     async fn mark_taken(&self, take: &Take, brief: Option<BriefId>, now: DateTime<Utc>) -> StoreResult<bool> {
+        let mut tx = D::begin_write(&self.pool).await?;
         let marked = sqlx::query(
             "INSERT INTO feed_items (key, feed_id, brief_id, taken_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (key) DO NOTHING",
@@ -187,9 +185,23 @@ impl FeedStore for ThisStore {
         .bind(take.feed)
         .bind(brief.map(|b| b.0))
         .bind(now)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
+        if marked == 1 {
+            count_taken(&mut tx, take).await?;
+        }
+        tx.commit().await?;
         Ok(marked == 1)
     }
+}
+
+async fn count_taken(tx: &mut Tx, take: &Take) -> StoreResult<()> {
+    if take.counts {
+        sqlx::query("UPDATE feeds SET items_taken = items_taken + 1 WHERE id = $1")
+            .bind(take.feed)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }
