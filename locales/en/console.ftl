@@ -678,3 +678,17 @@ cap-type-alert = alert
 cap-type-update = update
 cap-type-cancel = cancellation
 brief-no-text-problems = No problems in its text.
+ops-feeds = Government feeds
+ops-no-feeds = No feeds yet: a coordinator adds one with `briefcast feeds add NAME URL --kind cap|rss`.
+ops-feed-name = Feed
+ops-feed-kind-cap = CAP alerts
+ops-feed-kind-rss = press releases
+ops-feed-last-poll = Last poll
+ops-feed-last-success = Last success
+ops-feed-taken = Items taken
+ops-feed-error = Last error
+ops-feed-never = never
+ops-feed-failures = { $count ->
+    [one] Failed once:
+   *[other] Failed { $count } times in a row:
+}

@@ -678,3 +678,17 @@ cap-type-alert = varoitus
 cap-type-update = päivitys
 cap-type-cancel = peruutus
 brief-no-text-problems = Tekstissä ei ole ongelmia.
+ops-feeds = Viranomaisten syötteet
+ops-no-feeds = Ei vielä syötteitä: koordinaattori lisää syötteen komennolla `briefcast feeds add NIMI URL --kind cap|rss`.
+ops-feed-name = Syöte
+ops-feed-kind-cap = CAP-varoitukset
+ops-feed-kind-rss = tiedotteet
+ops-feed-last-poll = Viimeksi luettu
+ops-feed-last-success = Viimeksi onnistunut
+ops-feed-taken = Otettu luonnoksiksi
+ops-feed-error = Viimeisin virhe
+ops-feed-never = ei koskaan
+ops-feed-failures = { $count ->
+    [one] Epäonnistui kerran:
+   *[other] Epäonnistui { $count } kertaa peräkkäin:
+}

@@ -672,3 +672,17 @@ cap-type-alert = varning
 cap-type-update = uppdatering
 cap-type-cancel = annullering
 brief-no-text-problems = Inga problem i texten.
+ops-feeds = Myndigheternas flöden
+ops-no-feeds = Inga flöden ännu: en koordinator lägger till ett med `briefcast feeds add NAMN URL --kind cap|rss`.
+ops-feed-name = Flöde
+ops-feed-kind-cap = CAP-varningar
+ops-feed-kind-rss = pressmeddelanden
+ops-feed-last-poll = Senast läst
+ops-feed-last-success = Senast lyckad
+ops-feed-taken = Tagna som utkast
+ops-feed-error = Senaste fel
+ops-feed-never = aldrig
+ops-feed-failures = { $count ->
+    [one] Misslyckades en gång:
+   *[other] Misslyckades { $count } gånger i rad:
+}

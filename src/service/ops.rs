@@ -31,6 +31,8 @@ pub struct Overview {
     pub queue: Vec<(DeliveryStatus, u64)>,
     pub hours: Vec<HourOutcomes>,
     pub editions: Vec<EditionRates>,
+    /// Government feeds with what their last polls found.
+    pub feeds: Vec<crate::feed::StoredFeed>,
 }
 
 pub async fn overview(store: &dyn Store, caller: &Caller, now: DateTime<Utc>) -> Result<Overview, OpsError> {
@@ -44,6 +46,7 @@ pub async fn overview(store: &dyn Store, caller: &Caller, now: DateTime<Utc>) ->
             queue: Vec::new(),
             hours: Vec::new(),
             editions: Vec::new(),
+            feeds: Vec::new(),
         });
     }
     Ok(Overview {
@@ -53,5 +56,6 @@ pub async fn overview(store: &dyn Store, caller: &Caller, now: DateTime<Utc>) ->
         queue: store.delivery_counts().await?,
         hours: store.outcomes_by_hour(now, HOURS).await?,
         editions: store.edition_rates(EDITIONS).await?,
+        feeds: store.feeds().await?,
     })
 }

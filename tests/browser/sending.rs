@@ -400,6 +400,23 @@ async fn a_bounce_storm_pauses_an_edition_which_says_why_and_waits_for_an_approv
     click(&client, "#change-confirm").await;
     wait_for_text(&client, "p.notice", "The edition is sending again.").await;
 
+    // A feed whose server answered 503 on its last poll.
+    let feed = briefcast::feed::NewFeed {
+        name: "fmi-warnings".into(),
+        url: "https://alerts.fmi.fi/cap/feed/rss_fi-FI.rss".into(),
+        kind: briefcast::feed::FeedKind::Cap,
+    };
+    let stored = app
+        .store
+        .add_feed(&feed, &briefcast::access::Actor::cli(), app.clock.now())
+        .await
+        .unwrap();
+    let failed = briefcast::feed::PollRecord::Failed("the server answered HTTP 503 Service Unavailable".into());
+    app.store
+        .record_poll(stored.id, &failed, app.clock.now())
+        .await
+        .unwrap();
+
     // The ops view draws the storm against the lines, and an approver revokes a token there.
     client.goto(&app.url("/ops")).await.unwrap();
     let page = wait_for_text(&client, "#health-database", "answers").await;
@@ -423,6 +440,17 @@ async fn a_bounce_storm_pauses_an_edition_which_says_why_and_waits_for_an_approv
             .find(fantoccini::Locator::Css("svg.chart rect.bounced"))
             .await
             .is_ok()
+    );
+    let feeds = client
+        .find(fantoccini::Locator::Id("feeds"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        feeds.contains("fmi-warnings") && feeds.contains("Failed once:") && feeds.contains("HTTP 503"),
+        "the failing feed is shown with its error: {feeds}"
     );
     accessible(&client, &tools, "ops view").await;
     screenshots(&client, "ops").await;

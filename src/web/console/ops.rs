@@ -263,6 +263,22 @@ pub async fn page(State(state): State<AppState>, signed: Signed, Query(p): Query
         })
         .collect();
     let rates_height = (overview.editions.len().max(1) as f64) * ROW_H + 24.0;
+    let feeds: Vec<serde_json::Value> = overview
+        .feeds
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "name": f.name,
+                "kind": page.t(&format!("ops-feed-kind-{}", f.kind)),
+                "url": f.url,
+                "last_poll": f.last_poll_at.map(|at| format_datetime(language, at)),
+                "last_success": f.last_success_at.map(|at| format_datetime(language, at)),
+                "error": f.last_error,
+                "failures": f.failures,
+                "taken": format_number(language, f.items_taken),
+            })
+        })
+        .collect();
     let approves = signed.session.account.role == crate::access::Role::Approver;
     let tokens = match approves {
         true => match crate::service::tokens::list(state.store.as_ref(), &signed.session.caller).await {
@@ -312,6 +328,7 @@ pub async fn page(State(state): State<AppState>, signed: Signed, Query(p): Query
             },
             "approves": approves,
             "tokens": tokens,
+            "feeds": feeds,
             "now": format_datetime(language, now),
         }),
     )
