@@ -63,7 +63,9 @@ fn what_is_not_a_feed_is_refused_with_why() {
     let html = read_feed("<html><body>Service unavailable</body></html>")
         .unwrap_err()
         .to_string();
-    assert!(html.contains("neither an RSS 2.0"), "{html}");
+    assert!(html.contains("an HTML page, not a feed"), "{html}");
+    let other = read_feed("<opml version=\"2.0\"/>").unwrap_err().to_string();
+    assert!(other.contains("neither an RSS 2.0"), "{other}");
     let dtd = read_feed("<!DOCTYPE rss [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><rss/>").unwrap_err();
     assert!(dtd.to_string().contains("not a well-formed feed"), "{dtd}");
 }
