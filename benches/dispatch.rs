@@ -9,7 +9,8 @@
 //! `BRIEFCAST_BENCH_CONCURRENCY` and `BRIEFCAST_BENCH_LANES` the dispatcher's pace (default the
 //! daemon's: 200, 16 and 2).
 //!
-//! `BRIEFCAST_BENCH_DKIM_KEY` names a PEM key (RSA or Ed25519) to sign every message with.
+//! `BRIEFCAST_BENCH_DKIM_KEY` names PEM keys (RSA or Ed25519, comma-separated) that each sign
+//! every message; the bench then also prints this machine's own signing rate per core for each.
 //! `BRIEFCAST_BENCH_ONLY=sqlite` or `=postgres` measures one backend.
 //!
 //! `cargo bench --bench dispatch` sends to 100,000 and then 1,000,000 recipients per backend;
@@ -27,7 +28,7 @@ use briefcast::brief::{Brief, BriefStatus};
 use briefcast::clock::{Clock, SystemClock};
 use briefcast::config::MissingLanguage;
 use briefcast::dispatch::dispatcher::{Dispatcher, EditionCache, Pace};
-use briefcast::dispatch::message::{DkimSigner, Letterhead, OutgoingMessage};
+use briefcast::dispatch::message::{DkimKey, DkimSigner, Letterhead, OutgoingMessage};
 use briefcast::dispatch::transport::{SendError, SendReceipt, Transport, transport_from_url};
 use briefcast::edition::EditionKind;
 use briefcast::edition::{EditionBrief, NewEdition, Recipients};
@@ -104,11 +105,45 @@ fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
-/// A DKIM signer from the PEM file named by `BRIEFCAST_BENCH_DKIM_KEY`, to measure signing.
+/// The DKIM keys named by `BRIEFCAST_BENCH_DKIM_KEY`, to measure signing.
+fn dkim_keys() -> Vec<DkimKey> {
+    let Ok(paths) = std::env::var("BRIEFCAST_BENCH_DKIM_KEY") else {
+        return Vec::new();
+    };
+    paths
+        .split(',')
+        .filter(|p| !p.trim().is_empty())
+        .enumerate()
+        .map(|(i, path)| {
+            let pem = std::fs::read_to_string(path.trim()).expect("BRIEFCAST_BENCH_DKIM_KEY names readable PEM files");
+            DkimKey::from_pem(&format!("bench{i}"), "example.fi", &pem).expect("a DKIM key")
+        })
+        .collect()
+}
+
 fn dkim() -> Option<DkimSigner> {
-    let path = std::env::var("BRIEFCAST_BENCH_DKIM_KEY").ok()?;
-    let pem = std::fs::read_to_string(&path).expect("BRIEFCAST_BENCH_DKIM_KEY names a readable PEM file");
-    Some(DkimSigner::from_pem("bench", "example.fi", &pem).expect("a DKIM key"))
+    let keys = dkim_keys();
+    (!keys.is_empty()).then(|| DkimSigner::new(keys))
+}
+
+/// Signatures per second on one core for each key alone, over a message of `size` bytes: the
+/// ceiling of a signed send on this machine, to hold the dispatch rate against.
+fn signing_ceiling(size: usize) {
+    let message = format!("From: a@example.fi\r\nSubject: x\r\n\r\n{}\r\n", "x".repeat(size));
+    for key in dkim_keys() {
+        let algorithm = key.algorithm();
+        let signer = DkimSigner::new(vec![key]);
+        let started = Instant::now();
+        let mut n = 0u32;
+        while started.elapsed().as_millis() < 1000 {
+            signer.sign(message.as_bytes()).expect("signing");
+            n += 1;
+        }
+        println!(
+            "signing alone, one core: {algorithm}: {:.0} messages/s",
+            f64::from(n) / started.elapsed().as_secs_f64()
+        );
+    }
 }
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
@@ -255,6 +290,9 @@ async fn main() {
         pace.lanes,
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
+
+    // Messages of the edition's size (about 9 KB), signed alone, for the ceiling.
+    signing_ceiling(9_000);
 
     let only: Option<String> = std::env::var("BRIEFCAST_BENCH_ONLY").ok();
     let runs = |backend: &str| only.as_deref().is_none_or(|o| o == backend);

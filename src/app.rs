@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::dispatch::dispatcher::{Dispatcher, EditionCache, Pace};
-use crate::dispatch::message::{DkimSigner, Letterhead};
+use crate::dispatch::message::{DkimKey, DkimSigner, Letterhead};
 use crate::dispatch::transport::{Transport, transport_from_url};
 use crate::inbound::imap::MailboxUrl;
 use crate::intake::{self, ReplyTokens};
@@ -236,10 +236,22 @@ fn spawn_inbound(
 /// The DKIM signer the configuration asks for, if any. The domain defaults to the sender's, the
 /// one receivers align the signature with (DMARC).
 fn dkim(config: &Config) -> anyhow::Result<Option<DkimSigner>> {
-    let Some(path) = &config.dkim_key_file else {
-        return Ok(None);
-    };
-    let pem = std::fs::read_to_string(path).with_context(|| format!("dkim_key_file: reading {}", path.display()))?;
+    let keys = dkim_keys(config)?;
+    Ok((!keys.is_empty()).then(|| DkimSigner::new(keys)))
+}
+
+/// The DKIM keys configured, each with its selector: `dkim_key_file` and `dkim_selector` are
+/// lists in the same order (one key with the default selector needs no selector).
+pub fn dkim_keys(config: &Config) -> anyhow::Result<Vec<DkimKey>> {
+    if config.dkim_key_file.is_empty() {
+        return Ok(Vec::new());
+    }
+    anyhow::ensure!(
+        config.dkim_key_file.len() == config.dkim_selector.len(),
+        "dkim_selector: {} selector(s) for {} key(s) in dkim_key_file; give one per key, in the same order",
+        config.dkim_selector.len(),
+        config.dkim_key_file.len()
+    );
     let domain = match &config.dkim_domain {
         Some(domain) => domain.clone(),
         None => config
@@ -249,7 +261,14 @@ fn dkim(config: &Config) -> anyhow::Result<Option<DkimSigner>> {
             .filter(|d| !d.is_empty())
             .context("dkim_domain is unset and `from` has no domain to sign for")?,
     };
-    let signer = DkimSigner::from_pem(&config.dkim_selector, &domain, &pem)
-        .with_context(|| format!("dkim_key_file: {}", path.display()))?;
-    Ok(Some(signer))
+    config
+        .dkim_key_file
+        .iter()
+        .zip(&config.dkim_selector)
+        .map(|(path, selector)| {
+            let pem =
+                std::fs::read_to_string(path).with_context(|| format!("dkim_key_file: reading {}", path.display()))?;
+            DkimKey::from_pem(selector, &domain, &pem).with_context(|| format!("dkim_key_file: {}", path.display()))
+        })
+        .collect()
 }

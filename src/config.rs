@@ -171,10 +171,10 @@ settings! {
         pub send_rate_per_second: u64 = DefaultValue::Text("0"), Public, rate;
         /// most messages per hour through the transport, across all daemons; 0: no limit
         pub send_rate_per_hour: u64 = DefaultValue::Text("0"), Public, rate;
-        /// PEM private key (RSA or Ed25519) that DKIM-signs every message; unset: unsigned
-        pub dkim_key_file: Option<PathBuf> = DefaultValue::Unset, Public, optional_path;
-        /// DKIM selector, published as SELECTOR._domainkey.DOMAIN
-        pub dkim_selector: String = DefaultValue::Text("briefcast"), Public, text;
+        /// PEM private keys (RSA 2048+ or Ed25519) that each DKIM-sign every message, e.g. ["rsa.pem", "ed25519.pem"]; unset: unsigned
+        pub dkim_key_file: Vec<PathBuf> = DefaultValue::Text(""), Public, paths;
+        /// DKIM selectors, one per key in the same order, each published as SELECTOR._domainkey.DOMAIN
+        pub dkim_selector: Vec<String> = DefaultValue::Text("briefcast"), Public, words;
         /// DKIM signing domain; unset: the domain of `from`
         pub dkim_domain: Option<String> = DefaultValue::Unset, Public, optional;
         /// domain of the questions+TOKEN@ and bounces+TOKEN@ addresses
@@ -462,8 +462,18 @@ fn path(value: &str) -> Result<PathBuf, String> {
     Ok(PathBuf::from(value))
 }
 
-fn optional_path(value: &str) -> Result<Option<PathBuf>, String> {
-    Ok(optional(value)?.map(PathBuf::from))
+/// A list: an array in the file, comma-separated in the environment.
+fn words(value: &str) -> Result<Vec<String>, String> {
+    Ok(value
+        .split(',')
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect())
+}
+
+fn paths(value: &str) -> Result<Vec<PathBuf>, String> {
+    Ok(words(value)?.into_iter().map(PathBuf::from).collect())
 }
 
 fn socket_addr(value: &str) -> Result<SocketAddr, String> {
@@ -666,6 +676,7 @@ mod tests {
                 "pause_bounce_percent" | "pause_bounce_sample" | "pause_policy_refusals" => "3",
                 "require_totp" => "approver,ops",
                 "session_idle_timeout" | "session_max_age" => "1h",
+                "feed_poll_interval" | "feed_timeout" => "30s",
                 _ => "x",
             };
             let c = Config::from_sources(None, env(&[(&var, value)]));

@@ -9,6 +9,7 @@ macro_rules! outln {
 
 mod briefs;
 mod deliveries;
+mod dkim;
 mod editions;
 mod feeds;
 mod questions;
@@ -74,6 +75,9 @@ enum Command {
     /// Briefs: add, list, show, edit, approve, withdraw, correct, preview
     #[command(subcommand)]
     Brief(briefs::BriefCommand),
+    /// DKIM: the DNS records to publish for the configured keys, checked against DNS
+    #[command(subcommand)]
+    Dkim(dkim::DkimCommand),
     /// Government feeds (CAP alerts, press releases): add, list, remove, poll
     #[command(subcommand)]
     Feeds(feeds::FeedCommand),
@@ -285,6 +289,7 @@ impl Cli {
             Command::Segments(command) => segments(&config, out, command).await,
             Command::Schedules(command) => schedules::run(&config, out, command).await,
             Command::Feeds(command) => feeds::run(&config, out, command).await,
+            Command::Dkim(command) => dkim::run(&config, out, command).await,
             Command::Edition(command) => editions::run(&config, out, command).await,
             Command::Deliveries(args) => deliveries::run(&config, out, args).await,
             Command::Questions(args) => questions::run(&config, out.json, args).await,
