@@ -16,7 +16,7 @@ fallback-note = This brief is not yet available in English, so here it is in { $
     }.
 brief-from = From: { $source }
 brief-contact = More information: { $contact }
-valid-until = Valid until { $date }.
+valid-until = Valid until { $date } Finnish time.
 key-messages = Key messages
 do-heading = Do
 dont-heading = Don't
@@ -35,7 +35,11 @@ questions-received = Since the last edition you have sent us { $count ->
         [one] { $formatted } question
        *[other] { $formatted } questions
     }.
-reply-to-ask = Any questions? Reply to this email or write to { $address } and we will pass them on to the authorities.
+ask-heading = Questions?
+ask-reply = Reply to this email with your question. We pass it on to the authorities and answer in a coming edition.
+ask-link = Write your question
+copy-from = ----- copy from here -----
+copy-to = ----- to here -----
 footer-why = You are receiving this because you subscribed to official briefings for influencers.
 unsubscribe = Unsubscribe
 preferences = Change language or frequency

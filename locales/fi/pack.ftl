@@ -16,7 +16,7 @@ fallback-note = Tiedote ei ole vielä saatavilla suomeksi, joten se on alla { $f
     }.
 brief-from = Lähettäjä: { $source }
 brief-contact = Lisätietoja: { $contact }
-valid-until = Voimassa { $date } asti.
+valid-until = Voimassa { $date } (Suomen aikaa) asti.
 key-messages = Ydinviestit
 do-heading = Tee näin
 dont-heading = Älä tee näin
@@ -35,7 +35,11 @@ questions-received = Edellisen tiedotteen jälkeen teiltä on tullut { $count ->
         [one] { $formatted } kysymys
        *[other] { $formatted } kysymystä
     }.
-reply-to-ask = Onko sinulla kysyttävää? Vastaa tähän viestiin tai kirjoita osoitteeseen { $address }, niin välitämme kysymyksesi viranomaisille.
+ask-heading = Kysyttävää?
+ask-reply = Vastaa tähän viestiin ja kirjoita kysymyksesi. Välitämme sen viranomaisille ja vastaamme tulevassa tiedotteessa.
+ask-link = Kirjoita kysymyksesi
+copy-from = ----- kopioi tästä -----
+copy-to = ----- tähän asti -----
 footer-why = Saat tämän viestin, koska olet tilannut viranomaisten tiedotteet vaikuttajille.
 unsubscribe = Peru tilaus
 preferences = Vaihda kieltä tai tilaustiheyttä

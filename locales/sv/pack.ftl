@@ -16,7 +16,7 @@ fallback-note = Meddelandet finns ännu inte på svenska, så här kommer det p�
     }.
 brief-from = Avsändare: { $source }
 brief-contact = Mer information: { $contact }
-valid-until = Gäller till { $date }.
+valid-until = Gäller till { $date } (finsk tid).
 key-messages = Huvudbudskap
 do-heading = Gör så här
 dont-heading = Undvik det här
@@ -35,7 +35,11 @@ questions-received = Sedan förra brevet har vi fått { $count ->
         [one] { $formatted } fråga
        *[other] { $formatted } frågor
     } från er.
-reply-to-ask = Har du frågor? Svara på det här meddelandet eller skriv till { $address }, så för vi dem vidare till myndigheterna.
+ask-heading = Frågor?
+ask-reply = Svara på det här meddelandet med din fråga. Vi för den vidare till myndigheterna och svarar i ett kommande utskick.
+ask-link = Skriv din fråga
+copy-from = ----- kopiera härifrån -----
+copy-to = ----- hit -----
 footer-why = Du får det här meddelandet eftersom du prenumererar på myndigheternas infobrev till influencers.
 unsubscribe = Avsluta prenumerationen
 preferences = Byt språk eller hur ofta du får brevet

@@ -73,7 +73,11 @@ pub const MESSAGE_IDS: &[&str] = &[
     "youtube-description",
     "x-post",
     "questions-received",
-    "reply-to-ask",
+    "ask-heading",
+    "ask-reply",
+    "ask-link",
+    "copy-from",
+    "copy-to",
     "footer-why",
     "unsubscribe",
     "preferences",
@@ -718,6 +722,11 @@ pub const CONSOLE_IDS: &[&str] = &[
 
 /// The messages without arguments: templates get them as labels.
 pub(crate) const LABEL_IDS: &[&str] = &[
+    "ask-heading",
+    "ask-reply",
+    "ask-link",
+    "copy-from",
+    "copy-to",
     "you-asked-heading",
     "you-asked-link",
     "toc-heading",

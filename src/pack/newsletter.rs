@@ -143,7 +143,11 @@ struct EditionView {
     briefs: Vec<BriefView>,
     questions_line: Option<String>,
     you_asked: Vec<AskedView>,
-    reply_line: String,
+    /// `mailto:` the reader's own question address: the link, never shown as text (a
+    /// 40-character token address is unreadable and overflows a phone's width).
+    ask_href: String,
+    /// The first brief's summary, shown by inboxes beside the subject.
+    preheader: String,
     unsubscribe_url: String,
     preferences_url: String,
     t: std::collections::BTreeMap<String, String>,
@@ -235,6 +239,7 @@ pub fn compose(
                 .map(|name| strings.get_with(language, "you-asked-by", &[("name", FluentValue::from(name.as_str()))])),
         })
         .collect();
+    let preheader = briefs.first().map(|b| preheader(&b.summary)).unwrap_or_default();
     let view = EditionView {
         lang: language.code(),
         subject: subject.clone(),
@@ -244,13 +249,14 @@ pub fn compose(
         briefs,
         questions_line,
         you_asked,
-        reply_line: strings.get_with(language, "reply-to-ask", &[("address", FluentValue::from(slot('R')))]),
+        ask_href: format!("mailto:{}", slot('R')),
+        preheader,
         unsubscribe_url: slot('U'),
         preferences_url: slot('P'),
         t: labels(strings, language),
     };
     let context = Value::from(Serde(&view));
-    let html = content.templates.render("edition.html", &context)?;
+    let html = inline_styles(&content.templates.render("edition.html", &context)?)?;
     let text = content.templates.render("edition.txt", &context)?;
     let greeting_named = strings.get_with(language, "greeting-named", &[("name", FluentValue::from(slot('N')))]);
     let greeting = strings.get(language, "greeting");
@@ -273,6 +279,43 @@ pub fn compose_all(
         .into_iter()
         .map(|l| compose(content, edition, l, policy))
         .collect()
+}
+
+/// The stylesheet copied onto each element it applies to: Gmail's app for other accounts and
+/// several Outlooks drop `<style>`, and the email must still read well there. The block stays
+/// for what only it can say (dark mode). Done once per language, before the readers' details
+/// are spliced in.
+fn inline_styles(html: &str) -> Result<String, RenderError> {
+    css_inline::CSSInliner::options()
+        .keep_style_tags(true)
+        .build()
+        .inline(html)
+        // A part ends with a line break, as the template's did: quoted-printable ends cleanly.
+        .map(|inlined| {
+            if inlined.ends_with('\n') {
+                inlined
+            } else {
+                inlined + "\n"
+            }
+        })
+        .map_err(|e| RenderError {
+            template: "edition.html".into(),
+            line: None,
+            message: format!("inlining its styles: {e}"),
+        })
+}
+
+/// An inbox preview: the summary cut at a word within 140 characters.
+fn preheader(summary: &str) -> String {
+    const MOST: usize = 140;
+    if summary.chars().count() <= MOST {
+        return summary.to_string();
+    }
+    let cut: String = summary.chars().take(MOST).collect();
+    match cut.rfind(' ') {
+        Some(at) => format!("{}…", cut[..at].trim_end()),
+        None => format!("{cut}…"),
+    }
 }
 
 fn subject(content: &Content, language: Language, briefs: &[BriefView], heading: &str) -> String {

@@ -184,6 +184,11 @@ impl Templates {
             .build()
             .expect("default delimiters are valid");
         env.set_syntax(syntax);
+        // A ready-to-post text's lines, each followed by <br> in HTML: a <pre> would not wrap in
+        // a mail app that drops the styles.
+        env.add_filter("lines", |text: String| {
+            text.split('\n').map(str::to_string).collect::<Vec<_>>()
+        });
         for (name, path, text) in sources {
             env.add_template_owned(name, text).map_err(|e| ContentError::Syntax {
                 path,

@@ -69,7 +69,7 @@ pub(crate) struct BriefView {
     pub urgent: bool,
     pub correction: bool,
     pub fallback_note: Option<String>,
-    summary: String,
+    pub summary: String,
     from_line: String,
     contact_line: Option<String>,
     valid_until_line: Option<String>,

@@ -12,5 +12,6 @@
 mod common;
 
 mod console;
+mod email;
 mod sending;
 mod support;

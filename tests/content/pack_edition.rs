@@ -226,7 +226,8 @@ fn encoded_parts_decode_to_what_the_reader_sees() {
                         "{language} {part}: a bare line break"
                     );
                 }
-                let decoded = quoted_printable::decode(sent, quoted_printable::ParseMode::Strict).unwrap();
+                let decoded = quoted_printable::decode(sent, quoted_printable::ParseMode::Strict)
+                    .unwrap_or_else(|e| panic!("{language} {part} for {name:?}: {e:?} in\n{sent}"));
                 let decoded = String::from_utf8(decoded).unwrap();
                 assert_eq!(decoded, seen.replace('\n', "\r\n"), "{language} {part} for {name:?}");
             }

@@ -24,7 +24,7 @@ fn a_preview_writes_html_text_and_snippets_and_reports_problems() {
         .collect();
     assert_eq!(names, ["pack.html", "pack.txt", "snippets.json", "preview.json"]);
     let html = std::fs::read_to_string(dir.path().join("pack.html")).unwrap();
-    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"sv\">"));
+    assert!(html.starts_with("<!DOCTYPE html><html lang=\"sv\">"));
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("preview.json")).unwrap()).unwrap();
     assert_eq!(json["subject"], "Förbered dig på stormen: klara dig hemma i 72 timmar");
