@@ -43,8 +43,7 @@ impl App {
     ) -> anyhow::Result<App> {
         // Templates and strings are checked before anything else starts, so a broken template
         // stops the daemon here with its file and line, never in the middle of a send.
-        let content =
-            Content::load(&config.content_dir, &config.locales_dir).context("loading templates and strings")?;
+        let content = Content::configured(&config).context("loading templates and strings")?;
         let secret = config.link_secret()?;
         let tokens = Arc::new(TokenKey::new(&secret));
         let outbox = config.data_dir.join("outbox");
@@ -75,7 +74,8 @@ impl App {
             TokenKey::new(&secret),
             dkim(&config)?,
         )
-        .context("setting up outgoing messages")?;
+        .context("setting up outgoing messages")?
+        .with_senders(content.sender.clone());
         let state = AppState {
             store,
             config: Arc::new(config),

@@ -161,6 +161,12 @@ settings! {
     Mail {
         /// sender of editions
         pub from: String = DefaultValue::Text("briefcast <news@localhost>"), Public, text;
+        /// the sender's name for Finnish readers, in From and atop every email, e.g. Valtioneuvoston kanslia; unset: the name in `from`
+        pub sender_name_fi: Option<String> = DefaultValue::Unset, Public, optional;
+        /// the sender's name for Swedish readers, e.g. Statsrådets kansli; unset: the name in `from`
+        pub sender_name_sv: Option<String> = DefaultValue::Unset, Public, optional;
+        /// the sender's name for English readers, e.g. Prime Minister's Office; unset: the name in `from`
+        pub sender_name_en: Option<String> = DefaultValue::Unset, Public, optional;
         /// smtp://, smtp+starttls:// or smtps://user:pass@host:port; unset: outbox folder
         pub smtp_url: Option<String> = DefaultValue::Unset, InUrl, optional;
         /// HTTP mail API endpoint taking a JSON POST per message; unset: SMTP or the outbox

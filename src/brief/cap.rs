@@ -220,6 +220,7 @@ fn block_of(info: Node) -> LanguageBlock {
     LanguageBlock {
         title: headline.clone(),
         summary: description,
+        source: text_of(info, "senderName"),
         key_messages: key_messages.clone(),
         facts,
         instagram: Some(Instagram {

@@ -116,6 +116,10 @@ pub struct LanguageBlock {
     pub title: String,
     #[serde(default)]
     pub summary: String,
+    /// Who issued the brief, as readers of this language know them ("Valtioneuvoston kanslia");
+    /// none: `meta.source`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     #[serde(default)]
     pub key_messages: Vec<String>,
     #[serde(default, rename = "do")]

@@ -122,7 +122,7 @@ fn print_checked(out: &Output, checked: &Checked) {
 
 pub async fn run(config: &Config, out: Output, command: BriefCommand) -> anyhow::Result<()> {
     let store = open_store(config).await?;
-    let content = Content::load(&config.content_dir, &config.locales_dir).context("loading templates and strings")?;
+    let content = Content::configured(config).context("loading templates and strings")?;
     let now = SystemClock.now();
     let (store, caller) = (store.as_ref(), Caller::cli());
     match command {

@@ -67,8 +67,7 @@ pub(super) async fn run(config: &Config, out: Output, command: FeedCommand) -> a
             }
         }
         FeedCommand::Poll { name } => {
-            let content =
-                Content::load(&config.content_dir, &config.locales_dir).context("loading templates and strings")?;
+            let content = Content::configured(config).context("loading templates and strings")?;
             let fetcher = Fetcher::from_config(config)?;
             let report = feeds::poll(store, &content, &fetcher, &caller, &name, now).await?;
             if out.json {

@@ -13,6 +13,7 @@ pub use super::dkim::{DkimError, DkimKey, DkimSigner};
 use crate::audience::EmailAddress;
 use crate::ids::{DeliveryId, EditionId};
 use crate::language::Language;
+use crate::pack::SenderNames;
 use crate::token::{Purpose, TokenKey};
 
 /// The SMTP envelope: where DSNs go (`MAIL FROM`, RFC 5321 reverse-path) and who receives it.
@@ -104,6 +105,8 @@ pub struct Letterhead {
     public_url: String,
     key: TokenKey,
     dkim: Option<DkimSigner>,
+    /// The name `From` shows, per reader's language; none: the name in `from`.
+    senders: Option<SenderNames>,
 }
 
 impl Letterhead {
@@ -126,10 +129,19 @@ impl Letterhead {
             public_url: public_url.trim_end_matches('/').to_string(),
             key,
             dkim,
+            senders: None,
         };
         // Fail at start-up, not at the first send, when the reply domain cannot form an address.
         letterhead.address(Purpose::Reply, DeliveryId(1), "reply_domain")?;
         Ok(letterhead)
+    }
+
+    /// `From` named for each reader in their language.
+    pub fn with_senders(self, senders: SenderNames) -> Letterhead {
+        Letterhead {
+            senders: Some(senders),
+            ..self
+        }
     }
 
     /// The one-click page for `delivery_id`, as the body links it and `List-Unsubscribe` names it.
@@ -204,7 +216,10 @@ impl Letterhead {
         );
 
         let message = Message::builder()
-            .from(self.from.clone())
+            .from(match &self.senders {
+                Some(senders) => Mailbox::new(Some(senders.get(letter.language).to_string()), self.from.email.clone()),
+                None => self.from.clone(),
+            })
             .to(to)
             .reply_to(reply_to)
             .subject(letter.subject)
@@ -362,6 +377,24 @@ mod tests {
 
     fn aino() -> EmailAddress {
         EmailAddress::parse("aino.virtanen@example.com").unwrap()
+    }
+
+    #[test]
+    fn from_names_the_sender_as_the_readers_language_knows_it() {
+        let named = letterhead(None).with_senders(crate::pack::SenderNames::same("Statsrådets kansli"));
+        let out = compose(&named, &aino());
+        let parsed = MessageParser::default().parse(&out.bytes).unwrap();
+        let from = parsed.from().and_then(|f| f.first()).unwrap();
+        assert_eq!(from.name(), Some("Statsrådets kansli"));
+        assert_eq!(from.address(), Some("news@vnk.example.fi"));
+        let unnamed = MessageParser::default()
+            .parse(&compose(&letterhead(None), &aino()).bytes)
+            .unwrap()
+            .from()
+            .and_then(|f| f.first())
+            .and_then(|a| a.name())
+            .map(str::to_string);
+        assert_eq!(unnamed.as_deref(), Some("Koronafaktat"));
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod locale;
 mod newsletter;
 mod personalise;
 mod preview;
+mod sender;
 mod snippets;
 mod templates;
 mod view;
@@ -22,6 +23,7 @@ pub use newsletter::{
 };
 pub use personalise::{EncodedMessage, Message, Recipient};
 pub use preview::{Preview, preview, write_preview};
+pub use sender::SenderNames;
 pub use snippets::Snippets;
 pub use templates::{Templates, template_names};
 
@@ -31,6 +33,8 @@ pub struct Content {
     pub templates: Templates,
     pub strings: Strings,
     pub limits: PlatformLimits,
+    /// Who sends, per language: the deployment's, set from its configuration at start.
+    pub sender: SenderNames,
 }
 
 impl Content {
@@ -39,7 +43,15 @@ impl Content {
             templates: Templates::embedded(),
             strings: Strings::embedded(),
             limits: PlatformLimits::embedded(),
+            sender: SenderNames::default(),
         }
+    }
+
+    /// The deployment's content: its folders (below), and its sender's names.
+    pub fn configured(config: &crate::config::Config) -> Result<Content, ContentError> {
+        let mut content = Content::load(&config.content_dir, &config.locales_dir)?;
+        content.sender = SenderNames::from_config(config);
+        Ok(content)
     }
 
     /// `content_dir/templates/*`, `content_dir/platforms.toml` and `locales_dir/<lang>/*.ftl`.
@@ -50,6 +62,7 @@ impl Content {
             templates: Templates::load(&content_dir.join("templates"))?,
             strings: Strings::load(locales_dir)?,
             limits: PlatformLimits::load(content_dir).map_err(ContentError::Limits)?,
+            sender: SenderNames::default(),
         })
     }
 }

@@ -146,6 +146,8 @@ struct EditionView {
     /// `mailto:` the reader's own question address: the link, never shown as text (a
     /// 40-character token address is unreadable and overflows a phone's width).
     ask_href: String,
+    /// Who sends, in the reader's language: the band at the top.
+    sender: String,
     /// The first brief's summary, shown by inboxes beside the subject.
     preheader: String,
     unsubscribe_url: String,
@@ -251,6 +253,7 @@ pub fn compose(
         you_asked,
         ask_href: format!("mailto:{}", slot('R')),
         preheader,
+        sender: content.sender.get(language).to_string(),
         unsubscribe_url: slot('U'),
         preferences_url: slot('P'),
         t: labels(strings, language),

@@ -109,7 +109,14 @@ impl BriefView {
             correction: brief.is_correction(),
             fallback_note,
             summary: clean(&block.summary),
-            from_line: strings.get_with(reader, "brief-from", &[("source", arg(clean(&brief.meta.source)))]),
+            from_line: strings.get_with(
+                reader,
+                "brief-from",
+                &[(
+                    "source",
+                    arg(clean(block.source.as_deref().unwrap_or(&brief.meta.source))),
+                )],
+            ),
             contact_line: brief
                 .meta
                 .contact

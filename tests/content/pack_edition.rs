@@ -184,7 +184,9 @@ fn personalisation_without_a_name_greets_without_one() {
     r.name = " ".into();
     let message = fi.personalise(&r);
     assert!(
-        message.text.starts_with("Vaikuttajatiedote 23.11.2026\n\nHei,\n"),
+        message
+            .text
+            .starts_with("briefcast\nVaikuttajatiedote 23.11.2026\n\nHei,\n"),
         "{}",
         message.text
     );
