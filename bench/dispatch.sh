@@ -79,3 +79,17 @@ grep -E '^(sqlite|postgres) +[0-9]+ recipients:' <<<"$BENCH_OUT" | while read -r
     printf '%-8s %9s recipients: briefcast %6.0f msg/s, smtp-source %6.0f msg/s, ratio %.2f\n' \
         "$backend" "$n" "$rate" "$SOURCE_RATE" "$(echo "$rate / $SOURCE_RATE" | bc -l)"
 done
+
+# With an RSA key, the machine's own RSA-2048 signing rate (OpenSSL, one core) times its cores is
+# the most a signed send can reach here, whatever else it does: say how close briefcast came.
+if [ -n "${BRIEFCAST_BENCH_DKIM_KEY:-}" ] && grep -q "rsa-sha256" <<<"$BENCH_OUT"; then
+    OPENSSL_RATE=$(openssl speed -seconds 3 rsa2048 2>/dev/null | awk '/^rsa 2048 bits/ { print $6 }')
+    CORES=$(nproc)
+    CEILING=$(echo "$OPENSSL_RATE * $CORES" | bc -l)
+    printf 'openssl speed rsa2048: %.0f signs/s on one core; %d cores: a signed send cannot pass %.0f msg/s here\n' \
+        "$OPENSSL_RATE" "$CORES" "$CEILING"
+    grep -E '^(sqlite|postgres) +[0-9]+ recipients:' <<<"$BENCH_OUT" | while read -r backend n _ rate _; do
+        printf '%-8s %9s recipients: briefcast %6.0f msg/s signed, %.0f%% of that ceiling\n' \
+            "$backend" "$n" "$rate" "$(echo "100 * $rate / $CEILING" | bc -l)"
+    done
+fi

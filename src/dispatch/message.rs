@@ -136,6 +136,11 @@ impl Letterhead {
         Ok(letterhead)
     }
 
+    /// Whether messages are DKIM-signed: composing them is then real CPU work.
+    pub fn signs(&self) -> bool {
+        self.dkim.is_some()
+    }
+
     /// `From` named for each reader in their language.
     pub fn with_senders(self, senders: SenderNames) -> Letterhead {
         Letterhead {
