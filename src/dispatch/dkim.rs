@@ -255,15 +255,11 @@ fn relaxed_header(name: &str, value: &[u8], out: &mut Vec<u8>) {
 /// empty lines at the end dropped.
 fn relaxed_body(body: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(body.len());
+    // Empty lines are held back until a line with text follows, so those at the end (and the
+    // empty text after the last line break) are dropped.
     let mut pending_lines = 0usize;
-    let lines = body.split(|&b| b == b'\n');
-    let count = body.split(|&b| b == b'\n').count();
-    for (i, line) in lines.enumerate() {
+    for line in body.split(|&b| b == b'\n') {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        // The text after the last line break is a line only when it holds something.
-        if i + 1 == count && line.is_empty() {
-            break;
-        }
         let mut canonical = Vec::with_capacity(line.len());
         let mut space = false;
         for &b in line {

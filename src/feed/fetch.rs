@@ -46,6 +46,11 @@ impl Fetcher {
         })
     }
 
+    /// The fetcher the configuration sets: its timeout, and the largest feed document read.
+    pub fn from_config(config: &crate::config::Config) -> anyhow::Result<Fetcher> {
+        Fetcher::new(config.feed_timeout, crate::brief::FEED_MAX_BYTES)
+    }
+
     /// Reads `url`, asking with `known` whether it changed since. The error is a sentence for the
     /// feed's status line: what went wrong, never a stack of causes.
     pub async fn get(&self, url: &str, known: Option<&Validators>) -> Result<Fetched, String> {

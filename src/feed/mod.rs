@@ -15,13 +15,6 @@ use serde::{Deserialize, Serialize};
 
 pub use fetch::{Fetched, Fetcher, Validators};
 
-impl Fetcher {
-    /// The fetcher the configuration sets: its timeout, and the largest feed document read.
-    pub fn from_config(config: &crate::config::Config) -> anyhow::Result<Fetcher> {
-        Fetcher::new(config.feed_timeout, crate::brief::FEED_MAX_BYTES)
-    }
-}
-
 /// What a feed lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -38,10 +38,10 @@ impl SenderNames {
     /// `sender_name_fi`, `_sv` and `_en`; one left unset is the display name of `from` (its
     /// address when it has none).
     pub fn from_config(config: &Config) -> SenderNames {
-        let from = config.from.trim();
-        let fallback = match from.rsplit_once('<') {
-            Some((name, _)) if !name.trim().is_empty() => name.trim().trim_matches('"').to_string(),
-            _ => from.trim_matches(['<', '>']).to_string(),
+        // Read as the letterhead reads it; a `from` it refuses stops the start there.
+        let fallback = match config.from.parse::<lettre::message::Mailbox>() {
+            Ok(mailbox) => mailbox.name.unwrap_or_else(|| mailbox.email.to_string()),
+            Err(_) => config.from.trim().to_string(),
         };
         let or_fallback = |name: &Option<String>| name.clone().unwrap_or_else(|| fallback.clone());
         SenderNames {

@@ -4,22 +4,14 @@ use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output};
+
+use crate::common::briefcast;
 use std::time::{Duration, Instant};
 
 const SAMPLE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/fixtures/rosters/influencers-sample.csv"
 );
-
-fn briefcast(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_briefcast"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("BRIEFCAST_DATABASE_URL")
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run briefcast")
-}
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()

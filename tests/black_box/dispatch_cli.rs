@@ -1,22 +1,13 @@
 //! Schedules, editions and deliveries at the command line, as a coordinator and ops type them.
 
 use std::path::Path;
-use std::process::{Command, Output};
+
+use crate::common::briefcast;
 
 const SAMPLE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/fixtures/rosters/influencers-sample.csv"
 );
-
-fn briefcast(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_briefcast"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("BRIEFCAST_DATABASE_URL")
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run briefcast")
-}
 
 fn ok(dir: &Path, args: &[&str]) -> String {
     let out = briefcast(dir, args);

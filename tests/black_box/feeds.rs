@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::common::{TestApp, eventually_async, json_of, spawn_api_only, spawn_app};
+use crate::common::{TestApp, briefcast, eventually_async, json_of, spawn_api_only, spawn_app};
 
 const ALERT: &str = include_str!("../fixtures/cap/01-wind-alert.xml");
 const UPDATE: &str = include_str!("../fixtures/cap/02-wind-update.xml");
@@ -44,18 +44,21 @@ type Request = (String, Option<String>);
 
 /// A web server the test rewrites as it goes, which notes each request's path and the
 /// `If-None-Match` it came with.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 struct Site {
     pages: Arc<Mutex<HashMap<String, Page>>>,
     requests: Arc<Mutex<Vec<Request>>>,
-    addr: Arc<Mutex<Option<SocketAddr>>>,
+    addr: SocketAddr,
 }
 
 impl Site {
     async fn start() -> Site {
-        let site = Site::default();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        *site.addr.lock().unwrap() = Some(listener.local_addr().unwrap());
+        let site = Site {
+            pages: Arc::default(),
+            requests: Arc::default(),
+            addr: listener.local_addr().unwrap(),
+        };
         let serving = site.clone();
         let app = axum::Router::new().fallback(move |uri: Uri, headers: HeaderMap| {
             let site = serving.clone();
@@ -66,7 +69,7 @@ impl Site {
     }
 
     fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr.lock().unwrap().unwrap())
+        format!("http://{}{path}", self.addr)
     }
 
     fn put(&self, path: &str, page: Page) {
@@ -302,7 +305,7 @@ each_backend! {
         assert_eq!(press["last_error"], Value::Null, "{press}");
         assert_eq!(press["items_taken"], 2, "{press}");
         assert_eq!(briefs(&app).await.len(), 2);
-        let (_, metrics) = (StatusCode::OK, app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap());
+        let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
         assert!(metrics.contains("briefcast_feed_items_taken_total{feed=\"d-press\"} 2"), "{metrics}");
         assert!(metrics.contains("briefcast_feed_polls_total{feed=\"b-error\",outcome=\"failed\"} 1"), "{metrics}");
     }
@@ -344,17 +347,6 @@ each_backend! {
         let gone = app.delete("/api/v1/feeds/vn", &app.coordinator).send().await.unwrap();
         assert_eq!(gone.status(), StatusCode::NOT_FOUND);
     }
-}
-
-/// `briefcast feeds …` at the command line, as a newcomer would type it.
-fn briefcast(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_briefcast"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("BRIEFCAST_DATABASE_URL")
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run briefcast")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -15,7 +15,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::common::{self, PASSWORD, TestApp, add_person, eventually, json_of, spawn_api_only, spawn_app_with};
-use crate::support::{accessible, browser, click, screenshots, sign_in, sign_out, tools, wait_for_text};
+use crate::support::{accessible, browser, click, screenshots, sign_in, sign_out, text_of, tools, wait_for_text};
 
 const STORM: &str = include_str!("../fixtures/briefs/storm-72h.toml");
 const ROSTER: &str = include_str!("../fixtures/rosters/influencers-sample.csv");
@@ -441,13 +441,7 @@ async fn a_bounce_storm_pauses_an_edition_which_says_why_and_waits_for_an_approv
             .await
             .is_ok()
     );
-    let feeds = client
-        .find(fantoccini::Locator::Id("feeds"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let feeds = text_of(&client, "#feeds").await;
     assert!(
         feeds.contains("fmi-warnings") && feeds.contains("Failed once:") && feeds.contains("HTTP 503"),
         "the failing feed is shown with its error: {feeds}"
@@ -624,13 +618,7 @@ async fn a_question_goes_from_new_to_answered_at_the_desk_and_out_in_the_next_yo
 
     client.goto(&app.url("/questions/you-asked")).await.unwrap();
     let page = wait_for_text(&client, "h1", "The next \"you asked\"").await;
-    let finnish = client
-        .find(fantoccini::Locator::Css("article[lang='fi']"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let finnish = text_of(&client, "article[lang='fi']").await;
     assert!(
         finnish.contains("Kysyitte, vastaamme") && finnish.contains(answer),
         "{page}"

@@ -57,6 +57,11 @@ pub(crate) async fn wait_for_text(client: &Client, css: &str, expected: &str) ->
     }
 }
 
+/// The text of the element `css` finds on the page as it is now.
+pub(crate) async fn text_of(client: &Client, css: &str) -> String {
+    client.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
+}
+
 /// axe-core on the page as it is now: no serious or critical violation of WCAG 2.1 A or AA.
 pub(crate) async fn accessible(client: &Client, tools: &Tools, page: &str) {
     client.execute(&tools.axe, vec![]).await.expect("axe-core loads");

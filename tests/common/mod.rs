@@ -263,6 +263,18 @@ pub async fn add_person(app: &TestApp, email: &str, name: &str, role: Role, lang
         .unwrap();
 }
 
+/// The command line as a newcomer runs it in `dir`: on the defaults there (SQLite in
+/// `./briefcast-data`), whatever database the test run itself was pointed at.
+pub fn briefcast(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_briefcast"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("BRIEFCAST_DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run briefcast")
+}
+
 /// A response's status and JSON body.
 pub async fn json_of(response: reqwest::Response) -> (reqwest::StatusCode, serde_json::Value) {
     let status = response.status();
