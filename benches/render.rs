@@ -39,8 +39,9 @@ fn main() {
     let briefs = briefs();
     let date: DateTime<Utc> = "2026-11-23T06:00:00Z".parse().expect("date");
     let edition = Edition {
-        briefs: briefs.iter().collect(),
+        briefs: briefs.iter().map(Into::into).collect(),
         date,
+        platforms: Default::default(),
         questions_received: Some(42),
         you_asked: Vec::new(),
     };

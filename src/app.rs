@@ -46,6 +46,7 @@ impl App {
         let content = Content::configured(&config).context("loading templates and strings")?;
         let secret = config.link_secret()?;
         let tokens = Arc::new(TokenKey::new(&secret));
+        let pack_key = Arc::new(config.pack_key().context("the pack-signing key (pack_key_file)")?);
         let outbox = config.data_dir.join("outbox");
         let transport = transport_from_url(
             config.smtp_url.as_deref(),
@@ -83,6 +84,7 @@ impl App {
             metrics: Arc::new(Metrics::default()),
             content: Arc::new(content),
             tokens,
+            pack_key,
         };
         Ok(App {
             state,

@@ -157,6 +157,8 @@ settings! {
         pub public_url: String = DefaultValue::From(public_at_http_addr), Public, http_url;
         /// key that signs links and reply tokens; unset: generated once in the data folder
         secret: Option<String> = DefaultValue::Unset, Whole, link_secret;
+        /// PEM Ed25519 private key (PKCS#8) that signs the public pack pages; unset: generated once in the data folder as pack-key.pem
+        pub pack_key_file: Option<String> = DefaultValue::Unset, Public, optional;
     }
     Mail {
         /// sender of editions
@@ -360,6 +362,15 @@ impl Config {
         let secret = hex::encode(bytes);
         write_private(&path, &secret).with_context(|| format!("writing generated secret to {}", path.display()))?;
         Ok(secret)
+    }
+
+    /// The key that signs public packs: the configured file, or one generated once in the data
+    /// folder, so that signed copies keep verifying after a restart.
+    pub fn pack_key(&self) -> anyhow::Result<crate::pack::PackKey> {
+        match &self.pack_key_file {
+            Some(file) => crate::pack::PackKey::load(std::path::Path::new(file), false),
+            None => crate::pack::PackKey::load(&self.data_dir.join("pack-key.pem"), true),
+        }
     }
 
     /// The HTTP mail API's bearer token, for the transport that sends with it.

@@ -31,6 +31,8 @@ youtube-title = YouTube title
 youtube-talking-points = Talking points
 youtube-description = YouTube description
 x-post = X post
+also-for = Also for { $platforms }
+web-version = Open this pack on the web: texts to copy, and proof that it is genuine
 questions-received = Since the last edition you have sent us { $count ->
         [one] { $formatted } question
        *[other] { $formatted } questions

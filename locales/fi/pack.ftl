@@ -31,6 +31,8 @@ youtube-title = YouTube-videon otsikko
 youtube-talking-points = Mistä puhua videolla
 youtube-description = YouTube-videon kuvaus
 x-post = X-julkaisu
+also-for = Myös näihin: { $platforms }
+web-version = Avaa paketti verkossa: kopioitavat tekstit ja todiste aitoudesta
 questions-received = Edellisen tiedotteen jälkeen teiltä on tullut { $count ->
         [one] { $formatted } kysymys
        *[other] { $formatted } kysymystä

@@ -31,6 +31,8 @@ youtube-title = Rubrik för YouTube-videon
 youtube-talking-points = Det här kan du ta upp i videon
 youtube-description = Beskrivning för YouTube-videon
 x-post = Inlägg på X
+also-for = Även för { $platforms }
+web-version = Öppna paketet på webben: texter att kopiera och bevis på att det är äkta
 questions-received = Sedan förra brevet har vi fått { $count ->
         [one] { $formatted } fråga
        *[other] { $formatted } frågor

@@ -15,6 +15,7 @@ mod feeds;
 mod questions;
 mod schedules;
 mod users;
+mod verify;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -97,6 +98,13 @@ enum Command {
     Deliveries(deliveries::DeliveriesArgs),
     /// The question log: list (filters below) or act on questions
     Questions(questions::QuestionsArgs),
+    /// Whether a pack (a signed copy, a text from a post, or a pack page's address) is one this
+    /// authority issued, and whether it still stands; exits 1 unless genuine and current
+    Verify {
+        /// A file (checked against this deployment), or the https address of a pack page
+        #[arg(value_name = "FILE|URL")]
+        target: String,
+    },
     /// The audit log of coordinator actions, newest first
     Audit {
         #[arg(long, default_value_t = 50)]
@@ -290,6 +298,7 @@ impl Cli {
             Command::Schedules(command) => schedules::run(&config, out, command).await,
             Command::Feeds(command) => feeds::run(&config, out, command).await,
             Command::Dkim(command) => dkim::run(&config, out, command).await,
+            Command::Verify { target } => verify::run(&config, out, &target).await,
             Command::Edition(command) => editions::run(&config, out, command).await,
             Command::Deliveries(args) => deliveries::run(&config, out, args).await,
             Command::Questions(args) => questions::run(&config, out.json, args).await,

@@ -23,7 +23,9 @@ use crate::edition::{ClaimedDelivery, Lease, Recorded};
 use crate::ids::DeliveryId;
 use crate::language::Language;
 use crate::metrics::Metrics;
-use crate::pack::{Asked, ComposedEdition, Content, Edition, LanguagePolicy, Recipient, compose};
+use crate::pack::{
+    Asked, Carried, ComposedEdition, Content, Edition, LanguagePolicy, ReaderPlatforms, Recipient, compose,
+};
 use crate::store::{SendLimit, Store};
 
 /// How the dispatcher paces itself.
@@ -85,7 +87,8 @@ pub struct Dispatcher {
 /// One edition in one language, composed once and personalised per recipient; `None` when the
 /// language policy holds every brief from that language.
 type Composed = Option<Arc<ComposedEdition>>;
-type EditionKey = (EditionId, Language);
+/// Readers of one language who post on the same platforms get the same email.
+type EditionKey = (EditionId, Language, ReaderPlatforms);
 
 /// An edition is composed once per language and its live briefs, not once per batch: a
 /// million-reader edition is thousands of batches, and composing means reading its briefs,
@@ -93,8 +96,8 @@ type EditionKey = (EditionId, Language);
 #[derive(Default)]
 pub struct EditionCache(std::sync::Mutex<HashMap<CacheKey, Composed>>);
 
-/// An edition, a language and the briefs still live in it.
-type CacheKey = (EditionId, Language, Vec<BriefId>);
+/// An edition, a language, the readers' platforms and the briefs still live in it.
+type CacheKey = (EditionId, Language, ReaderPlatforms, Vec<BriefId>);
 
 impl EditionCache {
     /// Editions finish; past this many entries the cache starts again rather than grow.
@@ -269,7 +272,7 @@ impl Dispatcher {
         editions.dedup();
         // Owned deliveries move into each send, so the stream borrows nothing but `self`.
         let sends = claimed.into_iter().map(|delivery| {
-            let edition = composed.get(&(delivery.edition, delivery.language)).cloned().flatten();
+            let edition = composed.get(&edition_key(&delivery)).cloned().flatten();
             async move {
                 let outcome = self.deliver(&delivery, edition).await;
                 (delivery.lease, outcome)
@@ -330,13 +333,14 @@ impl Dispatcher {
         let mut briefs: HashMap<BriefId, Brief> = HashMap::new();
         let mut composed = HashMap::new();
         for delivery in claimed {
-            let key = (delivery.edition, delivery.language);
+            let key = edition_key(delivery);
             if composed.contains_key(&key) {
                 continue;
             }
             let cache_key = (
                 delivery.edition,
                 delivery.language,
+                key.2,
                 delivery.briefs.iter().map(|b| b.brief).collect(),
             );
             if let Some(cached) = self.editions.get(&cache_key) {
@@ -365,9 +369,23 @@ impl Dispatcher {
                     asked_by: a.asked_by,
                 })
                 .collect();
+            let pages: Vec<String> = delivery
+                .briefs
+                .iter()
+                .map(|b| self.letterhead.pack_pages(b.brief))
+                .collect();
             let edition = Edition {
-                briefs: delivery.briefs.iter().map(|b| &briefs[&b.brief]).collect(),
+                briefs: delivery
+                    .briefs
+                    .iter()
+                    .zip(&pages)
+                    .map(|(b, page)| Carried {
+                        brief: &briefs[&b.brief],
+                        page: Some(page),
+                    })
+                    .collect(),
                 date: self.clock.now(),
+                platforms: key.2,
                 questions_received: None,
                 you_asked,
             };
@@ -487,6 +505,14 @@ impl Heart {
         self.stop.cancel();
         let _ = self.task.await;
     }
+}
+
+fn edition_key(delivery: &ClaimedDelivery) -> EditionKey {
+    (
+        delivery.edition,
+        delivery.language,
+        ReaderPlatforms::of(&delivery.platforms),
+    )
 }
 
 /// "Aino" from "Aino Virtanen": the greeting is personal, not formal.

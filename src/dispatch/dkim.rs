@@ -67,7 +67,7 @@ impl fmt::Debug for DkimKey {
     }
 }
 
-fn pem_body(pem: &str) -> Result<(String, Vec<u8>), DkimError> {
+pub(crate) fn pem_body(pem: &str) -> Result<(String, Vec<u8>), DkimError> {
     let bad = |why: &str| DkimError::Key(why.to_string());
     let pem = pem.trim();
     let label = pem

@@ -11,7 +11,7 @@ use rand::Rng;
 
 pub use super::dkim::{DkimError, DkimKey, DkimSigner};
 use crate::audience::EmailAddress;
-use crate::ids::{DeliveryId, EditionId};
+use crate::ids::{BriefId, DeliveryId, EditionId};
 use crate::language::Language;
 use crate::pack::SenderNames;
 use crate::token::{Purpose, TokenKey};
@@ -159,6 +159,11 @@ impl Letterhead {
     }
 
     /// Where the reader's reply to `delivery_id` goes, as the body shows it and `Reply-To` names it.
+    /// The public pages of a brief's packs, one per language below it: `…/p/ID`.
+    pub fn pack_pages(&self, brief: BriefId) -> String {
+        format!("{}/p/{}", self.public_url, brief.0)
+    }
+
     pub fn reply_address(&self, delivery_id: DeliveryId) -> String {
         self.key.address(Purpose::Reply, delivery_id, &self.reply_domain)
     }

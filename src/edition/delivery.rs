@@ -25,6 +25,8 @@ pub struct ClaimedDelivery {
     pub email: String,
     pub name: String,
     pub language: Language,
+    /// The platforms the roster says the reader posts on: their texts come first.
+    pub platforms: Vec<String>,
     pub lease_until: DateTime<Utc>,
     /// The edition's briefs that are still live (approved, unexpired, past embargo), in order.
     pub briefs: Vec<EditionBrief>,

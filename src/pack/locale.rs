@@ -72,6 +72,8 @@ pub const MESSAGE_IDS: &[&str] = &[
     "youtube-talking-points",
     "youtube-description",
     "x-post",
+    "also-for",
+    "web-version",
     "questions-received",
     "ask-heading",
     "ask-reply",
@@ -81,6 +83,37 @@ pub const MESSAGE_IDS: &[&str] = &[
     "footer-why",
     "unsubscribe",
     "preferences",
+];
+
+/// Every message id the public pack pages ask for; checked on loading as [`MESSAGE_IDS`] are.
+pub const PAGE_IDS: &[&str] = &[
+    "language-own-name",
+    "pack-genuine",
+    "pack-withdrawn",
+    "pack-corrected",
+    "pack-updated",
+    "pack-expired",
+    "pack-current-link",
+    "pack-languages",
+    "pack-copy",
+    "pack-copied",
+    "pack-signed-by",
+    "pack-download",
+    "pack-key",
+    "pack-check",
+    "pack-no-tracking",
+    "pack-not-found",
+    "verify-title",
+    "verify-intro",
+    "verify-field",
+    "verify-submit",
+    "verify-too-short",
+    "verify-altered",
+    "verify-unknown-key",
+    "verify-not-found",
+    "verify-see-pack",
+    "verify-part",
+    "verify-within",
 ];
 
 /// Every message id the console asks for; checked on loading as [`MESSAGE_IDS`] are.
@@ -747,6 +780,7 @@ pub(crate) const LABEL_IDS: &[&str] = &[
     "youtube-talking-points",
     "youtube-description",
     "x-post",
+    "web-version",
     "footer-why",
     "unsubscribe",
     "preferences",
@@ -899,7 +933,12 @@ fn build_locale(language: Language, files: Vec<(String, String)>) -> Result<Loca
             message: errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
         })?;
     }
-    if let Some(missing) = MESSAGE_IDS.iter().chain(CONSOLE_IDS).find(|id| !ids.contains(**id)) {
+    if let Some(missing) = MESSAGE_IDS
+        .iter()
+        .chain(CONSOLE_IDS)
+        .chain(PAGE_IDS)
+        .find(|id| !ids.contains(**id))
+    {
         return Err(ContentError::MissingMessage {
             language,
             path: first_file,

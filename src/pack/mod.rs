@@ -4,9 +4,12 @@
 
 mod locale;
 mod newsletter;
+mod page;
 mod personalise;
+mod platforms;
 mod preview;
 mod sender;
+mod signed;
 mod snippets;
 mod templates;
 mod view;
@@ -19,11 +22,14 @@ use crate::language::Language;
 
 pub use locale::{CONSOLE_IDS, MESSAGE_IDS, Strings, format_date, format_datetime, format_number};
 pub use newsletter::{
-    Asked, ComposedEdition, Edition, Held, HeldReason, LanguagePolicy, Placement, compose, compose_all,
+    Asked, Carried, ComposedEdition, Edition, Held, HeldReason, LanguagePolicy, Placement, compose, compose_all,
 };
+pub use page::{PackPage, Standing, VerifyView, pack_page, pack_text, standing_line, verify_page};
 pub use personalise::{EncodedMessage, Message, Recipient};
+pub use platforms::ReaderPlatforms;
 pub use preview::{Preview, preview, write_preview};
 pub use sender::SenderNames;
+pub use signed::{PackHeader, PackKey, PublicKey, SignatureError, SignedPack, normalise, verify, words};
 pub use snippets::Snippets;
 pub use templates::{Templates, template_names};
 

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::locale::format_number;
 use super::personalise::Body;
+use super::platforms::ReaderPlatforms;
 use super::view::{BriefView, labels, slot, web_link};
 use super::{Content, RenderError, format_date};
 use crate::brief::Brief;
@@ -21,12 +22,28 @@ use crate::language::Language;
 /// The briefs one send carries, in the order the coordinator queued them.
 #[derive(Debug, Clone)]
 pub struct Edition<'a> {
-    pub briefs: Vec<&'a Brief>,
+    pub briefs: Vec<Carried<'a>>,
     pub date: DateTime<Utc>,
+    /// The readers' platforms, whose ready-to-post texts come first.
+    pub platforms: ReaderPlatforms,
     /// Questions received since the previous edition, when the edition should mention them.
     pub questions_received: Option<u64>,
     /// Answered questions to show readers of this language ("you asked"), in their language.
     pub you_asked: Vec<Asked>,
+}
+
+/// A brief an edition carries, and the address of its public pages (`…/p/ID`, each language
+/// below it) when it has them.
+#[derive(Debug, Clone, Copy)]
+pub struct Carried<'a> {
+    pub brief: &'a Brief,
+    pub page: Option<&'a str>,
+}
+
+impl<'a> From<&'a Brief> for Carried<'a> {
+    fn from(brief: &'a Brief) -> Carried<'a> {
+        Carried { brief, page: None }
+    }
 }
 
 /// One answered question as an edition shows it.
@@ -163,14 +180,14 @@ pub fn compose(
     policy: LanguagePolicy,
 ) -> Result<ComposedEdition, RenderError> {
     let strings = &content.strings;
-    let mut ordered: Vec<&Brief> = edition.briefs.clone();
+    let mut ordered: Vec<Carried> = edition.briefs.clone();
     // Stable: urgent briefs move to the front, each group keeps the coordinator's order.
-    ordered.sort_by_key(|b| !b.is_urgent());
+    ordered.sort_by_key(|c| !c.brief.is_urgent());
 
     let mut carried = Vec::new();
     let mut held = Vec::new();
     let mut briefs = Vec::new();
-    for brief in ordered {
+    for Carried { brief, page } in ordered {
         let slug = brief.meta.slug.clone();
         let text_language = match (brief.block(language), policy.missing) {
             (Some(_), _) => language,
@@ -192,9 +209,21 @@ pub fn compose(
                 continue;
             }
         };
-        let block = brief.block(text_language).expect("chosen language has a block");
+        let Some(block) = brief.block(text_language) else {
+            continue;
+        };
         let anchor = format!("brief-{}", briefs.len() + 1);
-        briefs.push(BriefView::new(strings, brief, language, text_language, block, anchor));
+        let mut view = BriefView::new(
+            strings,
+            brief,
+            language,
+            text_language,
+            block,
+            anchor,
+            edition.platforms,
+        );
+        view.page = page.map(|p| format!("{}/{}", p.trim_end_matches('/'), text_language.code()));
+        briefs.push(view);
         carried.push(Placement {
             slug,
             language: text_language,

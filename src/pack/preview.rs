@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::newsletter::{Edition, LanguagePolicy, compose};
 use super::personalise::Recipient;
+use super::platforms::ReaderPlatforms;
 use super::snippets::Snippets;
 use super::{Content, RenderError};
 use crate::brief::{Brief, Problem, validate};
@@ -40,8 +41,9 @@ pub fn preview(
     now: DateTime<Utc>,
 ) -> Result<Preview, RenderError> {
     let edition = Edition {
-        briefs: vec![brief],
+        briefs: vec![brief.into()],
         date: now,
+        platforms: ReaderPlatforms::NONE,
         questions_received: None,
         you_asked: Vec::new(),
     };

@@ -15,6 +15,13 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("edition.txt", include_str!("../../content/templates/edition.txt")),
     ("brief.html", include_str!("../../content/templates/brief.html")),
     ("brief.txt", include_str!("../../content/templates/brief.txt")),
+    ("snippet.html", include_str!("../../content/templates/snippet.html")),
+    ("snippet.txt", include_str!("../../content/templates/snippet.txt")),
+    ("pack_page.html", include_str!("../../content/templates/pack_page.html")),
+    (
+        "pack_verify.html",
+        include_str!("../../content/templates/pack_verify.html"),
+    ),
     (
         "subscription.html",
         include_str!("../../content/templates/subscription.html"),

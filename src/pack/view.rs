@@ -7,6 +7,7 @@ use fluent_bundle::FluentValue;
 use serde::Serialize;
 
 use super::locale::{LABEL_IDS, Strings, format_datetime};
+use super::platforms::{PackPlatform, ReaderPlatforms};
 use crate::brief::{Brief, LanguageBlock};
 use crate::language::Language;
 
@@ -51,11 +52,32 @@ pub(crate) struct FactView {
     href: Option<String>,
 }
 
+/// One platform's ready-to-post texts, with their labels in the reader's language.
 #[derive(Serialize)]
-pub(crate) struct YouTubeView {
-    title: String,
-    talking_points: Vec<String>,
-    description: Option<String>,
+pub(crate) struct SnippetView {
+    platform: &'static str,
+    parts: Vec<SnippetPart>,
+}
+
+/// A labelled piece of a platform's texts: a text to copy as it is, or points to speak from.
+#[derive(Serialize)]
+pub(crate) struct SnippetPart {
+    label: String,
+    /// Said beside the label, outside the text, so that it is not copied with it.
+    note: Option<String>,
+    text: Option<String>,
+    points: Vec<String>,
+}
+
+impl SnippetPart {
+    fn text(label: String, text: String) -> SnippetPart {
+        SnippetPart {
+            label,
+            note: None,
+            text: Some(text),
+            points: Vec::new(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -77,10 +99,13 @@ pub(crate) struct BriefView {
     dos: Vec<String>,
     donts: Vec<String>,
     facts: Vec<FactView>,
-    instagram: Option<String>,
-    tiktok: Option<String>,
-    youtube: Option<YouTubeView>,
-    x: Option<String>,
+    /// The texts for the reader's own platforms first (all of them when none is known) …
+    snippets: Vec<SnippetView>,
+    /// … and the others, folded below under `also_heading`.
+    also: Vec<SnippetView>,
+    also_heading: Option<String>,
+    /// The pack's public web version, where it has one.
+    pub page: Option<String>,
 }
 
 impl BriefView {
@@ -91,6 +116,7 @@ impl BriefView {
         content: Language,
         block: &LanguageBlock,
         anchor: String,
+        platforms: ReaderPlatforms,
     ) -> BriefView {
         let fallback_note = (reader != content).then(|| {
             strings.get_with(
@@ -100,6 +126,7 @@ impl BriefView {
             )
         });
         let arg = |text: String| FluentValue::from(text);
+        let (snippets, also, also_heading) = snippets(strings, reader, brief, content, block, platforms);
         BriefView {
             anchor,
             lang: content.code(),
@@ -143,14 +170,91 @@ impl BriefView {
                     href: web_link(&f.source),
                 })
                 .collect(),
-            instagram: brief.instagram_caption(content).map(|c| clean(&c)),
-            tiktok: block.tiktok.as_ref().map(|t| clean(&t.script)),
-            youtube: block.youtube.as_ref().map(|y| YouTubeView {
-                title: clean(&y.title),
-                talking_points: clean_all(&y.talking_points),
-                description: y.description.as_deref().map(clean),
-            }),
-            x: block.x.as_ref().map(|x| clean(&x.post)),
+            snippets,
+            also,
+            also_heading,
+            page: None,
         }
     }
+}
+
+/// The brief's ready-to-post texts, split into the reader's platforms and the others. A reader
+/// who uses none of the platforms the brief has texts for gets them all, unfolded.
+fn snippets(
+    strings: &Strings,
+    reader: Language,
+    brief: &Brief,
+    content: Language,
+    block: &LanguageBlock,
+    platforms: ReaderPlatforms,
+) -> (Vec<SnippetView>, Vec<SnippetView>, Option<String>) {
+    let label = |id: &str| strings.get(reader, id);
+    let mut all: Vec<(PackPlatform, Vec<SnippetPart>)> = Vec::new();
+    for platform in PackPlatform::ALL {
+        let parts = match platform {
+            PackPlatform::Instagram => brief
+                .instagram_caption(content)
+                .map(|caption| {
+                    vec![SnippetPart {
+                        note: Some(label("instagram-links-note")),
+                        ..SnippetPart::text(label("instagram-caption"), clean(&caption))
+                    }]
+                })
+                .unwrap_or_default(),
+            PackPlatform::TikTok => block
+                .tiktok
+                .iter()
+                .map(|t| SnippetPart::text(label("tiktok-script"), clean(&t.script)))
+                .collect(),
+            PackPlatform::YouTube => block
+                .youtube
+                .iter()
+                .flat_map(|y| {
+                    let points = clean_all(&y.talking_points);
+                    let mut parts = vec![SnippetPart::text(label("youtube-title"), clean(&y.title))];
+                    if !points.is_empty() {
+                        parts.push(SnippetPart {
+                            label: label("youtube-talking-points"),
+                            note: None,
+                            text: None,
+                            points,
+                        });
+                    }
+                    if let Some(description) = y.description.as_deref() {
+                        parts.push(SnippetPart::text(label("youtube-description"), clean(description)));
+                    }
+                    parts
+                })
+                .collect(),
+            PackPlatform::X => block
+                .x
+                .iter()
+                .map(|x| SnippetPart::text(label("x-post"), clean(&x.post)))
+                .collect(),
+        };
+        if !parts.is_empty() {
+            all.push((platform, parts));
+        }
+    }
+    let view = |(platform, parts): (PackPlatform, Vec<SnippetPart>)| SnippetView {
+        platform: platform.code(),
+        parts,
+    };
+    if !all.iter().any(|(p, _)| platforms.uses(*p)) {
+        return (all.into_iter().map(view).collect(), Vec::new(), None);
+    }
+    let (own, others): (Vec<_>, Vec<_>) = all.into_iter().partition(|(p, _)| platforms.uses(*p));
+    let also_heading = (!others.is_empty()).then(|| {
+        let names: Vec<&str> = others.iter().map(|(p, _)| p.name()).collect();
+        strings.get_with(
+            reader,
+            "also-for",
+            &[("platforms", FluentValue::from(names.join(", ")))],
+        )
+    });
+    (
+        own.into_iter().map(view).collect(),
+        others.into_iter().map(view).collect(),
+        also_heading,
+    )
 }

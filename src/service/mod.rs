@@ -13,6 +13,7 @@ pub mod editions;
 pub mod feeds;
 pub mod inbound;
 pub mod ops;
+pub mod packs;
 pub mod questions;
 pub mod schedules;
 pub mod sessions;

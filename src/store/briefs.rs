@@ -41,6 +41,10 @@ pub trait BriefStore: Send + Sync {
     /// Briefs newest first, optionally only those with one status.
     async fn briefs(&self, status: Option<BriefStatus>) -> StoreResult<Vec<StoredBrief>>;
 
+    /// What came after a brief, newest first: its corrections (briefs that supersede it) and
+    /// the later versions of its slug.
+    async fn later_versions(&self, id: BriefId) -> StoreResult<Vec<StoredBrief>>;
+
     /// Replaces the document of a brief that is still `expected` and returns it to draft, with
     /// its approval cleared: what was approved is no longer what would be sent.
     async fn replace_brief(

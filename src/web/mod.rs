@@ -10,6 +10,7 @@ mod feeds;
 mod form;
 mod inbound;
 mod influencers;
+mod packs;
 mod questions;
 mod schedules;
 mod segments;
@@ -49,6 +50,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub content: Arc<Content>,
     pub tokens: Arc<TokenKey>,
+    /// Signs the public packs.
+    pub pack_key: Arc<crate::pack::PackKey>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -105,6 +108,7 @@ pub fn router(state: AppState) -> Router {
         .route("/u/{token}", get(subscription::show).post(subscription::post))
         .nest("/api/v1", api)
         .merge(console::routes())
+        .merge(packs::routes())
         .fallback(|| async { ApiError::not_found("route") })
         .layer(middleware::map_response(security_headers))
         .layer(middleware::from_fn_with_state(state.clone(), count_requests))

@@ -19,6 +19,7 @@ mod dispatch_faults;
 mod dispatch_two_daemons;
 mod edition_e2e;
 mod feeds;
+mod packs;
 mod questions_api;
 mod questions_cli;
 mod readme;

@@ -38,8 +38,9 @@ async fn on_a_phone_the_email_fits_the_screen_and_shows_every_text_with_or_witho
     };
     let (storm, boil) = (brief(STORM), brief(BOIL_WATER));
     let edition = Edition {
-        briefs: vec![&storm, &boil],
+        briefs: vec![(&storm).into(), (&boil).into()],
         date: now(),
+        platforms: Default::default(),
         questions_received: Some(12),
         you_asked: Vec::new(),
     };

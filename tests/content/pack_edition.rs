@@ -9,8 +9,9 @@ use briefcast::pack::{Content, Edition, HeldReason, compose, compose_all};
 /// An edition of `briefs`, dated now, with no questions.
 fn of<'a>(briefs: &[&'a Brief]) -> Edition<'a> {
     Edition {
-        briefs: briefs.to_vec(),
+        briefs: briefs.iter().map(|b| (*b).into()).collect(),
         date: now(),
+        platforms: Default::default(),
         questions_received: None,
         you_asked: Vec::new(),
     }
@@ -134,8 +135,9 @@ fn the_question_count_uses_the_right_plural_and_local_grouping() {
     let storm = brief(STORM);
     let line = |language, n| {
         let edition = Edition {
-            briefs: vec![&storm],
+            briefs: vec![(&storm).into()],
             date: now(),
+            platforms: Default::default(),
             questions_received: Some(n),
             you_asked: Vec::new(),
         };
@@ -235,4 +237,60 @@ fn encoded_parts_decode_to_what_the_reader_sees() {
             }
         }
     }
+}
+
+/// The text of `brief` composed for readers of `language` who post on `platforms`.
+fn for_readers_on(brief: &Brief, language: Language, platforms: &[&str]) -> briefcast::pack::Message {
+    let edition = Edition {
+        platforms: briefcast::pack::ReaderPlatforms::of(platforms),
+        ..of(&[brief])
+    };
+    compose(&Content::embedded(), &edition, language, hold())
+        .unwrap()
+        .personalise(&recipient())
+}
+
+#[test]
+fn a_tiktok_only_reader_sees_the_tiktok_script_first_and_the_others_folded_below() {
+    let storm = brief(STORM);
+    let message = for_readers_on(&storm, Language::Fi, &["tiktok"]);
+    for part in [&message.text, &message.html] {
+        let tiktok = part.find("TikTok-käsikirjoitus").expect("the TikTok script");
+        let also = part
+            .find("Myös näihin: Instagram, YouTube")
+            .expect("the others, folded under a heading");
+        let instagram = part
+            .find("Instagram-kuvateksti")
+            .expect("the Instagram caption is still there");
+        assert!(
+            tiktok < also && also < instagram,
+            "TikTok first, then the others:\n{part}"
+        );
+    }
+    // Every text is still in the email, only in another order.
+    assert!(message.text.contains("pärjäisitkö sinä 72 tuntia ilman sähköä?"));
+    assert!(
+        message
+            .text
+            .contains("Pärjäätkö 72 tuntia ilman sähköä? Näin varaudun myrskyyn")
+    );
+
+    let sv = for_readers_on(&storm, Language::Sv, &["youtube", "instagram"]);
+    let youtube = sv.text.find("Rubrik för YouTube-videon").expect("the YouTube title");
+    let also = sv.text.find("Även för TikTok").expect("TikTok folded below");
+    assert!(
+        sv.text.find("Bildtext för Instagram").unwrap() < youtube && youtube < also,
+        "{}",
+        sv.text
+    );
+}
+
+#[test]
+fn readers_with_no_pack_platform_or_every_platform_get_the_usual_order_unfolded() {
+    let storm = brief(STORM);
+    let usual = for_readers_on(&storm, Language::En, &[]);
+    assert_eq!(for_readers_on(&storm, Language::En, &["facebook", "linkedin"]), usual);
+    let all = for_readers_on(&storm, Language::En, &["instagram", "tiktok", "youtube", "x"]);
+    assert_eq!(all, usual);
+    assert!(!usual.text.contains("Also for"), "{}", usual.text);
 }

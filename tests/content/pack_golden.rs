@@ -1,4 +1,4 @@
-//! Golden files: the text part and the snippets of each fixture brief in each language, as its
+//! Golden files: the text and HTML parts and the snippets of each fixture brief in each language, as its
 //! readers get them. `BRIEFCAST_BLESS=1 cargo test --test content pack_golden` rewrites them; read the
 //! diff before committing.
 
@@ -19,6 +19,7 @@ fn check(brief_name: &str, case: &str, language: Language, policy: LanguagePolic
     let snippets = format!("{}\n", serde_json::to_string_pretty(&preview.snippets).unwrap());
     let files = [
         ("text.txt", preview.text.clone().unwrap_or_default()),
+        ("email.html", preview.html.clone().unwrap_or_default()),
         ("snippets.json", snippets),
     ];
     for (name, actual) in files {

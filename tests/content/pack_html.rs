@@ -9,8 +9,9 @@ use scraper::{Html, Selector};
 
 fn html_of(brief: &briefcast::brief::Brief, language: Language, recipient: &Recipient) -> String {
     let edition = Edition {
-        briefs: vec![brief],
+        briefs: vec![brief.into()],
         date: now(),
+        platforms: Default::default(),
         questions_received: None,
         you_asked: Vec::new(),
     };
@@ -139,8 +140,9 @@ fn the_recipients_name_is_escaped_and_links_are_filled_in() {
 fn the_fallback_text_is_marked_with_its_own_language() {
     let b = brief(BOIL_WATER);
     let edition = Edition {
-        briefs: vec![&b],
+        briefs: vec![(&b).into()],
         date: now(),
+        platforms: Default::default(),
         questions_received: None,
         you_asked: Vec::new(),
     };

@@ -108,8 +108,9 @@ fn a_template_on_disk_replaces_the_built_in_one() {
     let content = Content::load(dir.path(), &dir.path().join("no-locales")).unwrap();
     let storm = briefcast::brief::Brief::from_toml(include_str!("../fixtures/briefs/storm-72h.toml")).unwrap();
     let edition = briefcast::pack::Edition {
-        briefs: vec![&storm],
+        briefs: vec![(&storm).into()],
         date: at("2026-11-23T06:00:00Z"),
+        platforms: Default::default(),
         questions_received: None,
         you_asked: Vec::new(),
     };

@@ -61,6 +61,19 @@ impl BriefStore for ThisStore {
         rows.iter().map(brief_from_row).collect()
     }
 
+    async fn later_versions(&self, id: BriefId) -> StoreResult<Vec<StoredBrief>> {
+        let sql = format!(
+            "SELECT {BRIEF_COLUMNS} FROM briefs WHERE id <> $1 AND (supersedes_id = $1 OR EXISTS \
+             (SELECT 1 FROM briefs this WHERE this.id = $1 AND this.slug = briefs.slug AND briefs.version > this.version)) \
+             ORDER BY id DESC"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id.0)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(brief_from_row).collect()
+    }
+
     async fn replace_brief(
         &self,
         id: BriefId,

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 use sqlx::{QueryBuilder, Row};
 
-use super::common::{BATCH, Tx};
+use super::common::{BATCH, Tx, list_from_column};
 use super::deliveries::log_events;
 use super::new_edition::push_live_brief;
 use super::{D, Db, ThisStore};
@@ -52,7 +52,7 @@ impl LeaseStore for ThisStore {
         // due index, read only as far as the batch needs. One statement reads all a send needs,
         // and whether the address has been suppressed since the edition was made.
         let candidates = format!(
-            "SELECT d.id, d.edition_id, d.language, d.attempts, i.id AS influencer_id, i.email, i.name, \
+            "SELECT d.id, d.edition_id, d.language, d.attempts, i.id AS influencer_id, i.email, i.name, i.platforms, \
              (i.id IS NULL OR EXISTS (SELECT 1 FROM suppressions s WHERE s.email_hash = i.email_hash)) AS suppressed \
              FROM deliveries d LEFT JOIN influencers i ON i.id = d.influencer_id \
              WHERE d.edition_id = $1 AND d.status IN ('queued', 'deferred') AND d.next_attempt_at <= $2 \
@@ -143,6 +143,7 @@ impl LeaseStore for ThisStore {
                         .ok_or_else(|| StoreError::Corrupt("claimed delivery without influencer".into()))?,
                     email: row.try_get::<Option<String>, _>("email")?.unwrap_or_default(),
                     name: row.try_get::<Option<String>, _>("name")?.unwrap_or_default(),
+                    platforms: list_from_column(&row.try_get::<Option<String>, _>("platforms")?.unwrap_or_default()),
                     language: language
                         .parse()
                         .map_err(|e| StoreError::Corrupt(format!("deliveries.language: {e}")))?,
