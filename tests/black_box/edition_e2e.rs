@@ -84,6 +84,7 @@ each_backend! {
         assert_eq!(recipients.len(), 6, "no recipient twice: {recipients:?}");
 
         let mut tokens = Vec::new();
+        let mut web_versions = Vec::new();
         for m in &messages {
             let parsed = MessageParser::default().parse(&m.bytes).expect("a parseable message");
             let to = &m.rcpt_to[0];
@@ -123,6 +124,13 @@ each_backend! {
             assert!(!header("List-Id").is_empty());
             let text = parsed.body_text(0).unwrap_or_default();
             assert!(text.contains("72"), "{to}: the text part carries the brief");
+            if to == "sara.oberg@example.com" {
+                // Sara posts on TikTok alone: her script first, the rest folded below it.
+                let tiktok = text.find("Manus för TikTok").expect("the TikTok script");
+                let also = text.find("Även för Instagram, YouTube").expect("the others, folded");
+                assert!(tiktok < also, "{text}");
+                web_versions.push(text.to_string());
+            }
             let link = unsubscribe
                 .split('<')
                 .nth(1)
@@ -161,6 +169,19 @@ each_backend! {
             );
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
+
+        // The web version each brief links to is its public pack page, in the reader's language.
+        let text = web_versions.first().expect("Sara's message");
+        let link = text
+            .lines()
+            .find_map(|l| l.strip_prefix("Öppna paketet på webben: texter att kopiera och bevis på att det är äkta: "))
+            .expect("a link to the web version")
+            .trim()
+            .to_string();
+        assert!(link.starts_with(&app.url("/p/")) && link.ends_with("/sv"), "{link}");
+        let page = app.client.get(&link).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        assert!(page.text().await.unwrap().contains("Förbered dig på stormen"));
 
         // The link in a message opens the reader's page in their language, and one-click
         // (RFC 8058: a POST, no cookies) unsubscribes them.

@@ -3,7 +3,7 @@
 //! each, nothing is wider than the screen and every ready-to-post text is there to copy.
 
 use briefcast::language::Language;
-use briefcast::pack::{Content, Edition, compose};
+use briefcast::pack::{Carried, Content, Edition, compose};
 use fantoccini::Locator;
 
 use crate::common::pack::{BOIL_WATER, STORM, brief, fallback_to, now, recipient};
@@ -38,9 +38,18 @@ async fn on_a_phone_the_email_fits_the_screen_and_shows_every_text_with_or_witho
     };
     let (storm, boil) = (brief(STORM), brief(BOIL_WATER));
     let edition = Edition {
-        briefs: vec![(&storm).into(), (&boil).into()],
+        briefs: vec![
+            Carried {
+                brief: &storm,
+                page: Some("https://briefcast.valtioneuvosto.example.fi/p/1024"),
+            },
+            Carried {
+                brief: &boil,
+                page: Some("https://briefcast.valtioneuvosto.example.fi/p/1025"),
+            },
+        ],
         date: now(),
-        platforms: Default::default(),
+        platforms: briefcast::pack::ReaderPlatforms::of(&["tiktok"]),
         questions_received: Some(12),
         you_asked: Vec::new(),
     };

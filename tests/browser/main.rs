@@ -13,5 +13,6 @@ mod common;
 
 mod console;
 mod email;
+mod pack_page;
 mod sending;
 mod support;
