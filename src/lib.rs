@@ -29,6 +29,8 @@ pub mod inbound;
 pub mod intake;
 // The question log's workflow and its CSV.
 pub mod questions;
+// Reach: post reports, source clicks and the reach report.
+pub mod reach;
 
 // The use cases, and the interfaces on them.
 // Every step a coordinator, approver or ops person takes, written once, role checked.

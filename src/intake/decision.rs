@@ -5,6 +5,8 @@ use super::matching::Match;
 use crate::inbound::ReplyClass;
 use crate::inbound::{ParseError, Reply, ReplyKind, Severity};
 use crate::questions::brief_for_subject;
+use crate::reach::{PostUrl, asks_something};
+use crate::store::NewPostReport;
 use crate::store::{DeliveryNote, NewQuestion, ReplyOutcome, SuppressionReason};
 
 /// What a reply means for the log, the delivery and the suppression list, given what it was
@@ -20,6 +22,7 @@ pub fn decide(parsed: &Result<Reply, ParseError>, found: &Match) -> ReplyOutcome
                 subject: None,
                 note: Some(format!("unreadable, kept for audit: {e}")),
                 question: None,
+                post_reports: Vec::new(),
                 delivery_note: None,
                 suppress: None,
             };
@@ -38,6 +41,7 @@ pub fn decide(parsed: &Result<Reply, ParseError>, found: &Match) -> ReplyOutcome
         subject: reply.headers.subject.clone(),
         note: None,
         question: None,
+        post_reports: Vec::new(),
         delivery_note: None,
         suppress: None,
     };
@@ -59,6 +63,29 @@ pub fn decide(parsed: &Result<Reply, ParseError>, found: &Match) -> ReplyOutcome
                 notes.push("logged unlinked for a coordinator to assign".into());
                 ReplyClass::Unmatched
             };
+            // A link to a post is a report of what they posted, for the brief the reply
+            // answers; only the edition's own delivery says which brief that is.
+            let posts = PostUrl::find_all(&question.text);
+            if let (false, Some(brief_id), Some((influencer_id, _, _))) = (posts.is_empty(), brief_id, &influencer) {
+                notes.push(format!("{} post(s) reported for brief {brief_id}", posts.len()));
+                outcome.post_reports = posts
+                    .into_iter()
+                    .map(|post| NewPostReport {
+                        influencer_id: *influencer_id,
+                        brief_id,
+                        post,
+                        views: None,
+                        via: "reply",
+                    })
+                    .collect();
+                if !asks_something(&question.text) {
+                    notes.push("nothing asked besides: not a question".into());
+                    outcome.note = Some(notes.join("; "));
+                    return outcome;
+                }
+            } else if !posts.is_empty() {
+                notes.push("post links not counted: the reply names no delivery of ours".into());
+            }
             outcome.question = Some(NewQuestion {
                 text: question.text.clone(),
                 // The language we wrote to them in is the surest guess of the one they answer in.

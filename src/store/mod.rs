@@ -17,6 +17,7 @@ mod outcomes;
 mod postgres;
 mod questions;
 mod rate;
+mod reach;
 mod replies;
 mod roster;
 mod schedules;
@@ -45,6 +46,7 @@ pub use outcomes::OutcomeStore;
 pub use postgres::PgStore;
 pub use questions::{Assignment, BriefGroup, QuestionQuery, QuestionStore};
 pub use rate::{RateStore, SendLimit, window_start};
+pub use reach::{NewPostReport, PostReportRecord, ReachStore};
 pub use replies::{
     DeliveryNote, DeliveryRef, NewQuestion, NewReply, PendingReply, PurgeReport, ReplyOutcome, ReplyRecord, ReplyStore,
 };
@@ -150,6 +152,7 @@ pub trait Store:
     + QuestionStore
     + AnswerStore
     + RateStore
+    + ReachStore
     + Send
     + Sync
     + 'static

@@ -69,6 +69,8 @@ pub struct ReplyOutcome {
     /// Why something was or was not done, for coordinators and ops.
     pub note: Option<String>,
     pub question: Option<NewQuestion>,
+    /// Posts the reply links to, reported for the brief it answers.
+    pub post_reports: Vec<crate::store::NewPostReport>,
     pub delivery_note: Option<DeliveryNote>,
     pub suppress: Option<(EmailAddress, SuppressionReason)>,
 }
@@ -105,6 +107,7 @@ pub struct ReplyRecord {
 pub struct PurgeReport {
     pub raw_deleted: u64,
     pub questions_anonymised: u64,
+    pub posts_anonymised: u64,
 }
 
 #[async_trait]

@@ -35,6 +35,8 @@ pub struct PersonalData {
     pub deliveries: Vec<serde_json::Value>,
     pub replies: Vec<serde_json::Value>,
     pub questions: Vec<serde_json::Value>,
+    /// What they reported they posted.
+    pub post_reports: Vec<crate::store::PostReportRecord>,
 }
 
 #[async_trait]

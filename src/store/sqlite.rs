@@ -136,6 +136,8 @@ mod outcomes;
 mod questions;
 #[path = "sql/rate.rs"]
 mod rate;
+#[path = "sql/reach.rs"]
+mod reach;
 #[path = "sql/replies.rs"]
 mod replies;
 #[path = "sql/roster.rs"]

@@ -211,6 +211,9 @@ impl ReplyStore for ThisStore {
             .execute(&mut *tx)
             .await?;
         }
+        for report in &outcome.post_reports {
+            super::reach::insert_post_report(&mut tx, report, Some(reply_id.0), now).await?;
+        }
         if let Some(note) = &outcome.delivery_note {
             sqlx::query("INSERT INTO delivery_events (delivery_id, status, at, detail) VALUES ($1, $2, $3, $4)")
                 .bind(note.delivery_id)
@@ -338,13 +341,23 @@ impl ReplyStore for ThisStore {
         .execute(&mut *tx)
         .await?
         .rows_affected();
+        // Post reports keep their counts and the followers they had; only the person goes.
+        let posts = sqlx::query(
+            "UPDATE post_reports SET influencer_id = NULL, reply_id = NULL \
+             WHERE reported_at < $1 AND influencer_id IS NOT NULL",
+        )
+        .bind(older_than)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
         let report = PurgeReport {
             raw_deleted: deleted,
             questions_anonymised: anonymised,
+            posts_anonymised: posts,
         };
-        if deleted > 0 || anonymised > 0 {
-            let detail =
-                json!({ "older_than": older_than, "raw_deleted": deleted, "questions_anonymised": anonymised });
+        if deleted > 0 || anonymised > 0 || posts > 0 {
+            let detail = json!({ "older_than": older_than, "raw_deleted": deleted, "questions_anonymised": anonymised,
+                                 "posts_anonymised": posts });
             audit(
                 &mut tx,
                 &Actor("retention".into()),

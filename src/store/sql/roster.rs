@@ -20,7 +20,7 @@ use crate::cadence::Cadence;
 use crate::ids::DeliveryId;
 use crate::language::Language;
 use crate::store::dialect::Dialect;
-use crate::store::{InfluencerQuery, PersonalData, RosterStore, StoreError, StoreResult};
+use crate::store::{InfluencerQuery, PersonalData, ReachStore, RosterStore, StoreError, StoreResult};
 
 #[async_trait]
 impl RosterStore for ThisStore {
@@ -160,11 +160,13 @@ impl RosterStore for ThisStore {
             }))
         })
         .collect::<StoreResult<Vec<_>>>()?;
+        let post_reports = self.post_reports_of(influencer.id).await?;
         Ok(Some(PersonalData {
             influencer,
             deliveries,
             replies,
             questions,
+            post_reports,
         }))
     }
 
@@ -190,6 +192,11 @@ impl RosterStore for ThisStore {
             .execute(&mut *tx)
             .await?;
         sqlx::query("UPDATE deliveries SET influencer_id = NULL WHERE influencer_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        // What they posted is theirs: it goes with them, and the report's figures with it.
+        sqlx::query("DELETE FROM post_reports WHERE influencer_id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await?;
