@@ -76,7 +76,8 @@ impl App {
             dkim(&config)?,
         )
         .context("setting up outgoing messages")?
-        .with_senders(content.sender.clone());
+        .with_senders(content.sender.clone())
+        .with_counted_sources(config.count_source_clicks);
         let state = AppState {
             store,
             config: Arc::new(config),

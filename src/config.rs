@@ -159,6 +159,8 @@ settings! {
         secret: Option<String> = DefaultValue::Unset, Whole, link_secret;
         /// PEM Ed25519 private key (PKCS#8) that signs the public pack pages; unset: generated once in the data folder as pack-key.pem
         pub pack_key_file: Option<String> = DefaultValue::Unset, Public, optional;
+        /// fact sources in editions link through /r/TOKEN, counting clicks per brief, language and source, never who clicked
+        pub count_source_clicks: bool = DefaultValue::Text("true"), Public, boolean;
     }
     Mail {
         /// sender of editions

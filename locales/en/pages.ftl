@@ -43,3 +43,27 @@ verify-not-found = Not found: no pack issued by { $issuer } contains this text. 
 verify-see-pack = Open the pack
 verify-part = The text is the “{ $part }” of the pack “{ $title }”.
 verify-within = The text appears in the pack “{ $title }”.
+
+# The "I posted this" form on the reader's page, and what it says back.
+posts-heading = Did you post about a briefing?
+posts-intro = Tell us where, so the authorities can see how far their messages went. It takes a few seconds.
+posts-brief = Briefing
+posts-platform = Platform
+posts-link = Link to your post
+posts-views = Views or reach (optional)
+posts-views-hint = As your platform shows it, for example 12 300.
+posts-submit = Report the post
+posts-saved = Thank you: your post is counted.
+posts-yours = Posts you have reported
+posts-counted = We count the posts you report. Nothing records whether you open a briefing. Your reports are kept with your details and erased with them when you ask us to.
+clicks-counted = Clicks on the source links in the briefings are counted per briefing and source, never who clicked.
+posts-views-count = { $views } views
+post-error-address = That is not a web address: copy the link of your post.
+post-error-https = The link must start with https://
+post-error-platform = That link is not on Instagram, TikTok, YouTube, X, Facebook, LinkedIn, Threads or Bluesky.
+post-error-post = That link goes to the platform, not to your post.
+post-error-brief = Choose the briefing your post is about.
+post-error-not-sent = That briefing was not sent to you.
+post-error-other-platform = That link is on { $found }, not on the platform you chose.
+post-error-views = Views must be a whole number, 0 or more.
+post-error-duplicate = That post has been reported already: it counts once.

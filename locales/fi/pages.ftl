@@ -43,3 +43,27 @@ verify-not-found = Ei löytynyt: mikään julkaisijan { $issuer } paketti ei sis
 verify-see-pack = Avaa paketti
 verify-part = Teksti on paketin ”{ $title }” kohta ”{ $part }”.
 verify-within = Teksti esiintyy paketissa ”{ $title }”.
+
+# Lukijan sivun "Julkaisin tästä" -lomake ja sen vastaukset.
+posts-heading = Julkaisitko tiedotteen aiheesta?
+posts-intro = Kerro missä, niin viranomaiset näkevät, kuinka pitkälle viestit kantoivat. Se vie muutaman sekunnin.
+posts-brief = Tiedote
+posts-platform = Kanava
+posts-link = Linkki julkaisuusi
+posts-views = Katselut tai tavoittavuus (vapaaehtoinen)
+posts-views-hint = Kuten kanavasi sen näyttää, esimerkiksi 12 300.
+posts-submit = Ilmoita julkaisu
+posts-saved = Kiitos: julkaisusi on laskettu mukaan.
+posts-yours = Ilmoittamasi julkaisut
+posts-counted = Laskemme ilmoittamasi julkaisut. Mikään ei kirjaa, avaatko tiedotteen. Ilmoituksesi säilytetään tietojesi kanssa ja poistetaan niiden mukana, kun pyydät.
+clicks-counted = Tiedotteiden lähdelinkkien klikkaukset lasketaan tiedotteittain ja lähteittäin, ei koskaan sitä, kuka klikkasi.
+posts-views-count = { $views } katselua
+post-error-address = Tämä ei ole verkko-osoite: kopioi julkaisusi linkki.
+post-error-https = Linkin pitää alkaa https://
+post-error-platform = Linkki ei ole Instagramiin, TikTokiin, YouTubeen, X:ään, Facebookiin, LinkedIniin, Threadsiin tai Blueskyyn.
+post-error-post = Linkki vie kanavalle, ei julkaisuusi.
+post-error-brief = Valitse tiedote, jota julkaisusi koskee.
+post-error-not-sent = Tätä tiedotetta ei lähetetty sinulle.
+post-error-other-platform = Linkki on kanavalla { $found }, ei valitsemallasi kanavalla.
+post-error-views = Katselujen pitää olla kokonaisluku, 0 tai enemmän.
+post-error-duplicate = Tämä julkaisu on jo ilmoitettu: se lasketaan kerran.

@@ -43,3 +43,27 @@ verify-not-found = Hittades inte: inget paket från { $issuer } innehåller text
 verify-see-pack = Öppna paketet
 verify-part = Texten är ”{ $part }” i paketet ”{ $title }”.
 verify-within = Texten finns i paketet ”{ $title }”.
+
+# Formuläret "Jag publicerade det här" på läsarens sida, och vad det svarar.
+posts-heading = Publicerade du något om ett meddelande?
+posts-intro = Berätta var, så ser myndigheterna hur långt budskapen nådde. Det tar några sekunder.
+posts-brief = Meddelande
+posts-platform = Kanal
+posts-link = Länk till ditt inlägg
+posts-views = Visningar eller räckvidd (frivilligt)
+posts-views-hint = Som kanalen visar det, till exempel 12 300.
+posts-submit = Rapportera inlägget
+posts-saved = Tack: ditt inlägg räknas med.
+posts-yours = Inlägg du har rapporterat
+posts-counted = Vi räknar de inlägg du rapporterar. Inget registrerar om du öppnar ett meddelande. Dina rapporter sparas med dina uppgifter och raderas med dem när du ber om det.
+clicks-counted = Klick på källänkarna i meddelandena räknas per meddelande och källa, aldrig vem som klickade.
+posts-views-count = { $views } visningar
+post-error-address = Det är ingen webbadress: kopiera länken till ditt inlägg.
+post-error-https = Länken måste börja med https://
+post-error-platform = Länken går inte till Instagram, TikTok, YouTube, X, Facebook, LinkedIn, Threads eller Bluesky.
+post-error-post = Länken går till kanalen, inte till ditt inlägg.
+post-error-brief = Välj det meddelande som inlägget handlar om.
+post-error-not-sent = Det meddelandet skickades inte till dig.
+post-error-other-platform = Länken går till { $found }, inte till den kanal du valde.
+post-error-views = Visningarna måste vara ett heltal, 0 eller mer.
+post-error-duplicate = Inlägget har redan rapporterats: det räknas en gång.

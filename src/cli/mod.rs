@@ -13,6 +13,7 @@ mod dkim;
 mod editions;
 mod feeds;
 mod questions;
+mod reports;
 mod schedules;
 mod users;
 mod verify;
@@ -105,6 +106,9 @@ enum Command {
         #[arg(value_name = "FILE|URL")]
         target: String,
     },
+    /// Reports: `report reach`, what influencers did with the briefs
+    #[command(subcommand)]
+    Report(reports::ReportCommand),
     /// The audit log of coordinator actions, newest first
     Audit {
         #[arg(long, default_value_t = 50)]
@@ -299,6 +303,7 @@ impl Cli {
             Command::Feeds(command) => feeds::run(&config, out, command).await,
             Command::Dkim(command) => dkim::run(&config, out, command).await,
             Command::Verify { target } => verify::run(&config, out, &target).await,
+            Command::Report(command) => reports::run(&config, out, command).await,
             Command::Edition(command) => editions::run(&config, out, command).await,
             Command::Deliveries(args) => deliveries::run(&config, out, args).await,
             Command::Questions(args) => questions::run(&config, out.json, args).await,

@@ -24,7 +24,7 @@ use crate::ids::DeliveryId;
 use crate::language::Language;
 use crate::metrics::Metrics;
 use crate::pack::{
-    Asked, Carried, ComposedEdition, Content, Edition, LanguagePolicy, ReaderPlatforms, Recipient, compose,
+    Asked, Carried, ComposedEdition, Content, Edition, LanguagePolicy, ReaderPlatforms, Recipient, SourceLinks, compose,
 };
 use crate::store::{SendLimit, Store};
 
@@ -374,14 +374,20 @@ impl Dispatcher {
                 .iter()
                 .map(|b| self.letterhead.pack_pages(b.brief))
                 .collect();
+            let sources: Vec<Option<SourceLinks>> = delivery
+                .briefs
+                .iter()
+                .map(|b| self.letterhead.source_links(b.brief, &briefs[&b.brief]))
+                .collect();
             let edition = Edition {
                 briefs: delivery
                     .briefs
                     .iter()
-                    .zip(&pages)
-                    .map(|(b, page)| Carried {
+                    .zip(pages.iter().zip(&sources))
+                    .map(|(b, (page, sources))| Carried {
                         brief: &briefs[&b.brief],
                         page: Some(page),
+                        sources: sources.as_ref(),
                     })
                     .collect(),
                 date: self.clock.now(),

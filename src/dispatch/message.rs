@@ -11,9 +11,11 @@ use rand::Rng;
 
 pub use super::dkim::{DkimError, DkimKey, DkimSigner};
 use crate::audience::EmailAddress;
+use crate::brief::Brief;
 use crate::ids::{BriefId, DeliveryId, EditionId};
 use crate::language::Language;
 use crate::pack::SenderNames;
+use crate::pack::SourceLinks;
 use crate::token::{Purpose, TokenKey};
 
 /// The SMTP envelope: where DSNs go (`MAIL FROM`, RFC 5321 reverse-path) and who receives it.
@@ -107,6 +109,7 @@ pub struct Letterhead {
     dkim: Option<DkimSigner>,
     /// The name `From` shows, per reader's language; none: the name in `from`.
     senders: Option<SenderNames>,
+    counts_sources: bool,
 }
 
 impl Letterhead {
@@ -130,6 +133,7 @@ impl Letterhead {
             key,
             dkim,
             senders: None,
+            counts_sources: false,
         };
         // Fail at start-up, not at the first send, when the reply domain cannot form an address.
         letterhead.address(Purpose::Reply, DeliveryId(1), "reply_domain")?;
@@ -158,12 +162,43 @@ impl Letterhead {
         )
     }
 
-    /// Where the reader's reply to `delivery_id` goes, as the body shows it and `Reply-To` names it.
     /// The public pages of a brief's packs, one per language below it: `…/p/ID`.
     pub fn pack_pages(&self, brief: BriefId) -> String {
         format!("{}/p/{}", self.public_url, brief.0)
     }
 
+    /// Fact sources counted through `/r/TOKEN`.
+    pub fn with_counted_sources(self, counted: bool) -> Letterhead {
+        Letterhead {
+            counts_sources: counted,
+            ..self
+        }
+    }
+
+    /// The counted links to a brief's fact sources, per language; none when clicks are not
+    /// counted here. The same links go to every reader: a click names no one.
+    pub fn source_links(&self, id: BriefId, brief: &Brief) -> Option<SourceLinks> {
+        if !self.counts_sources {
+            return None;
+        }
+        let links = brief
+            .languages()
+            .into_iter()
+            .filter_map(|language| {
+                let block = brief.block(language)?;
+                let links = (0..block.facts.len())
+                    .map(|fact| {
+                        let token = self.key.sign_source(id, language, fact)?;
+                        Some(format!("{}/r/{token}", self.public_url))
+                    })
+                    .collect::<Option<Vec<String>>>()?;
+                Some((language, links))
+            })
+            .collect();
+        Some(SourceLinks(links))
+    }
+
+    /// Where the reader's reply to `delivery_id` goes, as the body shows it and `Reply-To` names it.
     pub fn reply_address(&self, delivery_id: DeliveryId) -> String {
         self.key.address(Purpose::Reply, delivery_id, &self.reply_domain)
     }

@@ -22,7 +22,8 @@ use crate::language::Language;
 
 pub use locale::{CONSOLE_IDS, MESSAGE_IDS, Strings, format_date, format_datetime, format_number};
 pub use newsletter::{
-    Asked, Carried, ComposedEdition, Edition, Held, HeldReason, LanguagePolicy, Placement, compose, compose_all,
+    Asked, Carried, ComposedEdition, Edition, Held, HeldReason, LanguagePolicy, Placement, SourceLinks, compose,
+    compose_all,
 };
 pub use page::{PackPage, Standing, VerifyView, pack_page, pack_text, standing_line, verify_page};
 pub use personalise::{EncodedMessage, Message, Recipient};
@@ -32,6 +33,7 @@ pub use sender::SenderNames;
 pub use signed::{PackHeader, PackKey, PublicKey, SignatureError, SignedPack, normalise, verify, words};
 pub use snippets::Snippets;
 pub use templates::{Templates, template_names};
+pub(crate) use view::web_link;
 
 /// The templates, strings and limits packs are made from: loaded once at start, from the
 /// content and locales folders, with built-in copies for whatever those folders lack.

@@ -38,11 +38,30 @@ pub struct Edition<'a> {
 pub struct Carried<'a> {
     pub brief: &'a Brief,
     pub page: Option<&'a str>,
+    /// Counted links to its fact sources, in place of the sources themselves.
+    pub sources: Option<&'a SourceLinks>,
 }
 
 impl<'a> From<&'a Brief> for Carried<'a> {
     fn from(brief: &'a Brief) -> Carried<'a> {
-        Carried { brief, page: None }
+        Carried {
+            brief,
+            page: None,
+            sources: None,
+        }
+    }
+}
+
+/// A brief's counted source links (`…/r/TOKEN`), per language, in the order of its facts.
+#[derive(Debug, Clone, Default)]
+pub struct SourceLinks(pub Vec<(Language, Vec<String>)>);
+
+impl SourceLinks {
+    pub(crate) fn of(&self, language: Language) -> Option<&[String]> {
+        self.0
+            .iter()
+            .find(|(l, _)| *l == language)
+            .map(|(_, links)| links.as_slice())
     }
 }
 
@@ -187,7 +206,7 @@ pub fn compose(
     let mut carried = Vec::new();
     let mut held = Vec::new();
     let mut briefs = Vec::new();
-    for Carried { brief, page } in ordered {
+    for Carried { brief, page, sources } in ordered {
         let slug = brief.meta.slug.clone();
         let text_language = match (brief.block(language), policy.missing) {
             (Some(_), _) => language,
@@ -223,6 +242,9 @@ pub fn compose(
             edition.platforms,
         );
         view.page = page.map(|p| format!("{}/{}", p.trim_end_matches('/'), text_language.code()));
+        if let Some(links) = sources.and_then(|s| s.of(text_language)) {
+            view.count_clicks(links);
+        }
         briefs.push(view);
         carried.push(Placement {
             slug,

@@ -178,6 +178,18 @@ impl BriefView {
     }
 }
 
+impl BriefView {
+    /// Sends each fact's source link through its counted redirect, one per fact in order; a
+    /// source that is not a web address stays as it is.
+    pub(crate) fn count_clicks(&mut self, links: &[String]) {
+        for (fact, link) in self.facts.iter_mut().zip(links) {
+            if fact.href.is_some() {
+                fact.href = Some(link.clone());
+            }
+        }
+    }
+}
+
 /// The brief's ready-to-post texts, split into the reader's platforms and the others. A reader
 /// who uses none of the platforms the brief has texts for gets them all, unfolded.
 fn snippets(

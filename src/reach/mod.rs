@@ -8,5 +8,5 @@ mod report;
 pub use post::{PostUrl, PostUrlError, asks_something, platforms};
 pub use report::{
     BriefFacts, BriefRow, ClickFact, EditionSent, Figures, PlatformRow, PostFact, QuestionFact, ReachFacts, ReachQuery,
-    ReachReport, TopicRow, WeekRow, build,
+    ReachReport, TopicRow, WeekRow, build, parse_query, to_csv,
 };

@@ -405,6 +405,112 @@ fn add(sum: &mut Figures, f: &Figures) {
     sum.answered += f.answered;
 }
 
+/// The report as one CSV: a row per total, baseline, brief, theme, platform and week, the
+/// `section` column saying which, the same figure columns on every row (empty where a figure
+/// does not apply).
+pub fn to_csv(report: &ReachReport) -> Result<String, csv::Error> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record([
+        "section",
+        "key",
+        "label",
+        "readers_reached",
+        "posts",
+        "posters",
+        "potential_reach",
+        "views",
+        "clicks",
+        "questions",
+        "answered",
+    ])?;
+    let mut row = |section: &str, key: &str, label: &str, f: &Figures| {
+        let n = |v: u64| v.to_string();
+        out.write_record([
+            section.to_string(),
+            key.to_string(),
+            label.to_string(),
+            n(f.readers_reached),
+            n(f.posts),
+            n(f.posters),
+            n(f.potential_reach),
+            n(f.views),
+            n(f.clicks),
+            n(f.questions),
+            n(f.answered),
+        ])
+    };
+    row("total", "", "", &report.totals)?;
+    row(
+        "baseline",
+        &report.baseline_weeks.to_string(),
+        "weeks before the first edition",
+        &report.baseline,
+    )?;
+    for b in &report.briefs {
+        row("brief", &b.brief.0.to_string(), &b.title, &b.figures)?;
+    }
+    for t in &report.topics {
+        row("theme", &t.topic, &t.topic, &t.figures)?;
+    }
+    for p in &report.platforms {
+        let f = Figures {
+            posts: p.posts,
+            posters: p.posters,
+            potential_reach: p.potential_reach,
+            views: p.views,
+            ..Figures::default()
+        };
+        row("platform", &p.platform, &p.platform, &f)?;
+    }
+    for w in &report.weeks {
+        let section = if w.baseline { "week (baseline)" } else { "week" };
+        row(section, &w.week, &w.starts.to_string(), &w.figures)?;
+    }
+    let bytes = out.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn present(v: Option<&str>) -> Option<&str> {
+    v.map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// A query from text, as the command line, the API and the console take it; the error names
+/// the field.
+pub fn parse_query(
+    brief: Option<&str>,
+    topic: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<ReachQuery, (&'static str, String)> {
+    let day = |field: &'static str, v: Option<&str>| {
+        present(v)
+            .map(|v| {
+                NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                    .map_err(|_| (field, format!("`{v}` is not a date (YYYY-MM-DD)")))
+            })
+            .transpose()
+    };
+    let brief = present(brief)
+        .map(|v| {
+            v.parse::<i64>()
+                .map(BriefId)
+                .map_err(|_| ("brief", format!("`{v}` is not a brief id")))
+        })
+        .transpose()?;
+    let query = ReachQuery {
+        brief,
+        topic: present(topic).map(str::to_string),
+        from: day("from", from)?,
+        to: day("to", to)?,
+    };
+    if let (Some(from), Some(to)) = (query.from, query.to)
+        && from > to
+    {
+        return Err(("to", format!("{to} is before {from}")));
+    }
+    Ok(query)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,7 @@ pub mod inbound;
 pub mod ops;
 pub mod packs;
 pub mod questions;
+pub mod reach;
 pub mod schedules;
 pub mod sessions;
 pub mod subscription;

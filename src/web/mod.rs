@@ -12,6 +12,7 @@ mod inbound;
 mod influencers;
 mod packs;
 mod questions;
+mod reports;
 mod schedules;
 mod segments;
 mod subscription;
@@ -82,6 +83,7 @@ pub fn router(state: AppState) -> Router {
         .route("/deliveries", get(deliveries::list))
         .route("/deliveries/resend", post(deliveries::resend))
         .route("/audit", get(audit_log))
+        .route("/reports/reach", get(reports::reach))
         .route("/tokens", get(tokens::list))
         .route("/tokens/{id}/revoke", post(tokens::revoke))
         .route(
@@ -106,6 +108,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(system::healthz))
         .route("/metrics", get(system::metrics))
         .route("/u/{token}", get(subscription::show).post(subscription::post))
+        .route("/u/{token}/posts", post(subscription::report))
+        .route("/r/{token}", get(packs::follow_source))
         .nest("/api/v1", api)
         .merge(console::routes())
         .merge(packs::routes())

@@ -301,3 +301,16 @@ async fn verify(State(state): State<AppState>, Query(lang): Query<Lang>, headers
     }
     render_verify(&state, language, &view)
 }
+
+/// A counted source link: counted for its brief, language and source (never who), then on to
+/// the source itself.
+pub(super) async fn follow_source(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    match crate::service::reach::follow_source(state.store.as_ref(), &state.tokens, &token, state.clock.now()).await {
+        Ok(Some(source)) => match HeaderValue::from_str(&source) {
+            Ok(location) => (StatusCode::FOUND, [(header::LOCATION, location)]).into_response(),
+            Err(_) => not_found(&state, Language::Fi),
+        },
+        Ok(None) => not_found(&state, Language::Fi),
+        Err(error) => failed(&state, Language::Fi, &PackError::Store(error)),
+    }
+}

@@ -12,10 +12,13 @@ use serde::Serialize;
 
 use super::error::RETRY_AFTER_SECONDS;
 use super::{AppState, form};
+use crate::audience::StoredInfluencer;
 use crate::cadence::Cadence;
 use crate::language::Language;
+use crate::service::reach::{self, PostError, PostForm};
 use crate::service::subscription::{self, Reader, reader};
 use crate::store::StoreError;
+use fluent_bundle::FluentValue;
 
 #[derive(Serialize)]
 struct Choice {
@@ -44,6 +47,152 @@ struct Page {
     t: Labels,
     languages: Vec<Choice>,
     cadences: Vec<Choice>,
+    /// The "I posted this" form, for a reader who was sent briefs.
+    posts: Option<Posts>,
+}
+
+/// One option of a select.
+#[derive(Serialize)]
+struct Pick {
+    value: String,
+    name: String,
+    checked: bool,
+}
+
+#[derive(Serialize)]
+struct Reported {
+    title: String,
+    platform: String,
+    url: String,
+    views: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Posts {
+    action: String,
+    briefs: Vec<Pick>,
+    platforms: Vec<Pick>,
+    url: String,
+    views: String,
+    /// What the last report did: saved, or why not.
+    saved: Option<String>,
+    error: Option<String>,
+    reported: Vec<Reported>,
+    counted: Vec<String>,
+    t: std::collections::BTreeMap<&'static str, String>,
+}
+
+/// What the form said back, and what was typed, to show again after a refusal.
+#[derive(Default)]
+struct PostOutcome {
+    form: PostForm,
+    saved: bool,
+    error: Option<String>,
+}
+
+/// The "I posted this" section: the briefs the reader was sent, the posts they reported.
+async fn posts(
+    state: &AppState,
+    token: &str,
+    person: &StoredInfluencer,
+    language: Language,
+    outcome: PostOutcome,
+) -> Result<Option<Posts>, StoreError> {
+    let store = state.store.as_ref();
+    let sent = store.briefs_sent_to(person.id).await?;
+    if sent.is_empty() {
+        return Ok(None);
+    }
+    let mut titles = Vec::new();
+    for id in sent.iter().take(30) {
+        if let Some(stored) = store.brief(*id).await? {
+            let brief = &stored.brief;
+            let title = brief
+                .block(language)
+                .or_else(|| brief.languages().first().and_then(|l| brief.block(*l)))
+                .map(|b| b.title.clone())
+                .unwrap_or_else(|| brief.meta.slug.clone());
+            titles.push((*id, title));
+        }
+    }
+    let s = &state.content.strings;
+    let t = |id: &str| s.get(language, id);
+    let reported = store
+        .post_reports_of(person.id)
+        .await?
+        .into_iter()
+        .map(|r| Reported {
+            title: titles
+                .iter()
+                .find(|(id, _)| *id == r.brief_id)
+                .map(|(_, t)| t.clone())
+                .unwrap_or_default(),
+            platform: r.platform,
+            url: r.url,
+            views: r.views.map(|v| {
+                s.get_with(
+                    language,
+                    "posts-views-count",
+                    &[("views", FluentValue::from(crate::pack::format_number(language, v)))],
+                )
+            }),
+        })
+        .collect();
+    let chosen_brief = outcome.form.brief.trim().to_string();
+    let mut counted = vec![t("posts-counted")];
+    if state.config.count_source_clicks {
+        counted.push(t("clicks-counted"));
+    }
+    let labels = [
+        ("heading", "posts-heading"),
+        ("intro", "posts-intro"),
+        ("brief", "posts-brief"),
+        ("platform", "posts-platform"),
+        ("link", "posts-link"),
+        ("views", "posts-views"),
+        ("views_hint", "posts-views-hint"),
+        ("submit", "posts-submit"),
+        ("yours", "posts-yours"),
+    ];
+    Ok(Some(Posts {
+        action: format!("/u/{token}/posts"),
+        briefs: titles
+            .iter()
+            .map(|(id, title)| Pick {
+                value: id.0.to_string(),
+                name: title.clone(),
+                checked: id.0.to_string() == chosen_brief,
+            })
+            .collect(),
+        platforms: crate::reach::platforms()
+            .map(|p| Pick {
+                value: p.to_string(),
+                name: platform_name(p).to_string(),
+                checked: outcome.form.platform.eq_ignore_ascii_case(p),
+            })
+            .collect(),
+        url: outcome.form.url.clone(),
+        views: outcome.form.views.clone(),
+        saved: outcome.saved.then(|| t("posts-saved")),
+        error: outcome.error,
+        reported,
+        counted,
+        t: labels.into_iter().map(|(k, id)| (k, t(id))).collect(),
+    }))
+}
+
+fn platform_name(code: &str) -> &str {
+    match code {
+        "instagram" => "Instagram",
+        "tiktok" => "TikTok",
+        "youtube" => "YouTube",
+        "x" => "X",
+        "facebook" => "Facebook",
+        "linkedin" => "LinkedIn",
+        "threads" => "Threads",
+        "bluesky" => "Bluesky",
+        other => other,
+    }
 }
 
 /// The database did not answer: 503 with `Retry-After`, so that a mailbox provider retries its
@@ -141,7 +290,23 @@ fn page(
                 checked: c == cadence,
             })
             .collect(),
+        posts: None,
     }
+}
+
+/// The page of a subscribed reader, with their "I posted this" section.
+async fn subscribed_page(
+    state: &AppState,
+    token: &str,
+    person: &StoredInfluencer,
+    language: Language,
+    cadence: Cadence,
+    notice: Option<&str>,
+    outcome: PostOutcome,
+) -> Result<Page, StoreError> {
+    let mut shown = page(state, token, language, cadence, true, notice);
+    shown.posts = posts(state, token, person, language, outcome).await?;
+    Ok(shown)
 }
 
 fn invalid(state: &AppState) -> Response {
@@ -160,11 +325,20 @@ pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> R
     match reader(state.store.as_ref(), &state.tokens, &token).await {
         Ok(Some(Reader::Subscribed { person, .. })) => {
             let p = &person.influencer;
-            render(
+            match subscribed_page(
                 &state,
-                StatusCode::OK,
-                &page(&state, &token, p.language, p.cadence, true, None),
+                &token,
+                &person,
+                p.language,
+                p.cadence,
+                None,
+                PostOutcome::default(),
             )
+            .await
+            {
+                Ok(shown) => render(&state, StatusCode::OK, &shown),
+                Err(error) => unavailable(&state, &error),
+            }
         }
         Ok(Some(Reader::Unsubscribed { person })) => {
             let p = &person.influencer;
@@ -208,11 +382,11 @@ pub async fn post(
             {
                 return unavailable(&state, &error);
             }
-            render(
-                &state,
-                StatusCode::OK,
-                &page(&state, &token, language, cadence, true, Some("page-saved")),
-            )
+            let outcome = PostOutcome::default();
+            match subscribed_page(&state, &token, &person, language, cadence, Some("page-saved"), outcome).await {
+                Ok(shown) => render(&state, StatusCode::OK, &shown),
+                Err(error) => unavailable(&state, &error),
+            }
         }
         Request::Unsubscribe { how } => {
             if let Err(error) = subscription::unsubscribe(store, delivery_id, &person, how, now).await {
@@ -229,5 +403,81 @@ pub async fn post(
             StatusCode::BAD_REQUEST,
             &page(&state, &token, p.language, p.cadence, true, Some("page-invalid-choice")),
         ),
+    }
+}
+
+/// The "I posted this" form: the post is stored, or the page says why not in the reader's
+/// language, with what they typed kept.
+pub async fn report(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let person = match reader(state.store.as_ref(), &state.tokens, &token).await {
+        Ok(Some(Reader::Subscribed { person, .. })) => person,
+        Ok(Some(Reader::Unsubscribed { person })) => {
+            let p = &person.influencer;
+            return render(
+                &state,
+                StatusCode::OK,
+                &page(&state, &token, p.language, p.cadence, false, Some("page-unsubscribed")),
+            );
+        }
+        Ok(None) => return invalid(&state),
+        Err(error) => return unavailable(&state, &error),
+    };
+    let fields = form::fields(&headers, &body);
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let form = PostForm {
+        brief: field("brief"),
+        platform: field("platform"),
+        url: field("url"),
+        views: field("views"),
+    };
+    let p = &person.influencer;
+    let language = p.language;
+    let strings = &state.content.strings;
+    let (status, outcome) = match reach::report_post(state.store.as_ref(), &person, &form, state.clock.now()).await {
+        Ok(()) => (
+            StatusCode::OK,
+            PostOutcome {
+                saved: true,
+                ..PostOutcome::default()
+            },
+        ),
+        Err(PostError::Store(error)) => return unavailable(&state, &error),
+        Err(refused) => {
+            let said = match &refused {
+                PostError::OtherPlatform { found, .. } => strings.get_with(
+                    language,
+                    refused.message_id(),
+                    &[("found", FluentValue::from(platform_name(found)))],
+                ),
+                other => strings.get(language, other.message_id()),
+            };
+            let status = match refused {
+                PostError::Duplicate => StatusCode::CONFLICT,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            (
+                status,
+                PostOutcome {
+                    form,
+                    saved: false,
+                    error: Some(said),
+                },
+            )
+        }
+    };
+    match subscribed_page(&state, &token, &person, language, p.cadence, None, outcome).await {
+        Ok(shown) => render(&state, status, &shown),
+        Err(error) => unavailable(&state, &error),
     }
 }

@@ -42,10 +42,12 @@ async fn on_a_phone_the_email_fits_the_screen_and_shows_every_text_with_or_witho
             Carried {
                 brief: &storm,
                 page: Some("https://briefcast.valtioneuvosto.example.fi/p/1024"),
+                sources: None,
             },
             Carried {
                 brief: &boil,
                 page: Some("https://briefcast.valtioneuvosto.example.fi/p/1025"),
+                sources: None,
             },
         ],
         date: now(),
