@@ -683,7 +683,7 @@ mod tests {
                 "http_addr" => "127.0.0.1:9",
                 "public_url" => "https://example.fi",
                 "log_format" => "json",
-                "two_person_rule" => "false",
+                "two_person_rule" | "count_source_clicks" => "false",
                 "missing_language" => "fallback",
                 "fallback_language" => "sv",
                 "secret" => "0123456789abcdef0123456789abcdef",

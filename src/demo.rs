@@ -33,8 +33,11 @@ pub const SAMPLE_ROSTER: &[u8] = include_bytes!("../content/demo/influencers.csv
 const STORM: &str = include_str!("../content/demo/storm-72h.toml");
 const WIND_ALERT: &str = include_str!("../content/demo/cap/01-wind-alert.xml");
 
+/// The reader whose post the demo reports from her page.
+const SELF_REPORTED: &str = "noora.salo@example.com";
+
 /// The sample replies, each from the reader whose delivery it answers.
-const REPLIES: [(&str, &str, Purpose); 5] = [
+const REPLIES: [(&str, &str, Purpose); 7] = [
     (
         "aino.virtanen@example.com",
         include_str!("../content/demo/replies/01-plain-fi-quoted.eml"),
@@ -59,6 +62,17 @@ const REPLIES: [(&str, &str, Purpose); 5] = [
         "priya.nair@example.org",
         include_str!("../content/demo/replies/05-bounce-dsn.eml"),
         Purpose::Bounce,
+    ),
+    // Replies that report posts: counted for the report's page, never shown as questions.
+    (
+        "ville.korhonen@example.com",
+        include_str!("../content/demo/replies/06-post-link-fi.eml"),
+        Purpose::Reply,
+    ),
+    (
+        "ines.garcia@example.com",
+        include_str!("../content/demo/replies/07-post-link-en.eml"),
+        Purpose::Reply,
     ),
 ];
 
@@ -221,7 +235,8 @@ pub async fn replay_replies(
     let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
     let sent = loop {
         let sent = sent_deliveries(store).await?;
-        if REPLIES.iter().all(|(email, _, _)| sent.contains_key(*email)) {
+        let waited = REPLIES.iter().map(|(email, _, _)| *email).chain([SELF_REPORTED]);
+        if waited.into_iter().all(|email| sent.contains_key(email)) {
             break sent;
         }
         if tokio::time::Instant::now() > deadline {
@@ -239,6 +254,20 @@ pub async fn replay_replies(
             .replace("{{MESSAGE_ID}}", &format!("<{message_id}>"));
         let received = intake::receive(store, verifier, "webhook", None, raw.as_bytes(), clock.now()).await?;
         tracing::info!(from = email, kind = ?received.reply.kind, "demo: sample reply received");
+    }
+    // And one reported from the reader's page, with the views Noora's app shows her.
+    if let Some(noora) = store.influencer(&EmailAddress::parse(SELF_REPORTED)?).await?
+        && let Some(brief) = store.briefs_sent_to(noora.id).await?.first()
+    {
+        let form = crate::service::reach::PostForm {
+            brief: brief.0.to_string(),
+            platform: "tiktok".into(),
+            url: "https://www.tiktok.com/@noorasalo/video/7441355500099988877".into(),
+            views: "48 200".into(),
+        };
+        if let Err(error) = crate::service::reach::report_post(store, &noora, &form, clock.now()).await {
+            tracing::warn!(%error, "demo: the sample post report was refused");
+        }
     }
     Ok(())
 }

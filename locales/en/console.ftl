@@ -692,3 +692,41 @@ ops-feed-failures = { $count ->
     [one] Failed once:
    *[other] Failed { $count } times in a row:
 }
+
+# The reach report.
+console-nav-reach = Reach
+reach-title = Reach
+reach-intro = What influencers did with the briefs: what was sent, the posts they reported, their followers, the views they read off their platforms, the clicks on the sources and the questions asked. Only sums: nobody is named.
+reach-brief = Brief
+reach-all-briefs = All briefs
+reach-topic = Theme
+reach-from = From
+reach-to = To
+reach-since = Since the first edition on { $date }, against the { $weeks } weeks before it.
+reach-nothing-sent = No edition has carried these briefs yet.
+reach-csv = Download as CSV
+reach-totals = Campaign against baseline
+reach-campaign = Campaign
+reach-baseline = Weeks before
+reach-baseline-mark = before
+reach-readers = Readers reached
+reach-posts = Posts reported
+reach-posters = Influencers who posted
+reach-potential = Their followers
+reach-views = Views reported
+reach-clicks = Source clicks
+reach-questions = Questions
+reach-answered = Answered
+reach-how = Readers reached counts messages delivered. Followers count each influencer who posted once, as the roster had them when they reported. Views are what influencers read off their platforms. The weeks before count everything sent and reported then.
+reach-by-platform = Reach by platform
+reach-by-platform-desc = Bars: the followers of the influencers who reported a post on each platform.
+reach-platform = Platform
+reach-no-posts = No posts reported yet.
+reach-by-week = Posts per week against the weeks before
+reach-by-week-desc = Bars: posts reported per ISO week; the first bars are the weeks before the campaign.
+reach-week = Week
+reach-most-asked = Most-asked briefs
+reach-most-asked-desc = Bars: questions received per brief, the ten most asked.
+reach-no-questions = No questions about these briefs yet.
+reach-by-brief = Per brief
+reach-by-theme = Per theme

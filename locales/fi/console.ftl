@@ -692,3 +692,41 @@ ops-feed-failures = { $count ->
     [one] Epäonnistui kerran:
    *[other] Epäonnistui { $count } kertaa peräkkäin:
 }
+
+# Tavoittavuusraportti.
+console-nav-reach = Tavoittavuus
+reach-title = Tavoittavuus
+reach-intro = Mitä vaikuttajat tekivät tiedotteilla: mitä lähetettiin, heidän ilmoittamansa julkaisut, heidän seuraajansa, kanavilta luetut katselut, lähdelinkkien klikkaukset ja esitetyt kysymykset. Vain summia: ketään ei nimetä.
+reach-brief = Tiedote
+reach-all-briefs = Kaikki tiedotteet
+reach-topic = Teema
+reach-from = Alkaen
+reach-to = Päättyen
+reach-since = Ensimmäisestä lähetyksestä { $date } alkaen, verrattuna sitä edeltäneisiin { $weeks } viikkoon.
+reach-nothing-sent = Mikään lähetys ei ole vielä sisältänyt näitä tiedotteita.
+reach-csv = Lataa CSV-tiedostona
+reach-totals = Kampanja verrattuna lähtötasoon
+reach-campaign = Kampanja
+reach-baseline = Edeltävät viikot
+reach-baseline-mark = ennen
+reach-readers = Tavoitetut lukijat
+reach-posts = Ilmoitetut julkaisut
+reach-posters = Julkaisseet vaikuttajat
+reach-potential = Heidän seuraajansa
+reach-views = Ilmoitetut katselut
+reach-clicks = Lähdeklikkaukset
+reach-questions = Kysymykset
+reach-answered = Vastatut
+reach-how = Tavoitetut lukijat ovat perille menneet viestit. Seuraajat lasketaan kerran kustakin julkaisseesta vaikuttajasta, sellaisina kuin ne olivat rekisterissä ilmoitushetkellä. Katselut ovat vaikuttajien kanaviltaan lukemia. Edeltävät viikot kattavat kaiken silloin lähetetyn ja ilmoitetun.
+reach-by-platform = Tavoittavuus kanavittain
+reach-by-platform-desc = Palkit: kullakin kanavalla julkaisun ilmoittaneiden vaikuttajien seuraajat.
+reach-platform = Kanava
+reach-no-posts = Julkaisuja ei ole vielä ilmoitettu.
+reach-by-week = Julkaisut viikoittain verrattuna edeltäviin viikkoihin
+reach-by-week-desc = Palkit: ilmoitetut julkaisut ISO-viikoittain; ensimmäiset palkit ovat kampanjaa edeltäneet viikot.
+reach-week = Viikko
+reach-most-asked = Eniten kysytyt tiedotteet
+reach-most-asked-desc = Palkit: tiedotteittain saadut kysymykset, kymmenen eniten kysyttyä.
+reach-no-questions = Näistä tiedotteista ei ole vielä kysytty.
+reach-by-brief = Tiedotteittain
+reach-by-theme = Teemoittain

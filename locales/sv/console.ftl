@@ -686,3 +686,41 @@ ops-feed-failures = { $count ->
     [one] Misslyckades en gång:
    *[other] Misslyckades { $count } gånger i rad:
 }
+
+# Räckviddsrapporten.
+console-nav-reach = Räckvidd
+reach-title = Räckvidd
+reach-intro = Vad influencerna gjorde med meddelandena: vad som skickades, inläggen de rapporterade, deras följare, visningarna de läste av i kanalerna, klicken på källorna och frågorna som ställdes. Bara summor: ingen nämns.
+reach-brief = Meddelande
+reach-all-briefs = Alla meddelanden
+reach-topic = Tema
+reach-from = Från
+reach-to = Till
+reach-since = Sedan det första utskicket { $date }, jämfört med de { $weeks } veckorna före det.
+reach-nothing-sent = Inget utskick har ännu haft med de här meddelandena.
+reach-csv = Ladda ner som CSV
+reach-totals = Kampanjen jämfört med utgångsläget
+reach-campaign = Kampanjen
+reach-baseline = Veckorna före
+reach-baseline-mark = före
+reach-readers = Nådda läsare
+reach-posts = Rapporterade inlägg
+reach-posters = Influencers som publicerade
+reach-potential = Deras följare
+reach-views = Rapporterade visningar
+reach-clicks = Klick på källor
+reach-questions = Frågor
+reach-answered = Besvarade
+reach-how = Nådda läsare är levererade meddelanden. Följarna räknas en gång per influencer som publicerade, som registret hade dem när de rapporterade. Visningarna är vad influencerna läste av i sina kanaler. Veckorna före omfattar allt som skickades och rapporterades då.
+reach-by-platform = Räckvidd per kanal
+reach-by-platform-desc = Staplar: följarna hos de influencers som rapporterade ett inlägg i varje kanal.
+reach-platform = Kanal
+reach-no-posts = Inga inlägg har rapporterats ännu.
+reach-by-week = Inlägg per vecka jämfört med veckorna före
+reach-by-week-desc = Staplar: rapporterade inlägg per ISO-vecka; de första staplarna är veckorna före kampanjen.
+reach-week = Vecka
+reach-most-asked = Mest frågade meddelanden
+reach-most-asked-desc = Staplar: frågor per meddelande, de tio mest frågade.
+reach-no-questions = Inga frågor om de här meddelandena ännu.
+reach-by-brief = Per meddelande
+reach-by-theme = Per tema

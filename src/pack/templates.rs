@@ -135,6 +135,10 @@ const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../content/templates/console/you_asked.html"),
     ),
     (
+        "console/reach.html",
+        include_str!("../../content/templates/console/reach.html"),
+    ),
+    (
         "console/ops.html",
         include_str!("../../content/templates/console/ops.html"),
     ),

@@ -89,6 +89,11 @@ impl PostUrl {
         if path.is_empty() || (path == "/watch" && video.is_none()) {
             return Err(PostUrlError::NoPost);
         }
+        // A short link names the same video as its watch page.
+        let (bare, path, video) = match bare {
+            "youtu.be" => ("youtube.com", "/watch", Some(path.trim_start_matches('/').to_string())),
+            _ => (bare, path, video),
+        };
         let mut out = format!("https://{bare}{path}");
         if let Some(video) = video {
             out.push_str("?v=");
@@ -138,6 +143,7 @@ mod tests {
         assert_eq!(a.platform, "instagram");
         let yt = PostUrl::parse("https://m.youtube.com/watch?v=dQw4w9WgXcQ&t=30").unwrap();
         assert_eq!(yt.url, "https://youtube.com/watch?v=dQw4w9WgXcQ");
+        assert_eq!(PostUrl::parse("https://youtu.be/dQw4w9WgXcQ?si=x").unwrap(), yt);
         assert_eq!(
             PostUrl::parse("https://vm.tiktok.com/ZMabc/").unwrap().platform,
             "tiktok"

@@ -22,6 +22,7 @@ mod feeds;
 mod packs;
 mod questions_api;
 mod questions_cli;
+mod reach;
 mod readme;
 mod scheduler_loop;
 mod sender_guard;

@@ -14,6 +14,7 @@ mod editions;
 mod editor;
 mod ops;
 mod questions;
+mod reach;
 mod roster;
 mod schedules;
 mod second_factor;
@@ -87,6 +88,8 @@ pub fn routes() -> Router<AppState> {
         .route("/questions/{id}", get(questions::show))
         .route("/questions/{id}/{action}", post(questions::act))
         .route("/ops", get(ops::page))
+        .route("/reach", get(reach::page))
+        .route("/reach.csv", get(reach::export))
         .route("/ops/tokens/{id}/revoke", post(ops::revoke_token))
         .route("/deliveries", get(deliveries::log))
         .route(
