@@ -702,7 +702,10 @@ reach-all-briefs = All briefs
 reach-topic = Theme
 reach-from = From
 reach-to = To
-reach-since = Since the first edition on { $date }, against the { $weeks } weeks before it.
+reach-since = Since the first edition on { $date }, against { $weeks ->
+        [one] the week
+       *[other] the { $weeks } weeks
+    } before it.
 reach-nothing-sent = No edition has carried these briefs yet.
 reach-csv = Download as CSV
 reach-totals = Campaign against baseline

@@ -702,7 +702,10 @@ reach-all-briefs = Kaikki tiedotteet
 reach-topic = Teema
 reach-from = Alkaen
 reach-to = Päättyen
-reach-since = Ensimmäisestä lähetyksestä { $date } alkaen, verrattuna sitä edeltäneisiin { $weeks } viikkoon.
+reach-since = Ensimmäisestä lähetyksestä { $date } alkaen, verrattuna { $weeks ->
+        [one] sitä edeltäneeseen viikkoon
+       *[other] sitä edeltäneisiin { $weeks } viikkoon
+    }.
 reach-nothing-sent = Mikään lähetys ei ole vielä sisältänyt näitä tiedotteita.
 reach-csv = Lataa CSV-tiedostona
 reach-totals = Kampanja verrattuna lähtötasoon

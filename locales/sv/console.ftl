@@ -696,7 +696,10 @@ reach-all-briefs = Alla meddelanden
 reach-topic = Tema
 reach-from = Från
 reach-to = Till
-reach-since = Sedan det första utskicket { $date }, jämfört med de { $weeks } veckorna före det.
+reach-since = Sedan det första utskicket { $date }, jämfört med { $weeks ->
+        [one] veckan
+       *[other] de { $weeks } veckorna
+    } före det.
 reach-nothing-sent = Inget utskick har ännu haft med de här meddelandena.
 reach-csv = Ladda ner som CSV
 reach-totals = Kampanjen jämfört med utgångsläget

@@ -168,7 +168,15 @@ async fn posts(
             .map(|p| Pick {
                 value: p.to_string(),
                 name: platform_name(p).to_string(),
-                checked: outcome.form.platform.eq_ignore_ascii_case(p),
+                // Their own first platform, until they choose another.
+                checked: match outcome.form.platform.trim() {
+                    "" => person
+                        .influencer
+                        .platforms
+                        .first()
+                        .is_some_and(|own| own.eq_ignore_ascii_case(p)),
+                    chosen => chosen.eq_ignore_ascii_case(p),
+                },
             })
             .collect(),
         url: outcome.form.url.clone(),

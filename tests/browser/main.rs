@@ -14,5 +14,6 @@ mod common;
 mod console;
 mod email;
 mod pack_page;
+mod reach;
 mod sending;
 mod support;

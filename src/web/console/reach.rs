@@ -97,6 +97,7 @@ struct WeekBar {
     height: String,
     label: String,
     label_x: String,
+    label_y: String,
     baseline: bool,
 }
 
@@ -183,6 +184,7 @@ pub async fn page(State(state): State<AppState>, signed: Signed, Query(p): Query
                 height: svg(height),
                 label: w.week.split('-').nth(1).unwrap_or(&w.week).to_string(),
                 label_x: svg(i as f64 * slot + slot / 2.0),
+                label_y: svg(WEEKS_H + 18.0),
                 baseline: w.baseline,
             }
         })
