@@ -8,7 +8,7 @@ use crate::brief::BriefStatus;
 use crate::ids::BriefId;
 use crate::language::Language;
 use crate::pack::{Content, PackHeader, PackKey, RenderError, SignatureError, Standing};
-use crate::pack::{normalise, pack_text, verify as check_signature, words};
+use crate::pack::{pack_text, verify as check_signature, words};
 use crate::store::{Store, StoreError, StoredBrief};
 
 /// One issued pack as the public sees it.
@@ -195,12 +195,9 @@ async fn find(store: &dyn Store, site: &Site<'_>, text: &str, now: DateTime<Utc>
                 .into_iter()
                 .find(|(_, part)| words(part) == wanted)
                 .map(|(label, _)| label);
-            let whole = || {
-                pack_text(site.content, &stored.brief, language)
-                    .ok()
-                    .flatten()
-                    .is_some_and(|t| words(&normalise(&t)).contains(&wanted))
-            };
+            // Every word the brief says in this language, without rendering it: this page
+            // answers anyone, so a check reads text, it does not draw a thousand packs.
+            let whole = || words(&block_text(&stored.brief, language)).contains(&wanted);
             if part.is_some() || whole() {
                 let pack = describe(store, site, stored.clone(), language, now).await?;
                 return Ok(Verdict::Found { pack, part });
@@ -208,6 +205,22 @@ async fn find(store: &dyn Store, site: &Site<'_>, text: &str, now: DateTime<Utc>
         }
     }
     Ok(Verdict::NotFound)
+}
+
+/// A brief's text in one language, field after field.
+fn block_text(brief: &crate::brief::Brief, language: Language) -> String {
+    let Some(block) = brief.block(language) else {
+        return String::new();
+    };
+    let mut all: Vec<&str> = vec![&block.title, &block.summary];
+    all.extend(block.key_messages.iter().map(String::as_str));
+    all.extend(block.dos.iter().map(String::as_str));
+    all.extend(block.dont.iter().map(String::as_str));
+    all.extend(block.facts.iter().map(|f| f.text.as_str()));
+    if let Some(y) = &block.youtube {
+        all.extend(y.talking_points.iter().map(String::as_str));
+    }
+    all.join("\n")
 }
 
 /// The texts of a pack meant to be posted as they are, each with its label.

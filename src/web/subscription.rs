@@ -14,6 +14,7 @@ use super::error::RETRY_AFTER_SECONDS;
 use super::{AppState, form};
 use crate::audience::StoredInfluencer;
 use crate::cadence::Cadence;
+use crate::ids::DeliveryId;
 use crate::language::Language;
 use crate::service::reach::{self, PostError, PostForm};
 use crate::service::subscription::{self, Reader, reader};
@@ -361,6 +362,24 @@ pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> R
     }
 }
 
+/// The subscribed reader a form comes from, or the page that answers instead: they left the
+/// list already, the link names nobody, or the database did not answer.
+async fn subscribed_reader(state: &AppState, token: &str) -> Result<(DeliveryId, StoredInfluencer), Response> {
+    match reader(state.store.as_ref(), &state.tokens, token).await {
+        Ok(Some(Reader::Subscribed { delivery_id, person })) => Ok((delivery_id, person)),
+        Ok(Some(Reader::Unsubscribed { person })) => {
+            let p = &person.influencer;
+            Err(render(
+                state,
+                StatusCode::OK,
+                &page(state, token, p.language, p.cadence, false, Some("page-unsubscribed")),
+            ))
+        }
+        Ok(None) => Err(invalid(state)),
+        Err(error) => Err(unavailable(state, &error)),
+    }
+}
+
 /// One address for both forms and for RFC 8058 one-click: see [`Request`].
 pub async fn post(
     State(state): State<AppState>,
@@ -368,18 +387,9 @@ pub async fn post(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let (delivery_id, person) = match reader(state.store.as_ref(), &state.tokens, &token).await {
-        Ok(Some(Reader::Subscribed { delivery_id, person })) => (delivery_id, person),
-        Ok(Some(Reader::Unsubscribed { person })) => {
-            let p = &person.influencer;
-            return render(
-                &state,
-                StatusCode::OK,
-                &page(&state, &token, p.language, p.cadence, false, Some("page-unsubscribed")),
-            );
-        }
-        Ok(None) => return invalid(&state),
-        Err(error) => return unavailable(&state, &error),
+    let (delivery_id, person) = match subscribed_reader(&state, &token).await {
+        Ok(reader) => reader,
+        Err(answer) => return answer,
     };
     let now = state.clock.now();
     let p = &person.influencer;
@@ -422,18 +432,9 @@ pub async fn report(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let person = match reader(state.store.as_ref(), &state.tokens, &token).await {
-        Ok(Some(Reader::Subscribed { person, .. })) => person,
-        Ok(Some(Reader::Unsubscribed { person })) => {
-            let p = &person.influencer;
-            return render(
-                &state,
-                StatusCode::OK,
-                &page(&state, &token, p.language, p.cadence, false, Some("page-unsubscribed")),
-            );
-        }
-        Ok(None) => return invalid(&state),
-        Err(error) => return unavailable(&state, &error),
+    let person = match subscribed_reader(&state, &token).await {
+        Ok((_, person)) => person,
+        Err(answer) => return answer,
     };
     let fields = form::fields(&headers, &body);
     let field = |name: &str| {
