@@ -190,7 +190,7 @@ pub fn decide(parsed: &Result<Reply, ParseError>, found: &Match) -> ReplyOutcome
 mod tests {
     use super::*;
     use crate::audience::EmailAddress;
-    use crate::ids::{DeliveryId, EditionId, InfluencerId};
+    use crate::ids::{BriefId, DeliveryId, EditionId, InfluencerId};
     use crate::intake::MatchedBy;
     use crate::language::Language;
     use crate::store::DeliveryRef;
@@ -272,6 +272,35 @@ mod tests {
         assert_eq!(outcome.class, ReplyClass::Unmatched);
         assert!(outcome.question.is_some());
         assert!(outcome.note.unwrap_or_default().contains("logged unlinked"));
+    }
+
+    const POST_ONLY: &[u8] = b"From: Priya <priya.nair@example.org>\r\nTo: questions@replies.example.fi\r\n\
+        Subject: Re: Storm\r\nMessage-ID: <p1@example.org>\r\n\r\nPosted: https://www.tiktok.com/@priya/video/42\r\n";
+
+    #[test]
+    fn a_post_link_on_our_delivery_is_a_post_report_and_not_a_question() {
+        let found = Match {
+            by: Some(MatchedBy::Token),
+            delivery: Some(delivery()),
+            influencer: Some((InfluencerId(3), address("priya.nair@example.org"), Language::En)),
+            edition_briefs: vec![(BriefId(5), "{}".into())],
+        };
+        let outcome = decide(&Reply::parse(POST_ONLY), &found);
+        assert!(outcome.question.is_none(), "nothing was asked");
+        let [report] = outcome.post_reports.as_slice() else {
+            panic!("one post report: {:?}", outcome.post_reports);
+        };
+        assert_eq!((report.brief_id, report.influencer_id), (BriefId(5), InfluencerId(3)));
+        assert_eq!(report.post.url, "https://tiktok.com/@priya/video/42");
+        // Matched by the sender alone, the same reply counts nothing: a From can be forged.
+        let by_sender = Match {
+            by: Some(MatchedBy::Sender),
+            delivery: None,
+            ..found
+        };
+        let outcome = decide(&Reply::parse(POST_ONLY), &by_sender);
+        assert!(outcome.post_reports.is_empty());
+        assert!(outcome.note.unwrap_or_default().contains("post links not counted"));
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub use personalise::{EncodedMessage, Message, Recipient};
 pub use platforms::ReaderPlatforms;
 pub use preview::{Preview, preview, write_preview};
 pub use sender::SenderNames;
-pub use signed::{PackHeader, PackKey, PublicKey, SignatureError, SignedPack, normalise, verify, words};
+pub use signed::{PackHeader, PackKey, PublicKey, SignatureError, SignedPack, verify, words};
 pub use snippets::Snippets;
 pub use templates::{Templates, template_names};
 pub(crate) use view::web_link;

@@ -204,7 +204,7 @@ fn one_line(text: &str) -> String {
 /// The form a text is signed and compared in: Unicode NFC, each line's spaces collapsed, no
 /// blank lines. Line breaks within a paragraph stay, so two texts that differ only in where
 /// a mail app wrapped them differ; [`words`] is for comparing those.
-pub fn normalise(text: &str) -> String {
+fn normalise(text: &str) -> String {
     let composed: String = text.nfc().collect();
     composed
         .lines()

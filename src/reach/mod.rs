@@ -5,7 +5,7 @@
 mod post;
 mod report;
 
-pub use post::{PostUrl, PostUrlError, asks_something, platforms};
+pub use post::{PostUrl, PostUrlError, asks_something, platform_name, platforms};
 pub use report::{
     BriefFacts, BriefRow, ClickFact, EditionSent, Figures, PlatformRow, PostFact, QuestionFact, ReachFacts, ReachQuery,
     ReachReport, TopicRow, WeekRow, build, parse_query, to_csv,

@@ -6,21 +6,30 @@ use std::fmt;
 
 use serde::Serialize;
 
-/// Where influencers post, by the hosts their links use. The names match the roster's.
-const PLATFORMS: &[(&str, &[&str])] = &[
-    ("instagram", &["instagram.com"]),
-    ("tiktok", &["tiktok.com", "vm.tiktok.com", "vt.tiktok.com"]),
-    ("youtube", &["youtube.com", "youtu.be"]),
-    ("x", &["x.com", "twitter.com"]),
-    ("facebook", &["facebook.com", "fb.watch"]),
-    ("linkedin", &["linkedin.com"]),
-    ("threads", &["threads.net", "threads.com"]),
-    ("bluesky", &["bsky.app"]),
+/// Where influencers post: the roster's name, the platform's own (the same in every language),
+/// and the hosts its links use.
+const PLATFORMS: &[(&str, &str, &[&str])] = &[
+    ("instagram", "Instagram", &["instagram.com"]),
+    ("tiktok", "TikTok", &["tiktok.com", "vm.tiktok.com", "vt.tiktok.com"]),
+    ("youtube", "YouTube", &["youtube.com", "youtu.be"]),
+    ("x", "X", &["x.com", "twitter.com"]),
+    ("facebook", "Facebook", &["facebook.com", "fb.watch"]),
+    ("linkedin", "LinkedIn", &["linkedin.com"]),
+    ("threads", "Threads", &["threads.net", "threads.com"]),
+    ("bluesky", "Bluesky", &["bsky.app"]),
 ];
 
 /// The platforms a post may be on, as the roster names them.
 pub fn platforms() -> impl Iterator<Item = &'static str> {
-    PLATFORMS.iter().map(|(name, _)| *name)
+    PLATFORMS.iter().map(|(code, _, _)| *code)
+}
+
+/// A platform's own name, for people: `TikTok` for `tiktok`; an unknown code as it is.
+pub fn platform_name(code: &str) -> &str {
+    PLATFORMS
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map_or(code, |(_, name, _)| *name)
 }
 
 /// A link to a post on a known platform, normalised.
@@ -72,8 +81,8 @@ impl PostUrl {
             .unwrap_or(&host);
         let platform = PLATFORMS
             .iter()
-            .find(|(_, hosts)| hosts.contains(&bare))
-            .map(|(name, _)| *name)
+            .find(|(_, _, hosts)| hosts.contains(&bare))
+            .map(|(code, _, _)| *code)
             .ok_or(match url.scheme() {
                 "http" | "https" => PostUrlError::UnknownPlatform,
                 _ => PostUrlError::NotAnAddress,

@@ -308,9 +308,17 @@ pub(super) async fn follow_source(State(state): State<AppState>, Path(token): Pa
     match crate::service::reach::follow_source(state.store.as_ref(), &state.tokens, &token, state.clock.now()).await {
         Ok(Some(source)) => match HeaderValue::from_str(&source) {
             Ok(location) => (StatusCode::FOUND, [(header::LOCATION, location)]).into_response(),
-            Err(_) => not_found(&state, Language::Fi),
+            Err(_) => invalid_link(&state),
         },
-        Ok(None) => not_found(&state, Language::Fi),
+        Ok(None) => invalid_link(&state),
         Err(error) => failed(&state, Language::Fi, &PackError::Store(error)),
     }
+}
+
+/// A source link this deployment did not sign: it names no pack, so it says so in every language.
+fn invalid_link(state: &AppState) -> Response {
+    let text = Language::ALL
+        .map(|l| state.content.strings.get(l, "page-invalid"))
+        .join(" / ");
+    with_policy((StatusCode::NOT_FOUND, text).into_response())
 }

@@ -16,6 +16,7 @@ use crate::audience::StoredInfluencer;
 use crate::cadence::Cadence;
 use crate::ids::DeliveryId;
 use crate::language::Language;
+use crate::reach::platform_name;
 use crate::service::reach::{self, PostError, PostForm};
 use crate::service::subscription::{self, Reader, reader};
 use crate::store::StoreError;
@@ -188,20 +189,6 @@ async fn posts(
         counted,
         t: labels.into_iter().map(|(k, id)| (k, t(id))).collect(),
     }))
-}
-
-fn platform_name(code: &str) -> &str {
-    match code {
-        "instagram" => "Instagram",
-        "tiktok" => "TikTok",
-        "youtube" => "YouTube",
-        "x" => "X",
-        "facebook" => "Facebook",
-        "linkedin" => "LinkedIn",
-        "threads" => "Threads",
-        "bluesky" => "Bluesky",
-        other => other,
-    }
 }
 
 /// The database did not answer: 503 with `Retry-After`, so that a mailbox provider retries its

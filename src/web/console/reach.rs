@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::{Page, Signed, forbidden, needed_for, unavailable};
 use crate::language::Language;
 use crate::pack::{format_date, format_number};
-use crate::reach::{Figures, ReachQuery, parse_query, to_csv};
+use crate::reach::{Figures, ReachQuery, parse_query, platform_name, to_csv};
 use crate::service::reach::{self as service, ReachError};
 use crate::web::AppState;
 
@@ -157,7 +157,7 @@ pub async fn page(State(state): State<AppState>, signed: Signed, Query(p): Query
     let platforms: Vec<(String, u64)> = report
         .platforms
         .iter()
-        .map(|p| (p.platform.clone(), p.potential_reach))
+        .map(|p| (platform_name(&p.platform).to_string(), p.potential_reach))
         .collect();
     let (platform_bars, platform_h) = hbars(&platforms, language);
     let mut asked: Vec<(String, u64)> = report
@@ -217,7 +217,7 @@ pub async fn page(State(state): State<AppState>, signed: Signed, Query(p): Query
         .iter()
         .map(|p| {
             serde_json::json!({
-                "platform": p.platform,
+                "platform": platform_name(&p.platform),
                 "posts": format_number(language, p.posts),
                 "posters": format_number(language, p.posters),
                 "potential_reach": format_number(language, p.potential_reach),
